@@ -1,0 +1,5 @@
+import sys
+
+from aigate.cli import main
+
+sys.exit(main())

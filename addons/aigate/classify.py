@@ -1,0 +1,154 @@
+"""Host and path -> AI service.
+
+Precedence: an exact host beats a `*.domain` wildcard (the longest suffix first), which beats a
+glob such as `bedrock-runtime.*.amazonaws.com`, which beats a registered-domain claim (computed
+with tldextract's bundled public suffix list; never downloaded). Within one level the service
+claiming the longest path prefix wins; a level whose services all claim other paths falls through
+to the next level, so `www.bing.com/` is not AI while `www.bing.com/chat` is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlsplit
+
+import tldextract
+
+from aigate.catalog import Catalog, Service
+
+MatchKind = Literal["host", "wildcard", "glob", "domain"]
+
+_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+_CACHE_LIMIT = 65536
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Why a request belongs to a service: the pattern that claimed it."""
+
+    service: Service
+    kind: MatchKind
+    pattern: str
+
+
+def normalize_host(host: str) -> str:
+    """Canonical host: lowercase, no port, brackets or trailing dot, IDNA as punycode.
+
+    Returns "" for input that cannot be a host name.
+    """
+    host = host.strip()
+    if not host:
+        return ""
+    if host.startswith("["):
+        end = host.find("]")
+        return host[1:end].lower() if end > 0 else ""
+    if host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    elif host.count(":") > 1:
+        return host.lower()  # bare IPv6 literal
+    host = host.rstrip(".").lower()
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return ""
+    return host
+
+
+def registered_domain(host: str) -> str:
+    """The registrable domain ("example.co.uk" for "a.b.example.co.uk"), or "" for none."""
+    return _EXTRACT(host).top_domain_under_public_suffix
+
+
+def split_target(target: str) -> tuple[str, str]:
+    """Split a URL or a bare `host[:port][/path]` into (normalized host, path)."""
+    if "://" not in target:
+        target = "//" + target
+    parts = urlsplit(target)
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    return normalize_host(netloc), parts.path or "/"
+
+
+class Classifier:
+    """Indexes one catalog for fast lookups; build once per catalog, share across requests."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._exact: dict[str, list[Service]] = {}
+        self._wildcard: dict[str, list[Service]] = {}
+        self._globs: dict[str, list[tuple[re.Pattern[str], str, Service]]] = {}
+        self._domains: dict[str, list[Service]] = {}
+        self._host_cache: dict[str, tuple[tuple[MatchKind, str, tuple[Service, ...]], ...]] = {}
+        for service in catalog.services.values():
+            for pattern in service.hosts:
+                if pattern.startswith("*.") and "*" not in pattern[2:]:
+                    self._wildcard.setdefault(pattern[2:], []).append(service)
+                elif "*" in pattern:
+                    regex = re.compile(
+                        "^" + ".".join(
+                            re.escape(label).replace(r"\*", "[a-z0-9-]+")
+                            for label in pattern.split(".")
+                        ) + "$"
+                    )
+                    key = registered_domain(pattern.replace("*", "x"))
+                    self._globs.setdefault(key, []).append((regex, pattern, service))
+                else:
+                    self._exact.setdefault(pattern, []).append(service)
+            for domain in service.domains:
+                self._domains.setdefault(domain, []).append(service)
+
+    def classify(self, host: str, path: str = "/") -> Match | None:
+        """The service a request to `host` + `path` belongs to, or None for non-AI traffic.
+
+        `host` must already be normalized (see `normalize_host`).
+        """
+        for kind, pattern, services in self._levels(host):
+            best: Service | None = None
+            best_len = -1
+            for service in services:
+                length = service.matches_path(path)
+                if length > best_len:
+                    best, best_len = service, length
+            if best is not None:
+                return Match(best, kind, pattern)
+        return None
+
+    def classify_target(self, target: str) -> Match | None:
+        """Classify a URL or bare host as typed by a person."""
+        host, path = split_target(target)
+        return self.classify(host, path) if host else None
+
+    def may_be_ai(self, host: str) -> bool:
+        """Whether any request to `host` could be AI: decides TLS interception by host alone."""
+        return bool(self._levels(host))
+
+    def _levels(self, host: str) -> tuple[tuple[MatchKind, str, tuple[Service, ...]], ...]:
+        cached = self._host_cache.get(host)
+        if cached is not None:
+            return cached
+        levels: list[tuple[MatchKind, str, tuple[Service, ...]]] = []
+        exact = self._exact.get(host)
+        if exact:
+            levels.append(("host", host, tuple(exact)))
+        dot = host.find(".")
+        while dot != -1:
+            suffix = host[dot + 1 :]
+            services = self._wildcard.get(suffix)
+            if services:
+                levels.append(("wildcard", "*." + suffix, tuple(services)))
+            dot = host.find(".", dot + 1)
+        if self._globs or self._domains:
+            domain = registered_domain(host) if "." in host else ""
+            for regex, pattern, service in self._globs.get(domain, ()):
+                if regex.match(host):
+                    levels.append(("glob", pattern, (service,)))
+            services = self._domains.get(domain)
+            if services:
+                levels.append(("domain", domain, tuple(services)))
+        result = tuple(levels)
+        if len(self._host_cache) >= _CACHE_LIMIT:
+            self._host_cache.clear()
+        self._host_cache[host] = result
+        return result

@@ -1,0 +1,52 @@
+"""What aigate knows about one flow, carried on `flow.metadata[FLOW_KEY]`.
+
+The enforcing and inspecting addons write it; the record addons (audit, metrics) only read it.
+Addons never call each other: this record is their whole contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from aigate.decide import Decision
+from aigate.identify import Identity
+
+FLOW_KEY = "aigate"
+
+Outcome = Literal[
+    "allowed",  # forwarded (allow, or warn for a non-navigation request)
+    "warned",  # the warn interstitial was shown
+    "acknowledged",  # the person clicked "I understand, continue"
+    "continued",  # forwarded on a valid acknowledgement cookie
+    "blocked",
+    "redirected",
+    "monitored",  # mode: monitor, forwarded whatever the decision
+    "error",  # aigate failed; see `error_stage`
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgement:
+    """A person's acceptance of the policy for one service (a ledger record, no secrets)."""
+
+    user: str | None
+    client_ip: str | None
+    service_id: str
+    policy_version: str
+    time: float  # epoch seconds
+
+
+@dataclass(slots=True)
+class FlowState:
+    request_id: str
+    identity: Identity
+    decision: Decision
+    policy_version: str
+    policy_hash: str
+    outcome: Outcome | None = None
+    ack: Acknowledgement | None = None
+    inspection: Any = None  # aigate.inspect result, set by the inspect addon
+    error_stage: str | None = None
+    decision_seconds: float = 0.0
+    notes: dict[str, str] = field(default_factory=dict)

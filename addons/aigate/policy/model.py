@@ -1,0 +1,170 @@
+"""The policy YAML as a typed model: one source for enforcement, validation, the JSON Schema and
+the pages people read.
+
+Every mapping forbids unknown keys so a typo is an error, not a silently ignored rule.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Action = Literal["allow", "warn", "block", "redirect"]
+Mode = Literal["enforce", "monitor"]
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Contact(Strict):
+    """Who people ask about the policy."""
+
+    name: str
+    email: str | None = None
+    url: str | None = None
+    phone: str | None = None
+
+
+class Guidelines(Strict):
+    dos: list[str] = []
+    donts: list[str] = []
+
+
+class Document(Strict):
+    """The policy text people read; rendered on block and warn pages and by `aigate render`."""
+
+    purpose: str
+    scope: str
+    definitions: dict[str, str] = {}
+    guidelines: Guidelines = Guidelines()
+    requesting_tools: str = Field("", description="How to request a new AI tool.")
+    training: str = ""
+    violations: str = ""
+    disclaimer: str = ""
+    acknowledgement: str = Field(
+        "", description="What a person confirms when they acknowledge the policy."
+    )
+
+
+class Group(Strict):
+    """Members by proxy-auth user name and/or by client network."""
+
+    description: str = ""
+    users: list[str] = []
+    cidrs: list[str] = Field([], description="Client networks, e.g. 10.20.0.0/16.")
+
+
+class Alternative(Strict):
+    """An approved tool to use instead: a catalog service id, or a name and URL."""
+
+    service: str | None = Field(None, description="Catalog id of the approved service.")
+    name: str | None = None
+    url: str | None = None
+
+
+class TenantRestriction(Strict):
+    """Pin a service to the company tenant by injecting the vendor's header."""
+
+    header: str = Field(description="Header name, e.g. ChatGPT-Allowed-Workspace-Id.")
+    value: str = Field(description="Header value, e.g. the workspace id(s), comma-separated.")
+    hosts: list[str] = Field(
+        [], description="Hosts to inject on; empty means every host of the service."
+    )
+
+
+class Rule(Strict):
+    """What to do and why. Used by services, categories, risk rules, exceptions and the default."""
+
+    action: Action
+    reason: str
+    alternatives: list[Alternative] = []
+    redirect_to: str | None = Field(None, description="URL for action: redirect.")
+    requires_training: str | None = Field(
+        None, description="Training id people must have completed; others are blocked."
+    )
+
+
+class ServiceRule(Rule):
+    tenant: list[TenantRestriction] = []
+
+
+class RiskMatch(Strict):
+    """Catalog attributes a risk rule matches; all given conditions must hold."""
+
+    jurisdiction: list[str] | None = None
+    trains_on_inputs: bool | None = None
+    enterprise_tier: bool | None = None
+    risk: list[Literal["low", "medium", "high"]] | None = None
+    category: list[str] | None = None
+
+
+class RiskRule(Rule):
+    id: Identifier
+    when: RiskMatch
+
+
+class Exception_(Rule):
+    """A per-group exception: these groups get this action for these services or categories."""
+
+    id: Identifier
+    groups: list[str]
+    services: list[str] = []
+    categories: list[str] = []
+
+
+class Training(Strict):
+    name: str
+    url: str | None = None
+    completed_by: Group = Group()
+
+
+class Warn(Strict):
+    """How the warn interstitial behaves."""
+
+    ack_ttl_hours: float = Field(24 * 30, gt=0, description="How long an acknowledgement lasts.")
+
+
+class DlpRule(Strict):
+    """Placeholder for the data-loss-prevention section (filled in by the inspection issue)."""
+
+    id: Identifier
+    action: Literal["block", "warn", "redact", "log"]
+    classes: list[str] = []
+    detectors: list[str] = []
+    services: list[str] = []
+    categories: list[str] = []
+    groups: list[str] = []
+    reason: str = ""
+
+
+class Dlp(Strict):
+    enabled: bool = True
+    rules: list[DlpRule] = []
+
+
+class Policy(Strict):
+    """A company AI policy: the document, the groups and the rules, in one file."""
+
+    organisation: str
+    version: str
+    mode: Mode = "enforce"
+    contact: Contact
+    policy_url: str | None = Field(None, description="Where the full policy is published.")
+    document: Document
+    catalog: list[str] = Field([], description="Extra catalog files, relative to this file.")
+    inspect_hosts: list[str] = Field(
+        [], description="Extra hosts to decrypt and inspect although the catalog omits them."
+    )
+    on_error: Literal["block", "allow"] = "block"
+    groups: dict[Identifier, Group] = {}
+    training: dict[Identifier, Training] = {}
+    warn: Warn = Warn()
+    default: Rule = Field(description="What happens to AI services no other rule mentions.")
+    services: dict[str, ServiceRule] = {}
+    categories: dict[str, Rule] = {}
+    risk_rules: list[RiskRule] = []
+    exceptions: list[Exception_] = []
+    dlp: Dlp = Dlp()
