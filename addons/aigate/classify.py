@@ -51,7 +51,8 @@ def normalize_host(host: str) -> str:
     host = host.rstrip(".").lower()
     if not host.isascii():
         try:
-            host = host.encode("idna").decode("ascii")
+            # IDNA also maps full-width and ideographic dots, so strip a trailing dot again.
+            host = host.encode("idna").decode("ascii").rstrip(".")
         except UnicodeError:
             return ""
     return host

@@ -115,10 +115,17 @@ class Exception_(Rule):
     categories: list[str] = []
 
 
+class Completion(Strict):
+    """Who has completed a training: user names and/or whole policy groups."""
+
+    users: list[str] = []
+    groups: list[str] = Field([], description="Policy groups whose members all completed it.")
+
+
 class Training(Strict):
     name: str
     url: str | None = None
-    completed_by: Group = Group()
+    completed_by: Completion = Completion()
 
 
 class Warn(Strict):

@@ -1,0 +1,44 @@
+"""`aigate check [POLICY]`: validate a policy; errors are `file:line: message` lines on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from aigate.policy import DEFAULT_POLICY, PolicyError, load_policy
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help="validate a policy file",
+        description="Validate a policy file against the model and the catalog. Exit 0 with a "
+        "one-line summary when valid; otherwise exit 1 with one `file:line: message` per problem.",
+    )
+    parser.add_argument(
+        "policy",
+        nargs="?",
+        default=str(DEFAULT_POLICY),
+        metavar="POLICY",
+        help="policy YAML (default: the shipped policies/default.yaml)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        loaded = load_policy(args.policy)
+    except PolicyError as e:
+        for problem in e.problems:
+            print(problem, file=sys.stderr)
+        count = len(e.problems)
+        print(f"{args.policy}: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
+        return 1
+    policy = loaded.policy
+    print(
+        f"{args.policy}: ok: '{policy.organisation}' version {policy.version}, mode {policy.mode}; "
+        f"{len(policy.services)} service rules, {len(policy.categories)} category rules, "
+        f"{len(policy.risk_rules)} risk rules, {len(policy.exceptions)} exceptions, "
+        f"{len(policy.groups)} groups; catalog of {len(loaded.catalog)} services"
+    )
+    return 0

@@ -1,0 +1,55 @@
+"""`aigate render [POLICY]`: the whole policy as a document for people (HTML or Markdown)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from aigate.policy import DEFAULT_POLICY, PolicyError, load_policy
+from aigate.respond.document import render_policy
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "render",
+        help="render a policy as a document for people (HTML or Markdown)",
+        description="Render the policy for the people it applies to: purpose, scope, "
+        "guidelines, which AI tools are approved or blocked and why, how to request a tool, "
+        "training, contact. Generated from the same YAML the proxy enforces, so the published "
+        "text and the enforcement cannot drift apart.",
+    )
+    parser.add_argument(
+        "policy",
+        nargs="?",
+        default=str(DEFAULT_POLICY),
+        metavar="POLICY",
+        help="policy YAML (default: the shipped policies/default.yaml)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("html", "markdown"),
+        default="html",
+        help="output format (default: html, a self-contained page)",
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        loaded = load_policy(args.policy)
+    except PolicyError as e:
+        for problem in e.problems:
+            print(problem, file=sys.stderr)
+        print(f"{args.policy}: fix the problems above (see `aigate check`)", file=sys.stderr)
+        return 1
+    text = render_policy(loaded.policy, loaded.catalog, args.format)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0

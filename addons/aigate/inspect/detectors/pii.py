@@ -1,0 +1,362 @@
+"""Personal data: contact details, national identifiers, travel and driving documents, network
+identifiers. Ambiguous shapes (nine digits, a date) need context words; national numbers use
+python-stdnum's validators and phone numbers use phonenumbers."""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import re
+
+import phonenumbers
+from stdnum import mac
+from stdnum.au import tfn
+from stdnum.br import cpf
+from stdnum.ca import sin
+from stdnum.de import idnr
+from stdnum.es import dni
+from stdnum.fr import nir
+from stdnum.in_ import aadhaar
+from stdnum.it import codicefiscale
+from stdnum.nl import bsn
+from stdnum.us import itin, ssn
+
+from aigate.inspect.detectors.base import Detector, Validator
+
+_PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net", "test.com", "domain.com")
+_PLACEHOLDER_SUFFIXES = (".example", ".test", ".invalid", ".localhost", ".local")
+
+
+def _stdnum(module) -> Validator:
+    def check(value: str) -> bool:
+        return bool(module.is_valid(value))
+
+    return check
+
+
+def _email(value: str) -> bool:
+    domain = value.rsplit("@", 1)[1].lower()
+    if domain in _PLACEHOLDER_DOMAINS or domain.endswith(_PLACEHOLDER_SUFFIXES):
+        return False
+    local = value.rsplit("@", 1)[0]
+    return not (local.startswith(".") or ".." in value)
+
+
+def _phone(region: str | None) -> Validator:
+    def check(value: str) -> bool:
+        try:
+            number = phonenumbers.parse(value, region)
+        except phonenumbers.NumberParseException:
+            return False
+        return phonenumbers.is_valid_number(number)
+
+    return check
+
+
+def _ssn(value: str) -> bool:
+    seps = {ch for ch in value if not ch.isdigit()}
+    return len(seps) <= 1 and ssn.is_valid(value)
+
+
+_NINO_BAD_PREFIX = {"BG", "GB", "NK", "KN", "TN", "NT", "ZZ"}
+
+
+def _nino(value: str) -> bool:
+    return value.replace(" ", "")[:2].upper() not in _NINO_BAD_PREFIX
+
+
+_DATE_FORMATS = ("%d/%m/%Y", "%m/%d/%Y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y")
+
+
+def _date_of_birth(value: str) -> bool:
+    text = re.sub(r"\s+", " ", value.strip().replace(",", ""))
+    formats = (*_DATE_FORMATS, "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y")
+    for fmt in formats:
+        try:
+            day = datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+        return 1900 <= day.year <= datetime.date.today().year
+    return False
+
+
+def _ip(value: str) -> bool:
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return not (address.is_unspecified or address.is_loopback)
+
+
+def _mac(value: str) -> bool:
+    compact = value.replace(":", "").replace("-", "").lower()
+    if len(set(value[2::3])) != 1 or compact in ("000000000000", "ffffffffffff"):
+        return False
+    return mac.is_valid(value)
+
+
+def _uk_licence(value: str) -> bool:
+    month = int(value[6:8])
+    return month in range(1, 13) or month in range(51, 63)
+
+
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?"
+_PASSPORT = ("passport", "passeport", "reisepass", "pasaporte", "travel document")
+_LICENCE = (
+    "driver",
+    "driving",
+    "licence",
+    "license",
+    "dl#",
+    "dl no",
+    "dl number",
+    "führerschein",
+)
+_HEX2 = "[0-9A-Fa-f]{2}"
+
+DETECTORS = (
+    Detector(
+        "email",
+        "pii",
+        r"\b[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.){1,8}[A-Za-z]{2,24}\b",
+        _email,
+        confidence=0.9,
+        keep=(1, 0),
+        description="Email address (placeholder domains like example.com are ignored).",
+    ),
+    Detector(
+        "phone_e164",
+        "pii",
+        r"\+[1-9]\d{0,2}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}\b",
+        _phone(None),
+        confidence=0.8,
+        keep=(3, 2),
+        description="International phone number (+country code, validated by phonenumbers).",
+    ),
+    Detector(
+        "phone_national",
+        "pii",
+        r"(?:\(\d{2,4}\) ?|\b\d{2,4}[ .-])\d{3,4}[ .-]?\d{3,4}\b",
+        _phone("US"),
+        context=("phone", "tel", "call", "mobile", "cell", "whatsapp", "fax", "contact", "text me"),
+        confidence=0.7,
+        keep=(0, 2),
+        description="US/national phone number (with context, validated by phonenumbers).",
+    ),
+    Detector(
+        "us_ssn",
+        "pii",
+        r"\b\d{3}[- ]\d{2}[- ]\d{4}\b",
+        _ssn,
+        confidence=0.85,
+        keep=(0, 4),
+        description="US Social Security number (area, group and serial rules).",
+    ),
+    Detector(
+        "us_ssn_compact",
+        "pii",
+        r"\b\d{9}\b",
+        _ssn,
+        context=("ssn", "social security", "social-security", "ss#"),
+        confidence=0.7,
+        keep=(0, 4),
+        description="US Social Security number without separators (with context).",
+    ),
+    Detector(
+        "us_itin",
+        "pii",
+        r"\b9\d{2}[- ]?(?:5\d|6[0-5]|7\d|8[0-8]|9[0-24-9])[- ]?\d{4}\b",
+        _stdnum(itin),
+        confidence=0.85,
+        keep=(0, 4),
+        description="US individual taxpayer identification number.",
+    ),
+    Detector(
+        "uk_nino",
+        "pii",
+        r"\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b",
+        _nino,
+        confidence=0.85,
+        description="UK National Insurance number.",
+    ),
+    Detector(
+        "passport_us",
+        "pii",
+        r"\b[A-Z]?\d{8,9}\b",
+        context=_PASSPORT,
+        confidence=0.7,
+        description="US passport number (with context).",
+    ),
+    Detector(
+        "passport_uk",
+        "pii",
+        r"\b\d{9}GBR\d{7}[MF<]\d{7}\b|\b[0-9]{9}\b",
+        context=_PASSPORT,
+        confidence=0.7,
+        description="UK passport number (with context).",
+    ),
+    Detector(
+        "passport_eu",
+        "pii",
+        r"\b[CFGHJKLMNPRTVWXYZ][CFGHJKLMNPRTVWXYZ0-9]{8}\b|\b\d{2}[A-Z]{2}\d{5}\b|\b[A-Z]{2}\d{7}\b",
+        context=_PASSPORT,
+        confidence=0.7,
+        description="German, French, Italian/Spanish-style passport numbers (with context).",
+    ),
+    Detector(
+        "passport_in",
+        "pii",
+        r"\b[A-PR-WY][1-9]\d ?\d{4}[1-9]\b",
+        context=_PASSPORT,
+        confidence=0.7,
+        description="Indian passport number (with context).",
+    ),
+    Detector(
+        "passport_ca",
+        "pii",
+        r"\b[A-Z]{2}\d{6}\b",
+        context=_PASSPORT,
+        confidence=0.7,
+        description="Canadian passport number (with context).",
+    ),
+    Detector(
+        "date_of_birth",
+        "pii",
+        r"(?i)\b(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}|(?:19|20)\d{2}-\d{2}-\d{2}|\d{1,2} "
+        + _MONTHS
+        + r",? (?:19|20)\d{2}|"
+        + _MONTHS
+        + r" \d{1,2},? (?:19|20)\d{2})\b",
+        _date_of_birth,
+        context=("dob", "d.o.b", "date of birth", "born", "birth", "birthday", "geburtsdatum"),
+        confidence=0.75,
+        keep=(0, 0),
+        window=40,
+        description="Date of birth (a date near 'born', 'DOB', 'date of birth').",
+    ),
+    Detector(
+        "ipv4_address",
+        "pii",
+        r"\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b",
+        _ip,
+        confidence=0.6,
+        keep=(3, 0),
+        description="IPv4 address (policy can limit findings to public addresses).",
+    ),
+    Detector(
+        "ipv6_address",
+        "pii",
+        r"(?i)\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}(?::[0-9a-f]{1,4}){1,6}\b",
+        _ip,
+        confidence=0.6,
+        keep=(4, 0),
+        description="IPv6 address.",
+    ),
+    Detector(
+        "mac_address",
+        "pii",
+        rf"\b{_HEX2}[:-]{_HEX2}[:-]{_HEX2}[:-]{_HEX2}[:-]{_HEX2}[:-]{_HEX2}\b",
+        _mac,
+        confidence=0.6,
+        keep=(8, 0),
+        description="MAC address (consistent separators; all-zero and broadcast ignored).",
+    ),
+    Detector(
+        "us_drivers_license",
+        "pii",
+        r"\b[A-Z]\d{6,12}\b|\b[A-Z]{1,2}\d{5,8}\b|\b\d{7,9}\b",
+        context=_LICENCE,
+        confidence=0.65,
+        window=48,
+        description="US driver's licence number (with context).",
+    ),
+    Detector(
+        "uk_driving_licence",
+        "pii",
+        r"\b[A-Z9]{5}\d[0156]\d[0-3]\d{2}[A-Z9]{2}\d[A-Z]{2}\b",
+        _uk_licence,
+        confidence=0.85,
+        description="UK driving licence number.",
+    ),
+    Detector(
+        "es_dni",
+        "pii",
+        r"\b\d{8}-?[A-Z]\b|\b[XYZ]-?\d{7}-?[A-Z]\b",
+        _stdnum(dni),
+        confidence=0.8,
+        description="Spanish DNI/NIE (check letter).",
+    ),
+    Detector(
+        "br_cpf",
+        "pii",
+        r"\b\d{3}\.\d{3}\.\d{3}-\d{2}\b",
+        _stdnum(cpf),
+        confidence=0.85,
+        description="Brazilian CPF (check digits).",
+    ),
+    Detector(
+        "fr_nir",
+        "pii",
+        r"\b[12] ?\d{2} ?(?:0[1-9]|1[0-2]|20) ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}\b",
+        _stdnum(nir),
+        confidence=0.85,
+        description="French social security number (NIR, mod-97 key).",
+    ),
+    Detector(
+        "it_codice_fiscale",
+        "pii",
+        r"\b[A-Z]{6}\d{2}[A-EHLMPR-T]\d{2}[A-Z]\d{3}[A-Z]\b",
+        _stdnum(codicefiscale),
+        confidence=0.9,
+        description="Italian fiscal code (check letter).",
+    ),
+    Detector(
+        "nl_bsn",
+        "pii",
+        r"\b\d{9}\b|\b\d{4}\.\d{2}\.\d{3}\b",
+        _stdnum(bsn),
+        context=("bsn", "burgerservicenummer", "sofinummer"),
+        confidence=0.75,
+        description="Dutch citizen service number (11-test, with context).",
+    ),
+    Detector(
+        "in_aadhaar",
+        "pii",
+        r"\b[2-9]\d{3} ?\d{4} ?\d{4}\b",
+        _stdnum(aadhaar),
+        context=("aadhaar", "aadhar", "uidai", "uid"),
+        confidence=0.75,
+        keep=(0, 4),
+        description="Indian Aadhaar number (Verhoeff, with context).",
+    ),
+    Detector(
+        "ca_sin",
+        "pii",
+        r"\b\d{3}[ -]?\d{3}[ -]?\d{3}\b",
+        _stdnum(sin),
+        context=("sin", "social insurance"),
+        confidence=0.75,
+        keep=(0, 3),
+        description="Canadian social insurance number (Luhn, with context).",
+    ),
+    Detector(
+        "au_tfn",
+        "pii",
+        r"\b\d{3} ?\d{3} ?\d{2,3}\b",
+        _stdnum(tfn),
+        context=("tfn", "tax file"),
+        confidence=0.75,
+        keep=(0, 3),
+        description="Australian tax file number (checksum, with context).",
+    ),
+    Detector(
+        "de_tax_id",
+        "pii",
+        r"\b\d{2} ?\d{3} ?\d{3} ?\d{3}\b",
+        _stdnum(idnr),
+        context=("steuer-id", "steuerid", "steuerliche identifikationsnummer", "idnr", "tax id"),
+        confidence=0.75,
+        keep=(0, 3),
+        description="German tax identification number (checksum, with context).",
+    ),
+)

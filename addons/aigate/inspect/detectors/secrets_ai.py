@@ -1,0 +1,80 @@
+"""AI provider API keys: the credentials most likely to be pasted into an AI tool."""
+
+from __future__ import annotations
+
+from aigate.inspect.detectors.base import TOKEN_CHARS, Detector, random_token
+
+_token = random_token(3.5)
+
+DETECTORS = (
+    Detector(
+        "openai_api_key",
+        "secret",
+        r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,250}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}",
+        _token,
+        confidence=0.99,
+        keep=(3, 0),
+        boundary=TOKEN_CHARS,
+        description="OpenAI API key (project, service-account, admin or legacy).",
+    ),
+    Detector(
+        "anthropic_api_key",
+        "secret",
+        r"sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,120}",
+        _token,
+        confidence=0.99,
+        keep=(7, 0),
+        boundary=TOKEN_CHARS,
+        description="Anthropic API or admin key.",
+    ),
+    Detector(
+        "huggingface_token",
+        "secret",
+        r"(?:hf|api_org)_[A-Za-z]{34}",
+        _token,
+        confidence=0.95,
+        keep=(3, 0),
+        boundary=TOKEN_CHARS,
+        description="Hugging Face user or organisation token.",
+    ),
+    Detector(
+        "groq_api_key",
+        "secret",
+        r"gsk_[A-Za-z0-9]{52}",
+        _token,
+        confidence=0.99,
+        keep=(4, 0),
+        boundary=TOKEN_CHARS,
+        description="Groq API key.",
+    ),
+    Detector(
+        "xai_api_key",
+        "secret",
+        r"xai-[A-Za-z0-9]{80}",
+        _token,
+        confidence=0.99,
+        keep=(4, 0),
+        boundary=TOKEN_CHARS,
+        description="xAI API key.",
+    ),
+    Detector(
+        "replicate_api_token",
+        "secret",
+        r"r8_[A-Za-z0-9]{37}",
+        _token,
+        confidence=0.95,
+        keep=(3, 0),
+        boundary=TOKEN_CHARS,
+        description="Replicate API token.",
+    ),
+    Detector(
+        "perplexity_api_key",
+        "secret",
+        r"pplx-[A-Za-z0-9]{48}",
+        _token,
+        confidence=0.99,
+        keep=(5, 0),
+        boundary=TOKEN_CHARS,
+        description="Perplexity API key.",
+    ),
+)

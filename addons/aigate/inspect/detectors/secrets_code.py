@@ -1,0 +1,140 @@
+"""Source-hosting and package-registry tokens: GitHub (with its CRC32 checksum), GitLab, npm,
+PyPI, Docker Hub, and registry credentials in Docker config files."""
+
+from __future__ import annotations
+
+import string
+import zlib
+
+from aigate.inspect.detectors.base import TOKEN_CHARS, Detector, random_token
+
+_BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
+
+
+def crc_checksum(random_part: str) -> str:
+    """The 6-character base62 CRC32 GitHub (and npm) append to a token's random part."""
+    n = zlib.crc32(random_part.encode())
+    out = ""
+    while n:
+        n, r = divmod(n, 62)
+        out = _BASE62[r] + out
+    return out.rjust(6, "0")
+
+
+def _github_crc(value: str) -> bool:
+    body = value.split("_", 1)[1]
+    return crc_checksum(body[:-6]) == body[-6:]
+
+
+DETECTORS = (
+    Detector(
+        "github_pat",
+        "secret",
+        "ghp_[A-Za-z0-9]{36}",
+        _github_crc,
+        confidence=0.99,
+        keep=(4, 0),
+        boundary=TOKEN_CHARS,
+        description="GitHub classic personal access token (CRC32 checksum).",
+    ),
+    Detector(
+        "github_oauth",
+        "secret",
+        "gho_[A-Za-z0-9]{36}",
+        _github_crc,
+        confidence=0.99,
+        keep=(4, 0),
+        boundary=TOKEN_CHARS,
+        description="GitHub OAuth access token (CRC32 checksum).",
+    ),
+    Detector(
+        "github_app",
+        "secret",
+        "gh[us]_[A-Za-z0-9]{36}",
+        _github_crc,
+        confidence=0.99,
+        keep=(4, 0),
+        boundary=TOKEN_CHARS,
+        description="GitHub App user-to-server or installation token (CRC32 checksum).",
+    ),
+    Detector(
+        "github_refresh",
+        "secret",
+        "ghr_[A-Za-z0-9]{36}",
+        _github_crc,
+        confidence=0.99,
+        keep=(4, 0),
+        boundary=TOKEN_CHARS,
+        description="GitHub refresh token (CRC32 checksum).",
+    ),
+    Detector(
+        "github_fine_grained",
+        "secret",
+        "github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}",
+        random_token(3.5),
+        confidence=0.99,
+        keep=(11, 0),
+        boundary=TOKEN_CHARS,
+        description="GitHub fine-grained personal access token.",
+    ),
+    Detector(
+        "gitlab_pat",
+        "secret",
+        "glpat-[A-Za-z0-9_-]{20,64}",
+        random_token(3.0),
+        confidence=0.95,
+        keep=(6, 0),
+        boundary=TOKEN_CHARS,
+        description="GitLab personal, project or group access token.",
+    ),
+    Detector(
+        "gitlab_token",
+        "secret",
+        "gl(?:ptt|dt|rt|cbt|imt|oas|ft|soat|agent)-[A-Za-z0-9_-]{20,64}",
+        random_token(3.0),
+        confidence=0.95,
+        keep=(5, 0),
+        boundary=TOKEN_CHARS,
+        description="GitLab trigger, deploy, runner, feed, agent and other tokens.",
+    ),
+    Detector(
+        "npm_token",
+        "secret",
+        "npm_[A-Za-z0-9]{36}",
+        random_token(3.5),
+        confidence=0.95,
+        keep=(4, 0),
+        boundary=TOKEN_CHARS,
+        description="npm access token.",
+    ),
+    Detector(
+        "pypi_token",
+        "secret",
+        "pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,300}",
+        confidence=0.99,
+        keep=(5, 0),
+        boundary=TOKEN_CHARS,
+        description="PyPI API token (macaroon for pypi.org).",
+    ),
+    Detector(
+        "docker_hub_pat",
+        "secret",
+        "dckr_pat_[A-Za-z0-9_-]{27}",
+        random_token(3.0),
+        confidence=0.95,
+        keep=(9, 0),
+        boundary=TOKEN_CHARS,
+        description="Docker Hub personal access token.",
+    ),
+    Detector(
+        "docker_config_auth",
+        "secret",
+        r'"auth"\s*:\s*"(?P<v>[A-Za-z0-9+/]{12,}={0,2})"',
+        random_token(3.0),
+        context=("auths", "docker", "ghcr.io", "registry"),
+        window=200,
+        confidence=0.85,
+        keep=(0, 0),
+        description="Registry credentials in a Docker config.json (ghcr.io, Docker Hub, ...).",
+    ),
+)

@@ -1,0 +1,105 @@
+"""Key material and signed tokens: PEM private keys (body required, so a header quoted in
+documentation is not a finding), JWTs whose header and payload decode, and age secret keys."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from aigate.inspect.detectors.base import TOKEN_CHARS, Detector
+
+# PEM body characters, including JSON-escaped newlines ("\\n") from a key file pasted raw.
+_CH = r"(?:\\n|[A-Za-z0-9+/=\s])"
+_HEADER = r"(?:[A-Za-z-]{2,20}:[^\n]{0,80}(?:\\n|\n))"
+
+
+def _pem(kind: str, block: str = "") -> str:
+    """BEGIN line, optional headers, at least 64 body characters, then END if it is there."""
+    return (
+        rf"-----BEGIN {kind}PRIVATE KEY{block}-----{_CH}*{_HEADER}*"
+        rf"{_CH}{{64}}{_CH}*(?:-----END {kind}PRIVATE KEY{block}-----)?"
+    )
+
+
+def _b64json(part: str) -> dict | None:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _jwt(value: str) -> bool:
+    header, payload, _signature = value.split(".", 2)
+    head = _b64json(header)
+    return head is not None and "alg" in head and _b64json(payload) is not None
+
+
+DETECTORS = (
+    Detector(
+        "private_key_rsa",
+        "secret",
+        _pem("RSA "),
+        confidence=0.99,
+        keep=(0, 0),
+        description="PEM RSA private key (PKCS#1).",
+    ),
+    Detector(
+        "private_key_ec",
+        "secret",
+        _pem("EC "),
+        confidence=0.99,
+        keep=(0, 0),
+        description="PEM EC private key.",
+    ),
+    Detector(
+        "private_key_dsa",
+        "secret",
+        _pem("DSA "),
+        confidence=0.99,
+        keep=(0, 0),
+        description="PEM DSA private key.",
+    ),
+    Detector(
+        "private_key_openssh",
+        "secret",
+        _pem("OPENSSH "),
+        confidence=0.99,
+        keep=(0, 0),
+        description="OpenSSH private key.",
+    ),
+    Detector(
+        "private_key_pkcs8",
+        "secret",
+        _pem("(?:ENCRYPTED )?"),
+        confidence=0.99,
+        keep=(0, 0),
+        description="PEM PKCS#8 private key (plain or encrypted).",
+    ),
+    Detector(
+        "private_key_pgp",
+        "secret",
+        _pem("PGP ", " BLOCK"),
+        confidence=0.99,
+        keep=(0, 0),
+        description="PGP private key block.",
+    ),
+    Detector(
+        "jwt",
+        "secret",
+        r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}",
+        _jwt,
+        confidence=0.9,
+        keep=(3, 0),
+        boundary=TOKEN_CHARS,
+        description="JSON Web Token (header and payload must decode to JSON objects).",
+    ),
+    Detector(
+        "age_secret_key",
+        "secret",
+        r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
+        confidence=0.99,
+        keep=(15, 0),
+        description="age encryption secret key.",
+    ),
+)

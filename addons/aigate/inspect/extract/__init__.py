@@ -1,0 +1,167 @@
+"""Find the text a request sends: one extractor per request format (modules in this package that
+export `EXTRACTOR`, discovered), chosen by host and path for web apps or by the catalog's
+`api_format` for APIs, with a generic fallback so an unknown format is still inspected: every
+JSON string leaf, every urlencoded or multipart text field, any text body, uploaded files."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import json
+import pkgutil
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aigate.inspect import uploads
+from aigate.inspect.extract import multipart
+from aigate.inspect.extract.base import Extractor, Leaves, binary_leaves, walk
+from aigate.inspect.result import Extraction, Segment
+
+
+@functools.cache
+def registry() -> tuple[Extractor, ...]:
+    """Every format extractor, discovered from this package."""
+    found = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if isinstance(getattr(module, "EXTRACTOR", None), Extractor):
+            found.append(module.EXTRACTOR)
+    return tuple(found)
+
+
+def select(api_format: str | None, host: str, path: str, container: str) -> Extractor | None:
+    """A web-app extractor for this host and path, else the API format's extractor."""
+    for ex in registry():
+        if ex.hosts and ex.container == container and ex.matches_host(host) and ex.matches_path(path):
+            return ex
+    if api_format and container != "ws":
+        for ex in registry():
+            if api_format in ex.api_formats and not ex.hosts:
+                return ex
+    return None
+
+
+def extract(
+    body: bytes,
+    *,
+    host: str = "",
+    path: str = "",
+    content_type: str | None = None,
+    api_format: str | None = None,
+    limits: uploads.Limits = uploads.Limits(),
+) -> Extraction:
+    """The texts of a (decoded) request body and what could not be read."""
+    if not body:
+        return Extraction("empty")
+    ctype = (content_type or "").lower()
+    if ctype.startswith("multipart/"):
+        return _multipart(body, content_type or "", limits)
+    is_form = ctype.startswith("application/x-www-form-urlencoded")
+    extractor = select(api_format, host, path, "form" if is_form else "json")
+    if extractor is not None:
+        found = _with_extractor(extractor, body)
+        if found is not None and found.segments:
+            return found
+    if is_form:
+        return _form(body)
+    doc = _json(body) if _looks_json(ctype, body) else None
+    if doc is not None:
+        return _from_doc("generic_json", doc, walk(doc))
+    if uploads.is_text_like(None, ctype, body):
+        return Extraction("text", (Segment(body.decode("utf-8", "replace"), (("text",),)),))
+    return _upload(body, path.rsplit("/", 1)[-1] or "upload", content_type, limits, "raw_upload")
+
+
+def extract_ws(message: bytes | str, *, host: str = "", path: str = "") -> Extraction:
+    """The texts of one client-to-server WebSocket message."""
+    if isinstance(message, bytes):
+        try:
+            message = message.decode("utf-8")
+        except UnicodeDecodeError:
+            return Extraction("ws_binary", unscanned=("binary WebSocket message",))
+    if not message:
+        return Extraction("empty")
+    extractor = select(None, host, path, "ws")
+    doc = _json(message.encode()) if message.lstrip()[:1] in ("{", "[") else None
+    if extractor is not None and doc is not None:
+        found = _from_doc(extractor.name, doc, extractor.leaves(doc))
+        if found.segments:
+            return found
+    if doc is not None:
+        return _from_doc("generic_json", doc, walk(doc))
+    return Extraction("text", (Segment(message, (("text",),)),))
+
+
+def _looks_json(ctype: str, body: bytes) -> bool:
+    return "json" in ctype or body.lstrip()[:1] in (b"{", b"[")
+
+
+def _json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _from_doc(name: str, doc: Any, leaves: Leaves, prefix: tuple = ()) -> Extraction:
+    segments = tuple(Segment(text, (*prefix, *steps)) for steps, text in leaves)
+    skipped = tuple(
+        f"binary data at {'/'.join(map(str, p))} (image or file) not scanned"
+        for p in binary_leaves(doc)
+    )
+    return Extraction(name, segments, skipped)
+
+
+def _with_extractor(extractor: Extractor, body: bytes) -> Extraction | None:
+    if extractor.container == "form":
+        for key, value in _form_pairs(body):
+            if key == extractor.form_field:  # the first occurrence is the one servers read
+                doc = _json(value.encode())
+                if doc is None:
+                    return None
+                prefix = (("form", key, 0),)
+                return _from_doc(extractor.name, doc, extractor.leaves(doc), prefix)
+        return None
+    doc = _json(body)
+    return None if doc is None else _from_doc(extractor.name, doc, extractor.leaves(doc))
+
+
+def _form_pairs(body: bytes) -> list[tuple[str, str]]:
+    return parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+
+
+def _form(body: bytes) -> Extraction:
+    seen: dict[str, int] = {}
+    segments = []
+    for key, value in _form_pairs(body):
+        nth = seen.get(key, 0)
+        seen[key] = nth + 1
+        if value:
+            segments.append(Segment(value, (("form", key, nth),)))
+    return Extraction("form", tuple(segments))
+
+
+def _multipart(body: bytes, content_type: str, limits: uploads.Limits) -> Extraction:
+    marker = multipart.boundary(content_type)
+    if marker is None:
+        return Extraction("multipart", unscanned=("multipart body without a boundary",))
+    segments: list[Segment] = []
+    unscanned: list[str] = []
+    for index, part in enumerate(multipart.parse(body, marker)):
+        data = body[part.start : part.end]
+        if part.filename is None and uploads.is_text_like(None, part.content_type, data):
+            segments.append(Segment(data.decode("utf-8", "replace"), (("part", index),)))
+            continue
+        name = part.filename or part.name or f"part {index}"
+        found = uploads.extract_text(data, name, part.content_type, limits)
+        segments.extend(Segment(text, (("part", index), ("file", label))) for label, text in found.texts)
+        unscanned.extend(found.unscanned)
+    return Extraction("multipart", tuple(segments), tuple(unscanned))
+
+
+def _upload(
+    body: bytes, name: str, content_type: str | None, limits: uploads.Limits, label: str
+) -> Extraction:
+    found = uploads.extract_text(body, name, content_type, limits)
+    segments = tuple(Segment(text, (("file", n),)) for n, text in found.texts)
+    return Extraction(label, segments, tuple(found.unscanned))

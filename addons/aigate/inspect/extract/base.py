@@ -1,0 +1,129 @@
+"""What an extractor is, and the JSON walking every format shares.
+
+An extractor maps a parsed request document to `(steps, text)` pairs: the locator steps lead from
+the document root to the string, so redaction can rewrite it in place later.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from aigate.inspect.result import Step
+
+JsonPath = tuple[str | int, ...]
+Leaves = Iterator[tuple[tuple[Step, ...], str]]
+
+# Keys whose string values are identifiers, enums or binary payloads, never prompt text.
+STRUCTURAL_KEYS = frozenset(
+    {
+        "role",
+        "type",
+        "model",
+        "id",
+        "tool_call_id",
+        "tool_use_id",
+        "call_id",
+        "status",
+        "file_id",
+        "media_type",
+        "mime_type",
+        "mimeType",
+        "detail",
+        "cache_control",
+        "stop",
+        "format",
+        "encoding_format",
+        "response_format",
+        "service_tier",
+        "reasoning_effort",
+        "voice",
+    }
+)
+BINARY_KEYS = frozenset({"data", "b64_json", "image_url", "bytes", "audio", "inlineData"})
+
+
+@dataclass(frozen=True, slots=True)
+class Extractor:
+    """One request format: where it applies and how to find its texts."""
+
+    name: str
+    leaves: Callable[[Any], Leaves]
+    api_formats: tuple[str, ...] = ()
+    hosts: tuple[str, ...] = ()  # exact hosts; a leading "." matches any subdomain
+    path: str = ""  # regular expression searched in the request path
+    container: Literal["json", "form", "ws"] = "json"
+    form_field: str = ""  # for container "form": the field whose value is JSON
+
+    def matches_host(self, host: str) -> bool:
+        host = host.lower().rstrip(".")
+        return any(host == h or (h.startswith(".") and host.endswith(h)) for h in self.hosts)
+
+    def matches_path(self, path: str) -> bool:
+        return not self.path or re.search(self.path, path) is not None
+
+
+def walk(
+    node: Any,
+    path: JsonPath = (),
+    *,
+    skip: frozenset[str] = STRUCTURAL_KEYS,
+    nested_json: bool = False,
+) -> Leaves:
+    """Every string leaf under `node` except values of `skip` keys and binary payloads.
+
+    With `nested_json`, a string that is itself a JSON array or object is descended into (web
+    apps that put JSON inside JSON), and the locator gains a step.
+    """
+    if isinstance(node, str):
+        if not node or _is_binary(path, node):
+            return
+        if nested_json and node[:1] in "[{":
+            try:
+                inner = json.loads(node)
+            except ValueError:
+                inner = None
+            if isinstance(inner, (list, dict)):
+                for steps, text in walk(inner, (), skip=skip, nested_json=True):
+                    yield (("json", path), *steps), text
+                return
+        yield (("json", path),), node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key not in skip:
+                yield from walk(value, (*path, key), skip=skip, nested_json=nested_json)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from walk(value, (*path, index), skip=skip, nested_json=nested_json)
+
+
+def _is_binary(path: JsonPath, value: str) -> bool:
+    if value.startswith("data:") and ";base64," in value[:100]:
+        return True
+    key = next((p for p in reversed(path) if isinstance(p, str)), "")
+    return key in BINARY_KEYS and len(value) > 256 and " " not in value[:256]
+
+
+def roots(doc: Any, keys: Iterable[str], *, skip: frozenset[str] = STRUCTURAL_KEYS) -> Leaves:
+    """String leaves under the given top-level keys of a JSON object."""
+    if not isinstance(doc, dict):
+        return
+    for key in keys:
+        if key in doc:
+            yield from walk(doc[key], (key,), skip=skip)
+
+
+def binary_leaves(node: Any, path: JsonPath = ()) -> Iterator[JsonPath]:
+    """Paths of binary payloads (images, audio) inside a JSON document: recorded as unscanned."""
+    if isinstance(node, str):
+        if _is_binary(path, node):
+            yield path
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from binary_leaves(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from binary_leaves(value, (*path, index))

@@ -1,0 +1,25 @@
+"""claude.ai web app: POST .../chat_conversations/<id>/completion (and retry_completion) with
+`prompt` and attachments' `extracted_content`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aigate.inspect.extract.base import Extractor, Leaves, roots, walk
+
+
+def leaves(doc: Any) -> Leaves:
+    yield from roots(doc, ("prompt",))
+    if isinstance(doc, dict):
+        for index, attachment in enumerate(doc.get("attachments") or []):
+            if isinstance(attachment, dict) and "extracted_content" in attachment:
+                path = ("attachments", index, "extracted_content")
+                yield from walk(attachment["extracted_content"], path)
+
+
+EXTRACTOR = Extractor(
+    "claude_web",
+    leaves,
+    hosts=("claude.ai",),
+    path=r"/chat_conversations/[^/]+/(?:retry_)?completion",
+)

@@ -1,0 +1,63 @@
+"""The records inspection produces. Frozen, small, and free of the values found: a finding holds
+a redacted preview and a keyed digest, so logs, block pages and metrics can never leak the data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+DataClass = Literal["pii", "financial", "secret", "confidential", "custom"]
+DATA_CLASSES: tuple[DataClass, ...] = ("pii", "financial", "secret", "confidential", "custom")
+
+# A locator step says how to reach a segment's text inside the original body, outermost first:
+# ("json", (key_or_index, ...)) a JSON string at a path, ("form", name, nth) a urlencoded field,
+# ("part", index) a multipart part body, ("text",) the whole body as text,
+# ("file", name) text extracted from an upload (read-only: it cannot be redacted in place).
+Step = tuple
+Locator = tuple[Step, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One sensitive value: where it is (character offsets into the scanned text), never what."""
+
+    detector: str
+    data_class: DataClass
+    start: int
+    end: int
+    confidence: float
+    preview: str
+    digest: str
+    segment: int = 0  # index into Extraction.segments when scanning an extraction
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A piece of text that leaves the client, and where it sits in the original body."""
+
+    text: str
+    locator: Locator
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """The texts found in one request body, plus what could not be read (and why)."""
+
+    extractor: str
+    segments: tuple[Segment, ...] = ()
+    unscanned: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    """The outcome of inspecting one request or WebSocket message."""
+
+    extraction: Extraction
+    findings: tuple[Finding, ...] = ()
+    unscanned: tuple[str, ...] = field(default=())
+    body: bytes | None = None  # the decoded body the extraction refers to (for redaction)
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """Detector ids found, sorted and unique: what a block page may name."""
+        return tuple(sorted({f.detector for f in self.findings}))

@@ -1,0 +1,261 @@
+"""A validated policy compiled for the hot path.
+
+Everything that depends only on the policy and the catalog is computed once at load time: the
+rule each service falls to without exceptions (with its explain trace), an exception index keyed
+by (group, service) and (group, category), group membership by user and network, tenant headers.
+`aigate.decide` then needs only dict lookups per request.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aigate.catalog import Catalog, Service
+from aigate.classify import Classifier
+from aigate.decide import Alternative
+from aigate.policy.model import Policy, RiskMatch, Rule
+
+_GROUPS_CACHE_LIMIT = 65536
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """One policy rule with its alternatives resolved against the catalog."""
+
+    rule_id: str
+    action: str
+    reason: str
+    alternatives: tuple[Alternative, ...]
+    redirect_url: str | None
+    requires_training: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The rule a service falls to when no exception applies, and the walk that found it."""
+
+    rule: CompiledRule
+    trace: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _Index:
+    base: dict[str, Resolution]
+    exc_service: dict[tuple[str, str], tuple[int, CompiledRule]]
+    exc_category: dict[tuple[str, str], tuple[int, CompiledRule]]
+    user_groups: dict[str, frozenset[str]]
+    networks: tuple[tuple[IpNetwork, str], ...]
+    training_users: dict[str, frozenset[str]]
+    training_groups: dict[str, frozenset[str]]
+    tenant: dict[str, tuple[tuple[str, str, frozenset[str]], ...]]
+    inspect_exact: frozenset[str]
+    inspect_suffixes: tuple[str, ...]
+    groups_cache: dict[tuple[str | None, str | None], frozenset[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedPolicy:
+    """A policy ready to enforce: the model, its catalog and classifier, and the lookups."""
+
+    policy: Policy
+    path: Path | None
+    catalog: Catalog
+    classifier: Classifier
+    sha256: str
+    _index: _Index = field(repr=False, compare=False)
+
+    @classmethod
+    def compile(
+        cls,
+        policy: Policy,
+        path: Path | None,
+        catalog: Catalog,
+        classifier: Classifier,
+        sha256: str,
+    ) -> LoadedPolicy:
+        return cls(policy, path, catalog, classifier, sha256, _compile(policy, catalog))
+
+    @property
+    def version(self) -> str:
+        return self.policy.version
+
+    @property
+    def mode(self) -> str:
+        return self.policy.mode
+
+    def groups_for(self, user: str | None, client_ip: str | None) -> frozenset[str]:
+        """Policy groups of a requester: by user name (only when authenticated) and by network."""
+        index = self._index
+        key = (user, client_ip)
+        cached = index.groups_cache.get(key)
+        if cached is not None:
+            return cached
+        groups: set[str] = set()
+        if user:
+            groups.update(index.user_groups.get(user.casefold(), ()))
+        if client_ip and index.networks:
+            try:
+                address = ipaddress.ip_address(client_ip.strip("[]").split("%", 1)[0])
+            except ValueError:
+                address = None
+            if address is not None:
+                if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+                    address = address.ipv4_mapped
+                for network, group in index.networks:
+                    if address.version == network.version and address in network:
+                        groups.add(group)
+        result = frozenset(groups)
+        if len(index.groups_cache) >= _GROUPS_CACHE_LIMIT:
+            index.groups_cache.clear()
+        index.groups_cache[key] = result
+        return result
+
+    def completed_training(
+        self, training_id: str, user: str | None, groups: frozenset[str]
+    ) -> bool:
+        """Whether this user, or one of their groups, is recorded as having completed it."""
+        index = self._index
+        if user and user.casefold() in index.training_users.get(training_id, ()):
+            return True
+        return not index.training_groups.get(training_id, frozenset()).isdisjoint(groups)
+
+    def intercepts(self, host: str) -> bool:
+        """Whether to decrypt `host` (normalized): it may be AI or the policy inspects it."""
+        index = self._index
+        if host in index.inspect_exact or self.classifier.may_be_ai(host):
+            return True
+        return any(host.endswith(suffix) for suffix in index.inspect_suffixes)
+
+    def tenant_headers(self, service_id: str, host: str) -> list[tuple[str, str]]:
+        """Headers that pin `service_id` to the company tenant on `host` (normalized)."""
+        return [
+            (name, value)
+            for name, value, hosts in self._index.tenant.get(service_id, ())
+            if not hosts or host in hosts
+        ]
+
+    def base_resolution(self, service: Service) -> Resolution:
+        """The rule `service` gets when no exception applies (precomputed)."""
+        resolution = self._index.base.get(service.id)
+        if resolution is None:  # a service object from another catalog
+            resolution = _resolve(self.policy, self.catalog, service)
+        return resolution
+
+    def exception_for(self, groups: frozenset[str], service: Service) -> CompiledRule | None:
+        """The first exception (file order) for one of `groups` naming the service or category."""
+        if not groups:
+            return None
+        index = self._index
+        best: tuple[int, CompiledRule] | None = None
+        for group in groups:
+            for hit in (
+                index.exc_service.get((group, service.id)),
+                index.exc_category.get((group, service.category)),
+            ):
+                if hit is not None and (best is None or hit[0] < best[0]):
+                    best = hit
+        return best[1] if best else None
+
+    def training_label(self, training_id: str) -> tuple[str, str | None]:
+        """Name and URL of a training, for messages."""
+        training = self.policy.training.get(training_id)
+        if training is None:
+            return training_id, None
+        return training.name, training.url
+
+
+def compile_rule(rule_id: str, rule: Rule, catalog: Catalog) -> CompiledRule:
+    alternatives = []
+    for alt in rule.alternatives:
+        service = catalog.get(alt.service) if alt.service else None
+        name = alt.name or (service.name if service else alt.service or alt.url or "")
+        url = alt.url or (service.url if service else None)
+        alternatives.append(Alternative(name=name, url=url, service_id=alt.service))
+    return CompiledRule(
+        rule_id=rule_id,
+        action=rule.action,
+        reason=rule.reason.strip(),
+        alternatives=tuple(alternatives),
+        redirect_url=rule.redirect_to,
+        requires_training=rule.requires_training,
+    )
+
+
+def risk_matches(when: RiskMatch, service: Service) -> bool:
+    """All conditions given in `when` hold for `service`."""
+    return (
+        (when.jurisdiction is None or service.jurisdiction in when.jurisdiction)
+        and (when.trains_on_inputs is None or service.trains_on_inputs == when.trains_on_inputs)
+        and (when.enterprise_tier is None or service.enterprise_tier == when.enterprise_tier)
+        and (when.risk is None or service.risk in when.risk)
+        and (when.category is None or service.category in when.category)
+    )
+
+
+def _resolve(policy: Policy, catalog: Catalog, service: Service) -> Resolution:
+    trace = ["exceptions: no match"]
+    rule = policy.services.get(service.id)
+    if rule is not None:
+        trace.append(f"services.{service.id}: {rule.action}")
+        return Resolution(compile_rule(f"services.{service.id}", rule, catalog), tuple(trace))
+    trace.append(f"services.{service.id}: not set")
+    for risk_rule in policy.risk_rules:
+        if risk_matches(risk_rule.when, service):
+            trace.append(f"risk_rules.{risk_rule.id}: {risk_rule.action}")
+            compiled = compile_rule(f"risk_rules.{risk_rule.id}", risk_rule, catalog)
+            return Resolution(compiled, tuple(trace))
+        trace.append(f"risk_rules.{risk_rule.id}: no match")
+    rule = policy.categories.get(service.category)
+    if rule is not None:
+        trace.append(f"categories.{service.category}: {rule.action}")
+        compiled = compile_rule(f"categories.{service.category}", rule, catalog)
+        return Resolution(compiled, tuple(trace))
+    trace.append(f"categories.{service.category}: not set")
+    trace.append(f"default: {policy.default.action}")
+    return Resolution(compile_rule("default", policy.default, catalog), tuple(trace))
+
+
+def _compile(policy: Policy, catalog: Catalog) -> _Index:
+    base = {sid: _resolve(policy, catalog, s) for sid, s in catalog.services.items()}
+    exc_service: dict[tuple[str, str], tuple[int, CompiledRule]] = {}
+    exc_category: dict[tuple[str, str], tuple[int, CompiledRule]] = {}
+    for order, exc in enumerate(policy.exceptions):
+        compiled = compile_rule(f"exceptions.{exc.id}", exc, catalog)
+        for group in exc.groups:
+            for sid in exc.services:
+                exc_service.setdefault((group, sid), (order, compiled))
+            for category in exc.categories:
+                exc_category.setdefault((group, category), (order, compiled))
+    user_groups: dict[str, set[str]] = {}
+    networks: list[tuple[IpNetwork, str]] = []
+    for name, group in policy.groups.items():
+        for user in group.users:
+            user_groups.setdefault(user.casefold(), set()).add(name)
+        for cidr in group.cidrs:
+            networks.append((ipaddress.ip_network(cidr, strict=False), name))
+    tenant = {
+        sid: tuple((t.header, t.value, frozenset(h.lower() for h in t.hosts)) for t in rule.tenant)
+        for sid, rule in policy.services.items()
+        if rule.tenant
+    }
+    inspect = [h.lower().rstrip(".") for h in policy.inspect_hosts]
+    return _Index(
+        base=base,
+        exc_service=exc_service,
+        exc_category=exc_category,
+        user_groups={u: frozenset(g) for u, g in user_groups.items()},
+        networks=tuple(networks),
+        training_users={
+            tid: frozenset(u.casefold() for u in t.completed_by.users)
+            for tid, t in policy.training.items()
+        },
+        training_groups={
+            tid: frozenset(t.completed_by.groups) for tid, t in policy.training.items()
+        },
+        tenant=tenant,
+        inspect_exact=frozenset(h for h in inspect if not h.startswith("*.")),
+        inspect_suffixes=tuple(h[1:] for h in inspect if h.startswith("*.")),
+    )

@@ -1,0 +1,30 @@
+"""The mitmproxy addons: thin adapters from flows to the pure core, one concern per module.
+
+`build_addons()` is the one place that fixes their order; `mitmdump -s addons/aigate_addons.py`
+and `aigate run` both use it.
+"""
+
+from __future__ import annotations
+
+from aigate.proxy.enforce import Enforce
+from aigate.proxy.identify import Identify
+from aigate.proxy.passthrough import Passthrough
+from aigate.proxy.policyreload import PolicyReload
+from aigate.proxy.runtime import Runtime
+from aigate.proxy.streaming import Streaming
+from aigate.proxy.tenant import Tenant
+
+
+def build_addons() -> list[object]:
+    """A fresh, ordered addon list sharing one `Runtime` (policy and signer)."""
+    runtime = Runtime()
+    return [
+        PolicyReload(runtime),  # first: the others read the policy it loads
+        Passthrough(runtime),  # tls_clienthello: non-AI TLS is never decrypted
+        Identify(runtime),  # requestheaders: user and groups
+        Enforce(runtime),  # requestheaders: decide; block / warn / redirect / allow
+        Tenant(runtime),  # requestheaders: tenant pinning on forwarded requests
+        Streaming(),  # responseheaders: SSE streamed, alt-svc dropped
+        # inspect: request bodies of forwarded AI requests (after the decision, before records)
+        # record: audit log and metrics read FlowState last
+    ]

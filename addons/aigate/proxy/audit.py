@@ -1,0 +1,165 @@
+"""The audit addon: writes one `decision` record per AI flow (and an `ack` record for each
+acknowledgement), plus policy load/reload and error events.
+
+Blocked, warned, acknowledged and redirected flows are answered by the enforcing addon in
+`request`; this addon runs after it and writes their records there, flushed before the response
+leaves the proxy. Forwarded flows are recorded in `response` or `error`, once their status is
+known. A flow is recorded once whichever hooks fire. Load this addon after the enforcing and
+inspecting addons.
+
+The default log is `<confdir>/aigate-audit.jsonl` (confdir defaults to ~/.mitmproxy), next to
+the CA and the acknowledgement key: one directory holds the proxy's state.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+
+from mitmproxy import ctx, exceptions, http
+
+from aigate.flowstate import FLOW_KEY, FlowState
+from aigate.record import events, metrics
+from aigate.record.audit import (
+    DEFAULT_BACKUPS,
+    DEFAULT_FILENAME,
+    DEFAULT_MAX_BYTES,
+    STDOUT,
+    AuditLog,
+    ack_record,
+    decision_record,
+    error_record,
+    policy_record,
+)
+
+RECORDED_KEY = "aigate.audit.recorded"
+_OPTIONS = {"aigate_audit_log", "aigate_audit_max_bytes", "aigate_audit_backups", "confdir"}
+
+logger = logging.getLogger(__name__)
+
+
+class Audit:
+    def __init__(self) -> None:
+        self.log: AuditLog | None = None
+        self._subscribed = False
+
+    def load(self, loader) -> None:
+        loader.add_option(
+            "aigate_audit_log",
+            str,
+            "",
+            f"Audit log (JSON Lines): a file path, or '-' for stdout. Default: "
+            f"<confdir>/{DEFAULT_FILENAME}.",
+        )
+        loader.add_option(
+            "aigate_audit_max_bytes",
+            int,
+            DEFAULT_MAX_BYTES,
+            "Rotate the audit log file before it grows past this many bytes (0: never rotate).",
+        )
+        loader.add_option(
+            "aigate_audit_backups",
+            int,
+            DEFAULT_BACKUPS,
+            "Rotated audit log files to keep (log.1 newest ... log.N oldest); the oldest beyond "
+            "this is deleted. Must be at least 1 when rotating.",
+        )
+
+    def configure(self, updated: set[str]) -> None:
+        if not updated & _OPTIONS and self.log is not None:
+            return
+        opts = ctx.options
+        if opts.aigate_audit_max_bytes < 0:
+            raise exceptions.OptionsError(
+                f"aigate_audit_max_bytes: {opts.aigate_audit_max_bytes} is negative; use a size "
+                "in bytes, or 0 to never rotate"
+            )
+        if opts.aigate_audit_backups < 1 and opts.aigate_audit_max_bytes > 0:
+            raise exceptions.OptionsError(
+                f"aigate_audit_backups: {opts.aigate_audit_backups} would discard the log on "
+                "rotation; keep at least 1 backup, or set aigate_audit_max_bytes=0"
+            )
+        path = opts.aigate_audit_log or os.path.join(
+            os.path.expanduser(opts.confdir), DEFAULT_FILENAME
+        )
+        if self.log is not None and (self.log.path, self.log.max_bytes, self.log.backups) == (
+            path, opts.aigate_audit_max_bytes, opts.aigate_audit_backups
+        ):
+            return
+        try:
+            log = AuditLog(path, opts.aigate_audit_max_bytes, opts.aigate_audit_backups)
+        except OSError as e:
+            raise exceptions.OptionsError(
+                f"aigate_audit_log: cannot open {path}: {e.strerror}; choose a writable path "
+                f"or '{STDOUT}' for stdout"
+            ) from e
+        old, self.log = self.log, log
+        if old is not None:
+            old.close()
+        if not self._subscribed:
+            events.subscribe(self.on_event)
+            self._subscribed = True
+
+    def done(self) -> None:
+        if self._subscribed:
+            events.unsubscribe(self.on_event)
+            self._subscribed = False
+        if self.log is not None:
+            self.log.close()
+            self.log = None
+
+    def on_event(self, event: events.Event) -> None:
+        """Record a policy load/reload or an error outside an AI flow."""
+        if isinstance(event, events.PolicyEvent):
+            self._write(policy_record(event))
+        else:
+            self._write(error_record(event))
+
+    def request(self, flow: http.HTTPFlow) -> None:
+        if flow.response is not None:  # answered by aigate: record before it leaves
+            self._record(flow)
+
+    def response(self, flow: http.HTTPFlow) -> None:
+        self._record(flow)
+
+    def error(self, flow: http.HTTPFlow) -> None:
+        self._record(flow)
+
+    def _record(self, flow: http.HTTPFlow) -> None:
+        state = flow.metadata.get(FLOW_KEY)
+        if not isinstance(state, FlowState) or flow.metadata.get(RECORDED_KEY):
+            return
+        flow.metadata[RECORDED_KEY] = True
+        now = time.time()
+        try:
+            ack = ack_record(state, time=now)
+            request = flow.request
+            record = decision_record(
+                state,
+                host=request.pretty_host,
+                method=request.method,
+                path=request.path,
+                status=flow.response.status_code if flow.response else None,
+                time=now,
+            )
+        except Exception:
+            logger.exception("aigate audit: could not build the record of %s", state.request_id)
+            metrics.count_hook_error("audit")
+            return
+        if ack is not None:
+            self._write(ack)
+        self._write(record)
+
+    def _write(self, record: dict) -> None:
+        log = self.log
+        try:
+            if log is None:
+                raise ValueError("audit log not open")
+            log.write(record)
+        except (OSError, ValueError) as e:
+            logger.error("aigate audit: could not write a %s record: %s", record.get("event"), e)
+            metrics.AUDIT_WRITE_ERRORS.inc()
+            metrics.count_hook_error("audit")
+        else:
+            metrics.AUDIT_RECORDS.labels(record["event"]).inc()

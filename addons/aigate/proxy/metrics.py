@@ -1,0 +1,96 @@
+"""The metrics addon: counts every AI flow once, and passthrough traffic, into the process-wide
+registry of `aigate.record.metrics`, and serves it on `aigate_metrics_port`.
+
+The HTTP server is started once per process (a re-executed `-s` script or a reconfigure with the
+same address reuses it). Load this addon after the passthrough, enforcing and inspecting addons:
+it reads `data.ignore_connection` and `FlowState`, and never changes a flow.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from mitmproxy import ctx, exceptions, http, tls
+
+from aigate.flowstate import FLOW_KEY, FlowState
+from aigate.proxy.runtime import Runtime
+from aigate.record import metrics
+
+COUNTED_KEY = "aigate.metrics.counted"
+
+logger = logging.getLogger(__name__)
+
+
+class Metrics:
+    def __init__(self, runtime: Runtime | None = None) -> None:
+        self.runtime = runtime
+
+    def load(self, loader) -> None:
+        loader.add_option(
+            "aigate_metrics_port",
+            int,
+            0,
+            "Serve Prometheus metrics at http://<aigate_metrics_host>:<port>/metrics (0: off).",
+        )
+        loader.add_option(
+            "aigate_metrics_host",
+            str,
+            "127.0.0.1",
+            "Address the metrics endpoint listens on (0.0.0.0 to let a remote Prometheus scrape).",
+        )
+
+    def configure(self, updated: set[str]) -> None:
+        if not updated & {"aigate_metrics_port", "aigate_metrics_host"}:
+            return
+        port, host = ctx.options.aigate_metrics_port, ctx.options.aigate_metrics_host
+        if not 0 <= port <= 65535:
+            raise exceptions.OptionsError(
+                f"aigate_metrics_port: {port} is not a TCP port; use 1-65535, or 0 for off"
+            )
+        if port == 0:
+            metrics.stop()
+            return
+        try:
+            metrics.serve(host, port)
+        except OSError as e:
+            raise exceptions.OptionsError(
+                f"aigate_metrics_port: cannot listen on {host}:{port}: {e.strerror}; choose a "
+                "free port"
+            ) from e
+        logger.info("aigate metrics at http://%s:%d/metrics", host, port)
+
+    def tls_clienthello(self, data: tls.ClientHelloData) -> None:
+        if data.ignore_connection:
+            metrics.count_passthrough("tls")
+
+    def request(self, flow: http.HTTPFlow) -> None:
+        state = flow.metadata.get(FLOW_KEY)
+        if state is None:
+            if flow.request.scheme == "http" and not flow.metadata.get(COUNTED_KEY):
+                flow.metadata[COUNTED_KEY] = True
+                metrics.count_passthrough("http")
+        elif flow.response is not None:
+            self._count(flow)
+
+    def response(self, flow: http.HTTPFlow) -> None:
+        self._count(flow)
+
+    def error(self, flow: http.HTTPFlow) -> None:
+        self._count(flow)
+
+    def _count(self, flow: http.HTTPFlow) -> None:
+        state = flow.metadata.get(FLOW_KEY)
+        if not isinstance(state, FlowState) or flow.metadata.get(COUNTED_KEY):
+            return
+        flow.metadata[COUNTED_KEY] = True
+        try:
+            metrics.observe_flow(
+                state, has_body=bool(flow.request.raw_content), group_order=self._group_order()
+            )
+        except Exception:
+            logger.exception("aigate metrics: could not count %s", state.request_id)
+            metrics.count_hook_error("metrics")
+
+    def _group_order(self) -> tuple[str, ...]:
+        store = self.runtime.store if self.runtime else None
+        return tuple(store.current.policy.groups) if store is not None else ()

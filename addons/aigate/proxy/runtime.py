@@ -1,0 +1,28 @@
+"""State the aigate addons share inside one proxy: the policy store and the acknowledgement signer.
+
+`build_addons()` makes one `Runtime` and hands it to every addon it creates, so addons never call
+each other and two proxies in one process never share a policy. The policy reload addon fills it
+in `configure`; the others only read it.
+"""
+
+from __future__ import annotations
+
+from aigate.policy.loaded import LoadedPolicy
+from aigate.policy.store import PolicyStore
+from aigate.respond.cookies import AckSigner
+
+
+class Runtime:
+    """The policy in force and the signer for acknowledgement cookies (set by `configure`)."""
+
+    def __init__(self) -> None:
+        self.store: PolicyStore | None = None
+        self.signer: AckSigner | None = None
+
+    @property
+    def policy(self) -> LoadedPolicy:
+        """The last good policy; raises until one has loaded (callers fail closed)."""
+        store = self.store
+        if store is None:
+            raise RuntimeError("no aigate policy loaded")
+        return store.current

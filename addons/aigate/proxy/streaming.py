@@ -1,0 +1,23 @@
+"""AI responses as they arrive: stream server-sent events, and keep clients off QUIC.
+
+mitmproxy buffers whole responses by default, which freezes chat UIs until the answer is
+complete; `text/event-stream` is streamed instead. `alt-svc` is dropped so browsers do not move
+to HTTP/3, which would bypass an explicit proxy.
+"""
+
+from __future__ import annotations
+
+from mitmproxy import http
+
+from aigate.flowstate import FLOW_KEY
+
+
+class Streaming:
+    def responseheaders(self, flow: http.HTTPFlow) -> None:
+        response = flow.response
+        if response is None or FLOW_KEY not in flow.metadata:
+            return
+        if "alt-svc" in response.headers:
+            del response.headers["alt-svc"]
+        if response.headers.get("content-type", "").startswith("text/event-stream"):
+            response.stream = True

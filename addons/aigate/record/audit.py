@@ -1,0 +1,241 @@
+"""The audit log: one JSON object per line for every decision, acknowledgement, policy load and
+error, written to a size-rotated file or to stdout.
+
+Records are built here from `FlowState` and explicit request facts, never from a flow's metadata
+or headers, so what can reach the log is exactly the fields below: no prompt or body, no secret
+values (findings carry the inspect step's redacted preview only), no proxy-auth password and no
+query string. Every record is flushed as it is written; acknowledgements are sealed into the
+ledger's hash chain under the same lock, so chain order is file order.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from aigate.flowstate import FlowState
+from aigate.record.events import HookError, PolicyEvent
+from aigate.record.inspection import summarize
+from aigate.record.ledger import ACK_EVENT, Ledger, last_hash
+
+STDOUT = "-"
+DEFAULT_FILENAME = "aigate-audit.jsonl"
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+DEFAULT_BACKUPS = 10
+PATH_MAX_CHARS = 2048
+FILE_MODE = 0o640
+
+
+def rfc3339(epoch: float) -> str:
+    """UTC time with milliseconds, e.g. 2026-01-31T12:00:00.123Z."""
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
+
+
+def clean_path(path: str) -> str:
+    """The request path without query string or fragment (they may carry keys or prompts)."""
+    for mark in ("?", "#"):
+        path = path.split(mark, 1)[0]
+    return path[:PATH_MAX_CHARS] or "/"
+
+
+def rotated_files(path: str | Path) -> list[Path]:
+    """An audit log and its rotated backups, oldest first (the order `verify` reads)."""
+    path = Path(path)
+    backups = []
+    for sibling in path.parent.glob(path.name + ".*"):
+        suffix = sibling.name[len(path.name) + 1 :]
+        if suffix.isdigit():
+            backups.append((int(suffix), sibling))
+    ordered = [p for _, p in sorted(backups, reverse=True)]
+    return [*ordered, path] if path.exists() else ordered
+
+
+def in_rotation_order(paths: Iterable[str | Path]) -> list[Path]:
+    """`paths` with each log's rotated backups put oldest first, before the log itself.
+
+    A shell glob lists `log, log.1, log.10, log.2`; the chain reads `... log.2, log.1, log`.
+    Logs of different names keep the order given.
+    """
+    families: dict[str, int] = {}
+    keyed = []
+    for index, path in enumerate(map(Path, paths)):
+        base, _, suffix = str(path).rpartition(".")
+        number = int(suffix) if base and suffix.isdigit() else 0
+        family = base if number else str(path)
+        families.setdefault(family, index)
+        keyed.append((families[family], -number, path))
+    return [path for _, _, path in sorted(keyed)]
+
+
+def decision_record(
+    state: FlowState,
+    *,
+    host: str,
+    method: str,
+    path: str,
+    status: int | None,
+    time: float,
+) -> dict[str, Any]:
+    """The `decision` record of one AI flow."""
+    decision, identity = state.decision, state.identity
+    service = decision.service
+    inspection = summarize(state.inspection)
+    scan_seconds = inspection.seconds if inspection else None
+    record: dict[str, Any] = {
+        "time": rfc3339(time),
+        "event": "decision",
+        "request_id": state.request_id,
+        "user": identity.user,
+        "groups": sorted(identity.groups),
+        "client_ip": identity.client_ip,
+        "service": service.id if service else None,
+        "category": decision.category,
+        "host": host,
+        "method": method,
+        "path": clean_path(path),
+        "action": decision.action,
+        "outcome": state.outcome,
+        "rule": decision.rule,
+        "reason": decision.reason,
+        "mode": "enforce" if decision.enforced else "monitor",
+        "policy_version": state.policy_version,
+        "policy_hash": state.policy_hash,
+        "status": status,
+        "error_stage": state.error_stage,
+        "decision_seconds": round(state.decision_seconds, 6),
+        "added_latency_seconds": round(state.decision_seconds + (scan_seconds or 0.0), 6),
+    }
+    if inspection is None:
+        record.update(inspected=None, unscanned_reason=None, bytes_scanned=0, findings=[])
+    else:
+        record.update(inspection.as_record())
+    return record
+
+
+def ack_record(state: FlowState, *, time: float) -> dict[str, Any] | None:
+    """The `ack` record (a ledger entry) of a flow that carried an acknowledgement, else None."""
+    ack = state.ack
+    if ack is None:
+        return None
+    return {
+        "time": rfc3339(time),
+        "event": ACK_EVENT,
+        "request_id": state.request_id,
+        "user": ack.user,
+        "groups": sorted(state.identity.groups),
+        "client_ip": ack.client_ip,
+        "service": ack.service_id,
+        "policy_version": ack.policy_version,
+        "policy_hash": state.policy_hash,
+        "acknowledged_at": rfc3339(ack.time),
+    }
+
+
+def policy_record(event: PolicyEvent) -> dict[str, Any]:
+    """A `policy_load` or `policy_reload` record."""
+    return {
+        "time": rfc3339(event.time),
+        "event": "policy_reload" if event.reload else "policy_load",
+        "result": "success" if event.ok else "failure",
+        "policy_version": event.version,
+        "policy_hash": event.sha256,
+        "source": event.source,
+        "error": event.error,
+    }
+
+
+def error_record(error: HookError) -> dict[str, Any]:
+    """An `error` record: where aigate failed, never the failing data."""
+    return {
+        "time": rfc3339(error.time),
+        "event": "error",
+        "stage": error.stage,
+        "error": error.error_type,
+        "request_id": error.request_id,
+    }
+
+
+class AuditLog:
+    """A thread-safe JSON Lines writer with size-based rotation (or stdout when path is "-").
+
+    A file rotates before a record that would take it past `max_bytes` (0: never): `log.N-1`
+    becomes `log.N` (the oldest beyond `backups` is deleted), `log` becomes `log.1`. The ledger
+    resumes from the newest acknowledgement already in the files.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        backups: int = DEFAULT_BACKUPS,
+        stdout: IO[str] | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.max_bytes = max_bytes
+        self.backups = backups
+        self._lock = threading.Lock()
+        self._stdout = stdout
+        self._file: IO[str] | None = None
+        self._size = 0
+        if self.path == STDOUT:
+            self.ledger = Ledger()
+        else:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.ledger = Ledger(last_hash(rotated_files(self.path)))
+            self._open()
+
+    def _open(self) -> None:
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
+        self._size = os.fstat(fd).st_size
+        self._file = open(fd, "a", encoding="utf-8")  # noqa: SIM115  # closed in close()
+
+    def _rotate(self) -> None:
+        assert self._file is not None
+        self._file.close()
+        oldest = f"{self.path}.{self.backups}"
+        if os.path.exists(oldest):
+            os.remove(oldest)
+        for n in range(self.backups - 1, 0, -1):
+            if os.path.exists(f"{self.path}.{n}"):
+                os.replace(f"{self.path}.{n}", f"{self.path}.{n + 1}")
+        os.replace(self.path, f"{self.path}.1")
+        self._open()
+
+    def write(self, record: dict[str, Any]) -> dict[str, Any]:
+        """Append one record and flush it; returns the record as written (sealed for acks)."""
+        with self._lock:
+            if record.get("event") == ACK_EVENT:
+                record = self.ledger.seal(record)
+            line = json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=str)
+            line += "\n"
+            if self.path == STDOUT:
+                out = self._stdout or sys.stdout
+                out.write(line)
+                out.flush()
+                return record
+            if self._file is None:
+                raise ValueError(f"audit log {self.path} is closed")
+            size = len(line.encode())
+            full = self._size + size > self.max_bytes
+            if self.max_bytes and self.backups and self._size and full:
+                self._rotate()
+            self._file.write(line)
+            self._file.flush()
+            self._size += size
+            return record
+
+    def write_all(self, records: Iterable[dict[str, Any]]) -> None:
+        for record in records:
+            self.write(record)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None

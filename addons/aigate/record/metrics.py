@@ -1,0 +1,256 @@
+"""aigate's Prometheus metrics: one registry and every metric object, created once per process.
+
+They live in this imported module, not in an addon or the `-s` entry file, because mitmproxy
+re-executes an edited `-s` file and a second registration of the same name fails. Label values
+are bounded: services and categories come from the catalog, groups and rule kinds from the policy,
+detectors, classes and reasons from the inspect step, each reduced to a short token; never a user,
+a URL or free text.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    Info,
+    PlatformCollector,
+    ProcessCollector,
+    disable_created_metrics,
+    start_http_server,
+)
+
+from aigate.flowstate import FlowState
+from aigate.record.inspection import label_token, summarize
+
+disable_created_metrics()  # `*_created` series double the count and nothing here reads them
+
+REGISTRY = CollectorRegistry()
+ProcessCollector(registry=REGISTRY)
+PlatformCollector(registry=REGISTRY)
+
+NO_GROUP = "none"
+RULE_KINDS = ("exceptions", "services", "risk_rules", "categories", "default", "training")
+KNOWN_STAGES = ("identify", "decide", "enforce", "respond", "inspect", "audit", "metrics",
+                "policy_reload")
+FORWARDED = frozenset({"allowed", "continued", "monitored"})
+
+REQUESTS = Counter(
+    "aigate_requests",
+    "AI requests decided, by service, category, decision action, outcome, the requester's "
+    "primary policy group and the kind of rule that decided.",
+    ["service", "category", "action", "outcome", "group", "rule_kind"],
+    registry=REGISTRY,
+)
+PASSTHROUGH = Counter(
+    "aigate_passthrough_connections",
+    "Non-AI traffic passed through untouched: TLS connections (not decrypted) and plain-HTTP "
+    "requests.",
+    ["protocol"],
+    registry=REGISTRY,
+)
+WARN_PAGES = Counter(
+    "aigate_warn_pages",
+    "Warn interstitials by step: shown, acknowledged (clicked continue), continued (forwarded on "
+    "an acknowledgement).",
+    ["service", "step"],
+    registry=REGISTRY,
+)
+ACKNOWLEDGEMENTS = Counter(
+    "aigate_acknowledgements",
+    "Policy acknowledgements recorded in the ledger.",
+    ["service"],
+    registry=REGISTRY,
+)
+FINDINGS = Counter(
+    "aigate_findings",
+    "Sensitive-data findings in AI requests, by detector, data class and DLP action.",
+    ["detector", "class", "action"],
+    registry=REGISTRY,
+)
+INSPECTED = Counter(
+    "aigate_inspected_requests",
+    "AI requests whose content was inspected.",
+    ["category"],
+    registry=REGISTRY,
+)
+UNSCANNED = Counter(
+    "aigate_unscanned_requests",
+    "AI requests forwarded without inspection, by reason (too_large, undecodable, "
+    "unsupported_format, binary_websocket, not_inspected, ...).",
+    ["reason"],
+    registry=REGISTRY,
+)
+SCANNED_BYTES = Counter(
+    "aigate_scanned_bytes", "Bytes of AI request content scanned.", registry=REGISTRY
+)
+SCAN_SECONDS = Histogram(
+    "aigate_scan_duration_seconds",
+    "Time spent scanning one AI request.",
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+    registry=REGISTRY,
+)
+DECISION_SECONDS = Histogram(
+    "aigate_decision_duration_seconds",
+    "Time from the request reaching aigate to its decision.",
+    buckets=(0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1),
+    registry=REGISTRY,
+)
+POLICY = Info("aigate_policy", "The policy in force (version, hash).", registry=REGISTRY)
+RELOADS = Counter(
+    "aigate_policy_reloads", "Policy reloads, by result.", ["result"], registry=REGISTRY
+)
+LAST_RELOAD = Gauge(
+    "aigate_policy_last_reload_timestamp_seconds",
+    "When the policy in force was loaded (Unix time).",
+    registry=REGISTRY,
+)
+LAST_RELOAD_OK = Gauge(
+    "aigate_policy_last_reload_success",
+    "1 if the last policy load or reload succeeded, 0 if it failed (the last good policy stays).",
+    registry=REGISTRY,
+)
+HOOK_ERRORS = Counter(
+    "aigate_hook_errors", "Errors inside aigate, by stage.", ["stage"], registry=REGISTRY
+)
+AUDIT_RECORDS = Counter(
+    "aigate_audit_records", "Audit records written, by event.", ["event"], registry=REGISTRY
+)
+AUDIT_WRITE_ERRORS = Counter(
+    "aigate_audit_write_errors", "Audit records that could not be written.", registry=REGISTRY
+)
+
+for _result in ("success", "failure"):
+    RELOADS.labels(_result)
+for _stage in KNOWN_STAGES:
+    HOOK_ERRORS.labels(_stage)
+for _protocol in ("tls", "http"):
+    PASSTHROUGH.labels(_protocol)
+
+_policy_lock = threading.Lock()
+_policy_labels: tuple[str, str] | None = None
+
+
+def primary_group(groups: frozenset[str], order: Sequence[str] = ()) -> str:
+    """The one group a request is counted under: the first in `order` (the policy's group order)
+    the requester belongs to, else the alphabetically first, else "none"."""
+    for group in order:
+        if group in groups:
+            return label_token(group)
+    return label_token(min(groups)) if groups else NO_GROUP
+
+
+def rule_kind(rule: str) -> str:
+    """The rule family of a decision's rule id ("services.chatgpt" -> "services")."""
+    kind = rule.split(".", 1)[0]
+    return kind if kind in RULE_KINDS else "other"
+
+
+def set_policy(version: str | None, sha256: str | None) -> None:
+    """Show the policy in force in `aigate_policy_info`."""
+    global _policy_labels
+    labels = (str(version or ""), str(sha256 or ""))
+    with _policy_lock:
+        if labels != _policy_labels:
+            POLICY.info({"version": labels[0], "hash": labels[1]})
+            _policy_labels = labels
+
+
+def observe_policy(
+    ok: bool, reload: bool, version: str | None, sha256: str | None, when: float
+) -> None:
+    if reload:
+        RELOADS.labels("success" if ok else "failure").inc()
+    LAST_RELOAD_OK.set(1 if ok else 0)
+    if ok:
+        LAST_RELOAD.set(when)
+        set_policy(version, sha256)
+
+
+def count_hook_error(stage: str) -> None:
+    HOOK_ERRORS.labels(label_token(stage)).inc()
+
+
+def count_passthrough(protocol: str) -> None:
+    PASSTHROUGH.labels(protocol).inc()
+
+
+def observe_flow(state: FlowState, *, has_body: bool, group_order: Sequence[str] = ()) -> None:
+    """Count one decided AI flow (call once per flow, when its outcome is final)."""
+    decision = state.decision
+    service = label_token(decision.service.id if decision.service else None)
+    category = label_token(decision.category)
+    outcome = label_token(state.outcome)
+    REQUESTS.labels(
+        service,
+        category,
+        label_token(decision.action),
+        outcome,
+        primary_group(state.identity.groups, group_order),
+        rule_kind(decision.rule),
+    ).inc()
+    DECISION_SECONDS.observe(max(0.0, state.decision_seconds))
+    set_policy(state.policy_version, state.policy_hash)
+    if outcome in ("warned", "acknowledged", "continued"):
+        WARN_PAGES.labels(service, "shown" if outcome == "warned" else outcome).inc()
+    if state.ack is not None:
+        ACKNOWLEDGEMENTS.labels(label_token(state.ack.service_id)).inc()
+    if state.error_stage:
+        count_hook_error(state.error_stage)
+    _observe_inspection(state.inspection, category, forwarded=outcome in FORWARDED,
+                        has_body=has_body)
+
+
+def _observe_inspection(raw: Any, category: str, *, forwarded: bool, has_body: bool) -> None:
+    inspection = summarize(raw)
+    if inspection is None:
+        if forwarded and has_body:
+            UNSCANNED.labels("not_inspected").inc()
+        return
+    if inspection.inspected:
+        INSPECTED.labels(category).inc()
+    else:
+        UNSCANNED.labels(inspection.unscanned_reason or "unknown").inc()
+    if inspection.bytes_scanned:
+        SCANNED_BYTES.inc(inspection.bytes_scanned)
+    if inspection.seconds is not None:
+        SCAN_SECONDS.observe(inspection.seconds)
+    for finding in inspection.findings:
+        FINDINGS.labels(finding.detector, finding.data_class, inspection.action or "none").inc(
+            finding.count
+        )
+
+
+_server_lock = threading.Lock()
+_server: Any = None
+_server_address: tuple[str, int] | None = None
+
+
+def serve(host: str, port: int) -> None:
+    """Serve /metrics on host:port; once per process (a second call with the same address is a
+    no-op, a different address moves the server)."""
+    global _server, _server_address
+    with _server_lock:
+        if _server_address == (host, port):
+            return
+        _stop_locked()
+        _server, _ = start_http_server(port, addr=host, registry=REGISTRY)
+        _server_address = (host, port)
+
+
+def stop() -> None:
+    with _server_lock:
+        _stop_locked()
+
+
+def _stop_locked() -> None:
+    global _server, _server_address
+    if _server is not None:
+        _server.shutdown()
+        _server.server_close()
+    _server, _server_address = None, None

@@ -1,0 +1,122 @@
+"""The real proxy (tests/proxy/proxyharness.py) with the record addons, for the audit and
+Prometheus end-to-end tests, plus a test-only addon that plays the inspect step.
+
+`FakeInspect` reads an `x-test-inspection` request header (JSON) and puts it on
+`FlowState.inspection` as the inspect addon will; `x-test-error: <stage>` marks the flow as
+failed in that stage. Both headers are removed before the request goes upstream.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import re
+import ssl
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "proxy"))
+
+from proxyharness import (  # noqa: E402
+    BROWSER_HEADERS,
+    FakeUpstream,
+    RunningProxy,
+    catalog_hosts,
+    make_client,
+    open_tunnel,
+    start_proxy,
+)
+
+from aigate.flowstate import FLOW_KEY  # noqa: E402
+from aigate.proxy import build_addons  # noqa: E402
+from aigate.proxy.audit import Audit  # noqa: E402
+from aigate.proxy.metrics import Metrics  # noqa: E402
+
+POLICY = Path(__file__).resolve().parents[1] / "proxy" / "data" / "policy.yaml"
+TEST_HOSTS = ("api.openai.test", "allowed.openai.test", "chat.warn.test", "chat.blocked.test")
+
+__all__ = ["FakeUpstream", "RunningProxy", "make_client", "open_tunnel", "record_proxy"]
+
+
+class FakeInspect:
+    def request(self, flow: Any) -> None:
+        state = flow.metadata.get(FLOW_KEY)
+        raw = flow.request.headers.pop("x-test-inspection", None)
+        stage = flow.request.headers.pop("x-test-error", None)
+        if state is None:
+            return
+        if raw:
+            state.inspection = json.loads(raw)
+        if stage:
+            state.error_stage = stage
+            state.outcome = "error"
+
+
+def addons_with_records() -> list[Any]:
+    """`build_addons()` plus the record addons (unless it has them already), inspection faked."""
+    addons = build_addons()
+    runtime = addons[0].runtime
+    records = [a for a in addons if isinstance(a, Audit | Metrics)]
+    rest = [a for a in addons if a not in records]
+    if not records:
+        records = [Audit(), Metrics(runtime)]
+    return [*rest, FakeInspect(), *records]
+
+
+def new_upstream(directory: Path) -> FakeUpstream:
+    return FakeUpstream(directory, [*TEST_HOSTS, *catalog_hosts()])
+
+
+@contextlib.contextmanager
+def record_proxy(
+    work: Path, upstream: FakeUpstream, **options: Any
+) -> Iterator[RunningProxy]:
+    """A proxy on the proxy tests' policy with the record addons; `options` set after load."""
+    policy_dir = work / "policy"
+    policy_dir.mkdir(exist_ok=True)
+    for name in ("policy.yaml", "catalog.yaml"):
+        (policy_dir / name).write_bytes((POLICY.parent / name).read_bytes())
+    confdir = work / "confdir"
+    confdir.mkdir(exist_ok=True)
+    proxy = start_proxy(
+        confdir,
+        upstream,
+        {"aigate_policy": str(policy_dir / "policy.yaml"), **options},
+        addons_with_records(),
+    )
+    try:
+        yield proxy
+    finally:
+        proxy.stop()
+
+
+def acknowledge(client: Any, url: str) -> int:
+    """Open a warned page, then submit its continue form; the acknowledgement's status code."""
+    client.cookies.clear()
+    page = client.get(url, headers=BROWSER_HEADERS)
+    assert page.status_code == 200, page.status_code
+    match = re.search(r'<form[^>]*action="([^"]+)".*?name="token" value="([^"]+)"', page.text,
+                      re.S)
+    assert match, f"no continue form on the warn page: {page.text[:300]}"
+    action, token = html.unescape(match.group(1)), html.unescape(match.group(2))
+    target = action if action.startswith("http") else url.rstrip("/") + action
+    reply = client.post(target, data={"token": token}, headers=BROWSER_HEADERS,
+                        follow_redirects=False)
+    return reply.status_code
+
+
+def passthrough_request(proxy: RunningProxy, upstream: FakeUpstream) -> bytes:
+    """One HTTPS request to a non-AI host: the tunnel is passed through, not decrypted."""
+    context = ssl.create_default_context(cafile=str(upstream.ca_path))
+    sock = open_tunnel(proxy, "example.org", context)
+    try:
+        sock.sendall(b"GET /private?q=1 HTTP/1.1\r\nHost: example.org\r\nConnection: close\r\n\r\n")
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    finally:
+        sock.close()
+    return reply

@@ -1,0 +1,519 @@
+"""A real mitmproxy with the aigate addons, and a fake TLS upstream, all on 127.0.0.1.
+
+Reusable by every test that needs the proxy for real:
+
+- `FakeUpstream`: a threaded HTTPS server whose leaf certificate (from a throw-away CA) names the
+  AI hosts, so `api.openai.com` etc. can be served locally. It counts accepted connections and
+  records every request, so "blocked means never contacted" is measurable.
+- `start_proxy(policy, upstream, ...)`: a mitmproxy `DumpMaster` running on its own event loop in
+  a background thread, with the aigate addons plus two test-only addons: `RouteTo` (rewrites the
+  upstream address in `server_connect`; URL, Host and SNI stay unchanged, so production code runs
+  as in production) and `FlowLog` (keeps finished flows for assertions on `FlowState`).
+
+mitmproxy keeps its master in a process-wide `ctx`: run one proxy at a time in a process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import datetime
+import hashlib
+import ipaddress
+import json
+import logging
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx2 as httpx
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+# Hosts the fake upstream's certificate names besides the catalog's: a non-AI site for the
+# passthrough tests and the usual local names.
+EXTRA_HOSTS = ("example.org", "www.example.org", "localhost")
+SSE_PAUSE_SECONDS = 1.0
+# What a browser sends when a person opens a page: the proxy answers these with pages.
+BROWSER_HEADERS = {
+    "accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
+    "sec-fetch-mode": "navigate",
+    "sec-fetch-dest": "document",
+    "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0",
+}
+
+
+# --- certificates -----------------------------------------------------------------------------
+
+
+def _name(common_name: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+
+
+def make_ca_and_leaf(directory: Path, hosts: Iterable[str]) -> tuple[Path, Path, Path]:
+    """Write a throw-away CA and a leaf for `hosts` (plus 127.0.0.1); return (ca, cert, key)."""
+    now = datetime.datetime.now(datetime.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name("aigate test upstream CA"))
+        .issuer_name(_name("aigate test upstream CA"))
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True, content_commitment=False, key_encipherment=False,
+                data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                crl_sign=True, encipher_only=False, decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    leaf_key = ec.generate_private_key(ec.SECP256R1())
+    names: list[x509.GeneralName] = [x509.DNSName(h) for h in dict.fromkeys(hosts)]
+    names.append(x509.IPAddress(ipaddress.ip_address("127.0.0.1")))
+    leaf = (
+        x509.CertificateBuilder()
+        .subject_name(_name("aigate fake upstream"))
+        .issuer_name(ca_cert.subject)
+        .public_key(leaf_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.SubjectAlternativeName(names), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    directory.mkdir(parents=True, exist_ok=True)
+    ca_path = directory / "upstream-ca.pem"
+    cert_path = directory / "upstream-leaf.pem"
+    key_path = directory / "upstream-leaf.key"
+    ca_path.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    cert_path.write_bytes(
+        leaf.public_bytes(serialization.Encoding.PEM)
+        + ca_cert.public_bytes(serialization.Encoding.PEM)
+    )
+    key_path.write_bytes(
+        leaf_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return ca_path, cert_path, key_path
+
+
+def catalog_hosts() -> list[str]:
+    """Every certificate-friendly host pattern of the shipped catalog (globs cannot be SANs)."""
+    from aigate.catalog import default_catalog
+
+    out: list[str] = []
+    for service in default_catalog().services.values():
+        for host in (*service.hosts, *service.domains, *(f"*.{d}" for d in service.domains)):
+            if "*" not in host or (host.startswith("*.") and "*" not in host[2:]):
+                out.append(host)
+    return out
+
+
+# --- fake upstream ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeenRequest:
+    """One request as the upstream received it (header names lowercased)."""
+
+    method: str
+    host: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+def _ws_accept(key: str) -> str:
+    magic = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+    return base64.b64encode(hashlib.sha1((key + magic).encode()).digest()).decode()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _UpstreamServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _record(self) -> SeenRequest:
+        length = int(self.headers.get("content-length") or 0)
+        body = self.rfile.read(length) if length else b""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        seen = SeenRequest(self.command, headers.get("host", ""), self.path, headers, body)
+        self.server.owner.requests.append(seen)
+        return seen
+
+    def _send(self, status: int, body: bytes, content_type: str = "application/json") -> None:
+        self.send_response(status)
+        self.send_header("content-type", content_type)
+        self.send_header("content-length", str(len(body)))
+        self.send_header("alt-svc", 'h3=":443"; ma=86400')
+        self.send_header("x-upstream", "fake")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _handle(self) -> None:
+        seen = self._record()
+        path = seen.path.split("?", 1)[0]
+        if path == "/v1/chat/completions":
+            self._send(200, json.dumps(OPENAI_ANSWER).encode())
+        elif path == "/v1/messages":
+            self._send(200, json.dumps(ANTHROPIC_ANSWER).encode())
+        elif path == "/sse":
+            self._sse()
+        elif path == "/ws" and seen.headers.get("upgrade", "").lower() == "websocket":
+            self.send_response(101)
+            self.send_header("upgrade", "websocket")
+            self.send_header("connection", "Upgrade")
+            self.send_header("sec-websocket-accept", _ws_accept(seen.headers["sec-websocket-key"]))
+            self.end_headers()
+            self.close_connection = True
+        else:
+            echo = {"method": seen.method, "host": seen.host, "path": seen.path,
+                    "headers": seen.headers}
+            self._send(200, json.dumps(echo).encode())
+
+    def _sse(self) -> None:
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("cache-control", "no-cache")
+        self.send_header("transfer-encoding", "chunked")
+        self.end_headers()
+        for index, event in enumerate((b"data: first\n\n", b"data: second\n\n")):
+            if index:
+                time.sleep(SSE_PAUSE_SECONDS)
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(event), event))
+            self.wfile.flush()
+        self.wfile.write(b"0\r\n\r\n")
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
+
+
+class _UpstreamServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, owner: FakeUpstream, context: ssl.SSLContext) -> None:
+        self.owner = owner
+        self.context = context
+        super().__init__(("127.0.0.1", 0), _Handler)
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        with self.owner.lock:
+            self.owner.connections += 1
+        try:
+            tls = self.context.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError):
+            return
+        super().finish_request(tls, client_address)
+
+
+OPENAI_ANSWER = {
+    "id": "chatcmpl-fake", "object": "chat.completion", "created": 1700000000,
+    "model": "gpt-4o-mini",
+    "choices": [{"index": 0, "finish_reason": "stop",
+                 "message": {"role": "assistant", "content": "fake upstream says hi"}}],
+    "usage": {"prompt_tokens": 1, "completion_tokens": 4, "total_tokens": 5},
+}
+ANTHROPIC_ANSWER = {
+    "id": "msg_fake", "type": "message", "role": "assistant", "model": "claude-3-5-haiku-latest",
+    "content": [{"type": "text", "text": "fake upstream says hi"}],
+    "stop_reason": "end_turn", "stop_sequence": None,
+    "usage": {"input_tokens": 1, "output_tokens": 4},
+}
+
+
+class FakeUpstream:
+    """HTTPS server on 127.0.0.1 answering for every AI host; counts connections, logs requests.
+
+    Paths: /v1/chat/completions (OpenAI answer), /v1/messages (Anthropic answer), /sse (two
+    events `SSE_PAUSE_SECONDS` apart), /ws (websocket upgrade), anything else echoes the request
+    as JSON. Every response carries `alt-svc` and `x-upstream: fake`.
+    """
+
+    def __init__(self, directory: Path, hosts: Iterable[str] = ()) -> None:
+        self.lock = threading.Lock()
+        self.connections = 0
+        self.requests: list[SeenRequest] = []
+        self.sni: list[str] = []
+        all_hosts = [*EXTRA_HOSTS, *hosts]
+        self.ca_path, cert, key = make_ca_and_leaf(directory, all_hosts)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        context.set_alpn_protocols(["http/1.1"])
+        context.sni_callback = self._on_sni
+        self._server = _UpstreamServer(self, context)
+        self.address: tuple[str, int] = self._server.server_address[:2]  # type: ignore[assignment]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def _on_sni(self, _sock: ssl.SSLObject, name: str | None, _ctx: ssl.SSLContext) -> None:
+        self.sni.append(name or "")
+
+    def snapshot(self) -> tuple[int, int]:
+        """(connections, requests) so far; compare before and after an action."""
+        with self.lock:
+            return self.connections, len(self.requests)
+
+    def requests_since(self, snapshot: tuple[int, int]) -> list[SeenRequest]:
+        return self.requests[snapshot[1]:]
+
+    def connections_since(self, snapshot: tuple[int, int]) -> int:
+        return self.connections - snapshot[0]
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+# --- the proxy --------------------------------------------------------------------------------
+
+
+class RouteTo:
+    """Test-only addon: send every upstream connection to `address`, keeping URL, Host and SNI."""
+
+    def __init__(self, address: tuple[str, int]) -> None:
+        self.address = address
+
+    def server_connect(self, data: Any) -> None:
+        data.server.address = self.address
+
+
+class FlowLog:
+    """Test-only addon: keeps every finished HTTP flow (response, error or websocket end)."""
+
+    def __init__(self) -> None:
+        self.flows: list[Any] = []
+
+    def response(self, flow: Any) -> None:
+        self.flows.append(flow)
+
+    def error(self, flow: Any) -> None:
+        self.flows.append(flow)
+
+
+@dataclass
+class RunningProxy:
+    """A started proxy: address, the CA clients must trust, the flows it finished."""
+
+    host: str
+    port: int
+    confdir: Path
+    master: Any
+    loop: asyncio.AbstractEventLoop
+    thread: threading.Thread
+    flow_log: FlowLog
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def ca_path(self) -> Path:
+        return self.confdir / "mitmproxy-ca-cert.pem"
+
+    @property
+    def flows(self) -> list[Any]:
+        return self.flow_log.flows
+
+    def flows_for(self, host: str) -> list[Any]:
+        return [f for f in self.flow_log.flows if f.request.pretty_host == host]
+
+    def call(self, fn: Callable[[], Any]) -> Any:
+        """Run `fn` on the proxy's event loop thread (e.g. to change options) and return."""
+
+        async def run() -> Any:
+            return fn()
+
+        return asyncio.run_coroutine_threadsafe(run(), self.loop).result(timeout=10)
+
+    def set(self, **options: Any) -> None:
+        """Change options on the running proxy, as `--set` would."""
+        self.call(lambda: self.master.options.update(**options))
+
+    def ssl_context(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=str(self.ca_path))
+
+    def stop(self) -> None:
+        self.master.shutdown()
+        self.thread.join(timeout=10)
+
+
+class _ErrorLog(logging.Handler):
+    def __init__(self, sink: list[str]) -> None:
+        super().__init__(logging.ERROR)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.sink.append(record.getMessage())
+
+
+def start_proxy(
+    confdir: Path,
+    upstream: FakeUpstream | None,
+    options: dict[str, Any] | None = None,
+    addons: list[Any] | None = None,
+) -> RunningProxy:
+    """Start mitmproxy with the aigate addons (or `addons`) on 127.0.0.1:<free port>.
+
+    `options` are set after the addons load, so `aigate_*` options work (e.g. `aigate_policy`).
+    The proxy always runs with `connection_strategy=lazy` and trusts the fake upstream's CA.
+    """
+    from mitmproxy.options import Options
+    from mitmproxy.tools.dump import DumpMaster
+
+    if addons is None:
+        from aigate.proxy import build_addons
+
+        addons = build_addons()
+    ready: dict[str, Any] = {}
+    started = threading.Event()
+    errors: list[str] = []
+    flow_log = FlowLog()
+
+    async def main() -> None:
+        opts = Options(listen_host="127.0.0.1", listen_port=0)
+        master = DumpMaster(opts, with_termlog=False, with_dumper=False)
+        master.addons.add(*addons)
+        if upstream is not None:
+            master.addons.add(RouteTo(upstream.address))
+        master.addons.add(flow_log)
+        core: dict[str, Any] = {
+            "confdir": str(confdir),
+            "connection_strategy": "lazy",
+        }
+        if upstream is not None:
+            core["ssl_verify_upstream_trusted_ca"] = str(upstream.ca_path)
+        try:
+            opts.update(**core, **(options or {}))
+        except Exception as e:
+            ready["error"] = e
+            started.set()
+            return
+        ready["master"] = master
+        ready["loop"] = asyncio.get_running_loop()
+        task = asyncio.create_task(master.run())
+        ps = master.addons.get("proxyserver")
+        for _ in range(500):
+            if task.done():
+                break
+            addrs = ps.listen_addrs()
+            if addrs:
+                ready["port"] = addrs[0][1]
+                break
+            await asyncio.sleep(0.01)
+        started.set()
+        try:
+            await task
+        except BaseException as e:  # ErrorCheck exits on start-up errors
+            ready.setdefault("error", e)
+            started.set()
+
+    handler = _ErrorLog(errors)
+    logging.getLogger().addHandler(handler)
+    thread = threading.Thread(target=asyncio.run, args=(main(),), daemon=True)
+    thread.start()
+    started.wait(timeout=20)
+    if "port" not in ready:
+        logging.getLogger().removeHandler(handler)
+        raise RuntimeError(f"proxy did not start: {ready.get('error')!r}; errors: {errors}")
+    return RunningProxy(
+        host="127.0.0.1",
+        port=ready["port"],
+        confdir=confdir,
+        master=ready["master"],
+        loop=ready["loop"],
+        thread=thread,
+        flow_log=flow_log,
+        errors=errors,
+    )
+
+
+def make_client(proxy: RunningProxy, auth: str | None = None, **kwargs: Any) -> httpx.Client:
+    """An httpx client that sends everything through `proxy` and trusts its CA only."""
+    url = proxy.url if auth is None else proxy.url.replace("http://", f"http://{auth}@")
+    return httpx.Client(proxy=url, verify=proxy.ssl_context(), timeout=10, **kwargs)
+
+
+# --- raw clients ------------------------------------------------------------------------------
+
+
+def open_tunnel(
+    proxy: RunningProxy,
+    host: str,
+    context: ssl.SSLContext,
+    auth: str | None = None,
+    port: int = 443,
+) -> ssl.SSLSocket:
+    """CONNECT through the proxy and start TLS: a socket for hand-written requests."""
+    sock = socket.create_connection((proxy.host, proxy.port), timeout=10)
+    head = f"CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+    if auth:
+        head += f"Proxy-Authorization: Basic {base64.b64encode(auth.encode()).decode()}\r\n"
+    sock.sendall((head + "\r\n").encode())
+    reply = b""
+    while b"\r\n\r\n" not in reply:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        reply += chunk
+    status = reply.split(b" ", 2)[1] if reply.count(b" ") >= 1 else b"?"
+    if status != b"200":
+        sock.close()
+        raise ConnectionError(f"CONNECT {host} refused: {reply[:200]!r}")
+    return context.wrap_socket(sock, server_hostname=host)
+
+
+def read_response_head(sock: ssl.SSLSocket) -> tuple[int, dict[str, str]]:
+    """Status and lowercased headers of the next response on `sock` (body left unread)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(1)
+        if not chunk:
+            break
+        data += chunk
+    lines = data.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    headers = {}
+    for line in lines[1:]:
+        if ":" in line:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+    return status, headers
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Poll until `predicate()` is true (flows are logged just after the client sees them)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError("condition not met in time")
+        time.sleep(0.01)

@@ -1,0 +1,133 @@
+import subprocess
+
+import pytest
+from aigate.record import metrics
+from aigate.record.inspection import label_token
+from prometheus_client import generate_latest
+from record_factories import FakeFinding, FakeInspection, make_state
+
+
+def value(name, **labels):
+    return metrics.REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+@pytest.mark.parametrize(
+    "groups, order, expected",
+    [
+        (frozenset(), (), "none"),
+        (frozenset({"sales", "engineering"}), (), "engineering"),
+        (frozenset({"sales", "engineering"}), ("sales", "engineering"), "sales"),
+        (frozenset({"Ops Team"}), (), "ops_team"),
+    ],
+)
+def test_each_request_counts_under_one_primary_group(groups, order, expected):
+    assert metrics.primary_group(groups, order) == expected
+
+
+@pytest.mark.parametrize(
+    "rule, kind",
+    [("services.chatgpt", "services"), ("default", "default"), ("risk_rules.cn", "risk_rules"),
+     ("exceptions.eng", "exceptions"), ("training.ai101", "training"), ("weird", "other")],
+)
+def test_rule_kind_is_the_rule_family(rule, kind):
+    assert metrics.rule_kind(rule) == kind
+
+
+@pytest.mark.parametrize(
+    "raw, token",
+    [("too large", "too_large"), ("https://x.example/a?b", "https_x.example_a_b"),
+     (None, "unknown"), ("x" * 100, "x" * 40)],
+)
+def test_label_values_are_short_tokens(raw, token):
+    assert label_token(raw) == token
+
+
+def test_a_flow_moves_request_decision_and_inspection_metrics():
+    labels = dict(service="chatgpt-anonymous", category="chat", action="block", outcome="blocked",
+                  group="engineering", rule_kind="services")
+    before = value("aigate_requests_total", **labels)
+    before_findings = value("aigate_findings_total", detector="email", **{"class": "pii"},
+                            action="block")
+    before_bytes = value("aigate_scanned_bytes_total")
+    state = make_state("chatgpt-anonymous", "block", "blocked", inspection=FakeInspection(
+        bytes_scanned=300, findings=[FakeFinding("email", "pii", 3)], action="block"))
+    metrics.observe_flow(state, has_body=True)
+    assert value("aigate_requests_total", **labels) == before + 1
+    assert value("aigate_findings_total", detector="email", **{"class": "pii"},
+                 action="block") == before_findings + 3
+    assert value("aigate_scanned_bytes_total") == before_bytes + 300
+
+
+@pytest.mark.parametrize(
+    "outcome, ack, step",
+    [("warned", False, "shown"), ("acknowledged", True, "acknowledged"),
+     ("continued", False, "continued")],
+)
+def test_warn_steps_are_counted(outcome, ack, step):
+    before = value("aigate_warn_pages_total", service="claude", step=step)
+    acks = value("aigate_acknowledgements_total", service="claude")
+    metrics.observe_flow(make_state("claude", "warn", outcome, ack=ack), has_body=False)
+    assert value("aigate_warn_pages_total", service="claude", step=step) == before + 1
+    assert value("aigate_acknowledgements_total", service="claude") == acks + (1 if ack else 0)
+
+
+@pytest.mark.parametrize(
+    "inspection, outcome, has_body, counter, labels",
+    [
+        (FakeInspection(), "allowed", True, "aigate_inspected_requests_total",
+         {"category": "chat"}),
+        (FakeInspection(inspected=False, unscanned_reason="too_large"), "allowed", True,
+         "aigate_unscanned_requests_total", {"reason": "too_large"}),
+        (None, "allowed", True, "aigate_unscanned_requests_total", {"reason": "not_inspected"}),
+    ],
+)
+def test_inspection_coverage_counters(inspection, outcome, has_body, counter, labels):
+    before = value(counter, **labels)
+    metrics.observe_flow(make_state(outcome=outcome, inspection=inspection), has_body=has_body)
+    assert value(counter, **labels) == before + 1
+
+
+def test_blocked_or_bodiless_flows_do_not_count_as_unscanned():
+    before = value("aigate_unscanned_requests_total", reason="not_inspected")
+    metrics.observe_flow(make_state(action="block", outcome="blocked"), has_body=True)
+    metrics.observe_flow(make_state(), has_body=False)
+    assert value("aigate_unscanned_requests_total", reason="not_inspected") == before
+
+
+def test_hook_error_stage_is_counted():
+    before = value("aigate_hook_errors_total", stage="decide")
+    metrics.observe_flow(make_state(outcome="error", error_stage="decide"), has_body=False)
+    assert value("aigate_hook_errors_total", stage="decide") == before + 1
+
+
+def test_policy_info_shows_the_policy_in_force():
+    metrics.observe_policy(True, True, "v9", "cafe", 1234.0)
+    assert value("aigate_policy_info", version="v9", hash="cafe") == 1
+    assert value("aigate_policy_last_reload_timestamp_seconds") == 1234.0
+    failures = value("aigate_policy_reloads_total", result="failure")
+    metrics.observe_policy(False, True, "v9", "cafe", 2000.0)
+    assert value("aigate_policy_reloads_total", result="failure") == failures + 1
+    assert value("aigate_policy_last_reload_success") == 0
+    assert value("aigate_policy_last_reload_timestamp_seconds") == 1234.0
+
+
+def test_no_user_or_url_reaches_a_label():
+    metrics.observe_flow(make_state(user="secret-user-name"), has_body=False)
+    text = generate_latest(metrics.REGISTRY).decode()
+    assert "secret-user-name" not in text and "10.0.0.7" not in text
+
+
+def test_exposition_passes_promtool_check_metrics(promtool):
+    metrics.observe_flow(make_state(inspection=FakeInspection(findings=[FakeFinding("a", "b")])),
+                         has_body=True)
+    result = subprocess.run([promtool, "check", "metrics"], input=generate_latest(metrics.REGISTRY),
+                            capture_output=True, timeout=30)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_reimporting_the_module_does_not_register_twice():
+    import importlib
+
+    import aigate.record.metrics as again
+
+    assert importlib.import_module("aigate.record.metrics") is again is metrics
