@@ -36,7 +36,9 @@ def decode(body: bytes, content_encoding: str | None, limit: int) -> bytes:
 
 
 def _too_big(coding: str, limit: int) -> DecodeError:
-    return DecodeError(f"{coding} body decodes to more than {limit} bytes (decompression bomb guard)")
+    return DecodeError(
+        f"{coding} body decodes to more than {limit} bytes (decompression bomb guard)"
+    )
 
 
 def _zlib(wbits: int, coding: str):

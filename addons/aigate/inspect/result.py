@@ -3,7 +3,7 @@ a redacted preview and a keyed digest, so logs, block pages and metrics can neve
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 DataClass = Literal["pii", "financial", "secret", "confidential", "custom"]
@@ -54,10 +54,31 @@ class Inspection:
 
     extraction: Extraction
     findings: tuple[Finding, ...] = ()
-    unscanned: tuple[str, ...] = field(default=())
-    body: bytes | None = None  # the decoded body the extraction refers to (for redaction)
+    unscanned: tuple[str, ...] = ()
+    body: bytes | None = field(default=None, repr=False)  # decoded body, for redaction
+    oversize: bool = False  # over the scan limit: nothing was scanned
+    seconds: float = 0.0
+    action: str | None = None  # the DLP verdict, set by the caller with `with_verdict`
+    rule: str | None = None
 
     @property
     def kinds(self) -> tuple[str, ...]:
         """Detector ids found, sorted and unique: what a block page may name."""
         return tuple(sorted({f.detector for f in self.findings}))
+
+    @property
+    def inspected(self) -> bool:
+        """False when nothing at all could be scanned (oversize, undecodable, unreadable)."""
+        return bool(self.extraction.segments) or not self.unscanned
+
+    @property
+    def unscanned_reason(self) -> str | None:
+        return "; ".join(self.unscanned) or None
+
+    @property
+    def bytes_scanned(self) -> int:
+        return sum(len(s.text) for s in self.extraction.segments)
+
+    def with_verdict(self, action: str, rule: str | None) -> Inspection:
+        """A copy carrying the DLP action taken, for the audit record."""
+        return replace(self, action=action, rule=rule)

@@ -18,9 +18,17 @@ from dataclasses import dataclass, field
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed PDFs are common; we report them
 
-TEXT_TYPES = ("text/", "application/json", "application/xml", "application/x-yaml",
-              "application/yaml", "application/javascript", "application/x-ndjson",
-              "application/csv", "application/sql")
+TEXT_TYPES = (
+    "text/",
+    "application/json",
+    "application/xml",
+    "application/x-yaml",
+    "application/yaml",
+    "application/javascript",
+    "application/x-ndjson",
+    "application/csv",
+    "application/sql",
+)
 TEXT_EXTENSIONS = frozenset(
     ".txt .md .csv .tsv .json .jsonl .xml .yaml .yml .html .htm .log .ini .cfg .conf .toml .env "
     ".py .js .ts .tsx .jsx .java .go .rs .c .h .cpp .hpp .cs .rb .php .sh .sql .swift .kt .scala "
@@ -81,7 +89,9 @@ def is_text_like(filename: str | None, content_type: str | None, data: bytes) ->
 
 
 def extract_text(
-    data: bytes, filename: str | None = None, content_type: str | None = None,
+    data: bytes,
+    filename: str | None = None,
+    content_type: str | None = None,
     limits: Limits = Limits(),
 ) -> UploadText:
     """Text of one uploaded file, or the reason it could not be read."""
@@ -101,7 +111,9 @@ def _add(out: UploadText, budget: _Budget, name: str, text: str) -> None:
         out.unscanned.append(f"{name}: text limit of {budget.limits.max_text} characters reached")
         return
     if len(text) > room:
-        out.unscanned.append(f"{name}: text cut at the limit of {budget.limits.max_text} characters")
+        out.unscanned.append(
+            f"{name}: text cut at the limit of {budget.limits.max_text} characters"
+        )
         text = text[:room]
     budget.chars += len(text)
     if text.strip():
@@ -112,7 +124,9 @@ def _extract(
     data: bytes, name: str, ctype: str | None, budget: _Budget, depth: int, out: UploadText
 ) -> None:
     if len(data) > budget.limits.max_bytes:
-        out.unscanned.append(f"{name}: {len(data)} bytes is over the {budget.limits.max_bytes} limit")
+        out.unscanned.append(
+            f"{name}: {len(data)} bytes is over the {budget.limits.max_bytes} limit"
+        )
     elif budget.expired():
         out.unscanned.append(f"{name}: time limit of {budget.limits.max_seconds}s reached")
     elif data.startswith(b"%PDF-"):
@@ -204,12 +218,19 @@ def _read_member(
 
 
 def _office(
-    archive: zipfile.ZipFile, name: str, budget: _Budget, out: UploadText, prefix: str,
+    archive: zipfile.ZipFile,
+    name: str,
+    budget: _Budget,
+    out: UploadText,
+    prefix: str,
     pattern: re.Pattern[str],
 ) -> None:
     parts = sorted(
-        (m for m in archive.infolist() if m.filename.startswith(prefix)
-         and m.filename.endswith(".xml")),
+        (
+            m
+            for m in archive.infolist()
+            if m.filename.startswith(prefix) and m.filename.endswith(".xml")
+        ),
         key=lambda m: _natural(m.filename),
     )
     texts = []

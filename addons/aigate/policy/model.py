@@ -134,12 +134,18 @@ class Warn(Strict):
     ack_ttl_hours: float = Field(24 * 30, gt=0, description="How long an acknowledgement lasts.")
 
 
+DlpAction = Literal["block", "warn", "redact", "log"]
+DataClassName = Literal["pii", "financial", "secret", "confidential", "custom"]
+
+
 class DlpRule(Strict):
-    """Placeholder for the data-loss-prevention section (filled in by the inspection issue)."""
+    """Findings of these classes/detectors, sent to these services/categories by these groups,
+    get this action. Empty lists match everything; a finding takes the first rule it matches.
+    `classes` and `detectors` together match a finding of either."""
 
     id: Identifier
-    action: Literal["block", "warn", "redact", "log"]
-    classes: list[str] = []
+    action: DlpAction
+    classes: list[DataClassName] = []
     detectors: list[str] = []
     services: list[str] = []
     categories: list[str] = []
@@ -147,9 +153,52 @@ class DlpRule(Strict):
     reason: str = ""
 
 
+class DlpKeywords(Strict):
+    """Words or phrases (code names, markings), matched as whole words."""
+
+    id: Identifier
+    words: list[str] = Field(min_length=1)
+    case_sensitive: bool = False
+    data_class: DataClassName = "confidential"
+
+
+class DlpPattern(Strict):
+    """A custom regular expression in RE2 syntax (no look-around, no back-references)."""
+
+    id: Identifier
+    pattern: str
+    data_class: DataClassName = "custom"
+    context: list[str] = Field([], description="Words that must appear near a match.")
+
+
+class DlpExactMatch(Strict):
+    """Exact-data match: a file of HMAC-SHA256 digests of sensitive values (`aigate scan
+    --hash-values` makes it); the key comes from an environment variable, never the policy."""
+
+    id: Identifier
+    file: str = Field(description="Digest file, relative to the policy file.")
+    key_env: str = "AIGATE_EDM_KEY"
+    pattern: str | None = Field(None, description="RE2 pattern that finds candidate values.")
+    data_class: DataClassName = "confidential"
+
+
 class Dlp(Strict):
+    """Prompt and upload inspection: which detectors run and what findings cause."""
+
     enabled: bool = True
+    detectors: list[str] = Field([], description="Only these built-in detectors (empty: all).")
+    disabled_detectors: list[str] = []
+    public_ips_only: bool = False
+    keywords: list[DlpKeywords] = []
+    patterns: list[DlpPattern] = []
+    exact_match: list[DlpExactMatch] = []
     rules: list[DlpRule] = []
+    default_action: DlpAction = Field("warn", description="For findings no rule matches.")
+    max_scan_bytes: int = Field(4 * 1024 * 1024, gt=0, description="Decoded body size limit.")
+    on_oversize: Literal["block", "log"] = "block"
+    on_unscanned: Literal["block", "warn", "log"] = Field(
+        "log", description="For content that could not be read (images, encrypted files)."
+    )
 
 
 class Policy(Strict):

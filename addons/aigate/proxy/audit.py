@@ -39,10 +39,22 @@ _OPTIONS = {"aigate_audit_log", "aigate_audit_max_bytes", "aigate_audit_backups"
 logger = logging.getLogger(__name__)
 
 
+def _writable_dir(directory: str) -> bool:
+    """Whether the log's directory exists (or can be created) and is writable."""
+    while directory and not os.path.exists(directory):
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    directory = directory or "."
+    return os.path.isdir(directory) and os.access(directory, os.W_OK)
+
+
 class Audit:
     def __init__(self) -> None:
         self.log: AuditLog | None = None
         self._subscribed = False
+        self._running = False
 
     def load(self, loader) -> None:
         loader.add_option(
@@ -67,33 +79,51 @@ class Audit:
         )
 
     def configure(self, updated: set[str]) -> None:
-        if not updated & _OPTIONS and self.log is not None:
+        if not updated & _OPTIONS:
             return
+        path, max_bytes, backups = self._settings()
+        if max_bytes < 0:
+            raise exceptions.OptionsError(
+                f"aigate_audit_max_bytes: {max_bytes} is negative; use a size in bytes, or 0 to "
+                "never rotate"
+            )
+        if backups < 1 and max_bytes > 0:
+            raise exceptions.OptionsError(
+                f"aigate_audit_backups: {backups} would discard the log on rotation; keep at "
+                "least 1 backup, or set aigate_audit_max_bytes=0"
+            )
+        if path != STDOUT and not _writable_dir(os.path.dirname(path) or "."):
+            raise exceptions.OptionsError(
+                f"aigate_audit_log: cannot write to {path}; choose a writable path or "
+                f"'{STDOUT}' for stdout"
+            )
+        if self._running:
+            self._open()
+
+    def running(self) -> None:
+        """Open the log once every option is set (addons are configured with defaults first)."""
+        self._running = True
+        self._open()
+
+    def _settings(self) -> tuple[str, int, int]:
         opts = ctx.options
-        if opts.aigate_audit_max_bytes < 0:
-            raise exceptions.OptionsError(
-                f"aigate_audit_max_bytes: {opts.aigate_audit_max_bytes} is negative; use a size "
-                "in bytes, or 0 to never rotate"
-            )
-        if opts.aigate_audit_backups < 1 and opts.aigate_audit_max_bytes > 0:
-            raise exceptions.OptionsError(
-                f"aigate_audit_backups: {opts.aigate_audit_backups} would discard the log on "
-                "rotation; keep at least 1 backup, or set aigate_audit_max_bytes=0"
-            )
         path = opts.aigate_audit_log or os.path.join(
             os.path.expanduser(opts.confdir), DEFAULT_FILENAME
         )
+        return path, opts.aigate_audit_max_bytes, opts.aigate_audit_backups
+
+    def _open(self) -> None:
+        settings = self._settings()
         if self.log is not None and (self.log.path, self.log.max_bytes, self.log.backups) == (
-            path, opts.aigate_audit_max_bytes, opts.aigate_audit_backups
+            settings
         ):
             return
         try:
-            log = AuditLog(path, opts.aigate_audit_max_bytes, opts.aigate_audit_backups)
+            log = AuditLog(*settings)
         except OSError as e:
-            raise exceptions.OptionsError(
-                f"aigate_audit_log: cannot open {path}: {e.strerror}; choose a writable path "
-                f"or '{STDOUT}' for stdout"
-            ) from e
+            logger.error("aigate audit: cannot open %s: %s", settings[0], e.strerror)
+            metrics.count_hook_error("audit")
+            return
         old, self.log = self.log, log
         if old is not None:
             old.close()
@@ -108,6 +138,7 @@ class Audit:
         if self.log is not None:
             self.log.close()
             self.log = None
+        self._running = False
 
     def on_event(self, event: events.Event) -> None:
         """Record a policy load/reload or an error outside an AI flow."""

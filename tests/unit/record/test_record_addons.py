@@ -27,6 +27,7 @@ def test_blocked_flow_is_recorded_in_request_once(tmp_path):
     addon = Audit()
     with taddons.context(addon) as tctx:
         tctx.configure(addon, aigate_audit_log=str(tmp_path / "a.jsonl"))
+        addon.running()
         flow = ai_flow(make_state(action="block", outcome="blocked"))
         flow.response = http.Response.make(403, b"blocked")
         addon.request(flow)
@@ -42,6 +43,7 @@ def test_forwarded_flow_is_recorded_at_response_and_ack_sealed(tmp_path):
     addon = Audit()
     with taddons.context(addon) as tctx:
         tctx.configure(addon, aigate_audit_log=str(tmp_path / "a.jsonl"))
+        addon.running()
         flow = ai_flow(make_state(outcome="acknowledged", ack=True))
         addon.request(flow)
         assert not (tmp_path / "a.jsonl").read_text()
@@ -56,6 +58,7 @@ def test_default_log_is_in_confdir(tmp_path):
     addon = Audit()
     with taddons.context(addon) as tctx:
         tctx.configure(addon, confdir=str(tmp_path))
+        addon.running()
         assert addon.log.path == str(tmp_path / "aigate-audit.jsonl")
 
 
@@ -63,6 +66,7 @@ def test_policy_events_reach_the_log(tmp_path):
     addon = Audit()
     with taddons.context(addon) as tctx:
         tctx.configure(addon, aigate_audit_log=str(tmp_path / "a.jsonl"))
+        addon.running()
         events.publish(events.PolicyEvent(ok=True, reload=True, version="v3", sha256="h"))
     assert records(tmp_path / "a.jsonl")[-1]["event"] == "policy_reload"
 
@@ -70,9 +74,11 @@ def test_policy_events_reach_the_log(tmp_path):
 @pytest.mark.parametrize(
     "options",
     [{"aigate_audit_max_bytes": -1}, {"aigate_audit_backups": 0},
-     {"aigate_audit_log": "/proc/no/such/dir/a.jsonl"}],
+     {"aigate_audit_log": "{tmp}/a-file/a.jsonl"}],
 )
 def test_bad_audit_options_are_refused(tmp_path, options):
+    (tmp_path / "a-file").write_text("")
+    options = {k: v.format(tmp=tmp_path) if isinstance(v, str) else v for k, v in options.items()}
     addon = Audit()
     with taddons.context(addon) as tctx, pytest.raises(exceptions.OptionsError):
         tctx.configure(addon, **{"aigate_audit_log": str(tmp_path / "a.jsonl"), **options})

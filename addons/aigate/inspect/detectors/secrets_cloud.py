@@ -11,9 +11,7 @@ def _aws_key_id(value: str) -> bool:
 
 
 def _aws_secret(value: str) -> bool:
-    has_classes = sum(
-        any(f(ch) for ch in value) for f in (str.islower, str.isupper, str.isdigit)
-    )
+    has_classes = sum(any(f(ch) for ch in value) for f in (str.islower, str.isupper, str.isdigit))
     return has_classes == 3 and "EXAMPLEKEY" not in value and random_token(4.0)(value)
 
 

@@ -32,7 +32,12 @@ def registry() -> tuple[Extractor, ...]:
 def select(api_format: str | None, host: str, path: str, container: str) -> Extractor | None:
     """A web-app extractor for this host and path, else the API format's extractor."""
     for ex in registry():
-        if ex.hosts and ex.container == container and ex.matches_host(host) and ex.matches_path(path):
+        if (
+            ex.hosts
+            and ex.container == container
+            and ex.matches_host(host)
+            and ex.matches_path(path)
+        ):
             return ex
     if api_format and container != "ws":
         for ex in registry():
@@ -154,7 +159,9 @@ def _multipart(body: bytes, content_type: str, limits: uploads.Limits) -> Extrac
             continue
         name = part.filename or part.name or f"part {index}"
         found = uploads.extract_text(data, name, part.content_type, limits)
-        segments.extend(Segment(text, (("part", index), ("file", label))) for label, text in found.texts)
+        segments.extend(
+            Segment(text, (("part", index), ("file", label))) for label, text in found.texts
+        )
         unscanned.extend(found.unscanned)
     return Extraction("multipart", tuple(segments), tuple(unscanned))
 

@@ -11,8 +11,17 @@ from aigate.inspect.extract.base import Extractor, Leaves, roots
 def leaves(doc: Any) -> Leaves:
     yield from roots(
         doc,
-        ("message", "chat_history", "preamble", "messages", "documents", "prompt", "texts",
-         "query", "inputs"),
+        (
+            "message",
+            "chat_history",
+            "preamble",
+            "messages",
+            "documents",
+            "prompt",
+            "texts",
+            "query",
+            "inputs",
+        ),
     )
 
 
