@@ -58,6 +58,31 @@ def normalize_host(host: str) -> str:
     return host
 
 
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def canonical_path(path: str) -> str:
+    """The path a server routes: `//`, `.` and `..` segments resolved, %-escaped letters decoded.
+
+    Without this `chatgpt.com//backend-anon/` or `/%62ackend-anon/` would slip past a rule for
+    `/backend-anon`. The query string is kept as is; `%2F` and other reserved escapes stay encoded.
+    """
+    path, sep, query = path.partition("?")
+    path = _ESCAPE.sub(lambda m: ch if (ch := chr(int(m[1], 16))) in _UNRESERVED else m[0], path)
+    segments: list[str] = []
+    for segment in path.split("/"):
+        if segment == "..":
+            if segments:
+                segments.pop()
+        elif segment not in ("", "."):
+            segments.append(segment)
+    out = "/" + "/".join(segments)
+    if segments and path.endswith(("/", "/.", "/..")):
+        out += "/"
+    return out + sep + query
+
+
 def registered_domain(host: str) -> str:
     """The registrable domain ("example.co.uk" for "a.b.example.co.uk"), or "" for none."""
     return _EXTRACT(host).top_domain_under_public_suffix
@@ -67,7 +92,10 @@ def split_target(target: str) -> tuple[str, str]:
     """Split a URL or a bare `host[:port][/path]` into (normalized host, path)."""
     if "://" not in target:
         target = "//" + target
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # e.g. an unclosed "[" IPv6 literal: not a host anyone can reach
+        return "", "/"
     netloc = parts.netloc.rsplit("@", 1)[-1]
     return normalize_host(netloc), parts.path or "/"
 
@@ -88,7 +116,7 @@ class Classifier:
                     self._wildcard.setdefault(pattern[2:], []).append(service)
                 elif "*" in pattern:
                     regex = re.compile(
-                        "^" + ".".join(
+                        "^" + r"\.".join(
                             re.escape(label).replace(r"\*", "[a-z0-9-]+")
                             for label in pattern.split(".")
                         ) + "$"
@@ -105,7 +133,10 @@ class Classifier:
 
         `host` must already be normalized (see `normalize_host`).
         """
-        for kind, pattern, services in self._levels(host):
+        levels = self._levels(host)
+        if levels and ("//" in path or "/." in path or "%" in path):
+            path = canonical_path(path)
+        for kind, pattern, services in levels:
             best: Service | None = None
             best_len = -1
             for service in services:

@@ -20,7 +20,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "proxy"))
 
-from proxyharness import (  # noqa: E402
+from aigate.flowstate import FLOW_KEY
+from aigate.proxy import build_addons
+from aigate.proxy.audit import Audit
+from aigate.proxy.metrics import Metrics
+from proxyharness import (
     BROWSER_HEADERS,
     FakeUpstream,
     RunningProxy,
@@ -29,11 +33,6 @@ from proxyharness import (  # noqa: E402
     open_tunnel,
     start_proxy,
 )
-
-from aigate.flowstate import FLOW_KEY  # noqa: E402
-from aigate.proxy import build_addons  # noqa: E402
-from aigate.proxy.audit import Audit  # noqa: E402
-from aigate.proxy.metrics import Metrics  # noqa: E402
 
 POLICY = Path(__file__).resolve().parents[1] / "proxy" / "data" / "policy.yaml"
 TEST_HOSTS = ("api.openai.test", "allowed.openai.test", "chat.warn.test", "chat.blocked.test")
@@ -108,10 +107,12 @@ def acknowledge(client: Any, url: str) -> int:
     return reply.status_code
 
 
-def passthrough_request(proxy: RunningProxy, upstream: FakeUpstream) -> bytes:
+def passthrough_request(
+    proxy: RunningProxy, upstream: FakeUpstream, auth: str | None = None
+) -> bytes:
     """One HTTPS request to a non-AI host: the tunnel is passed through, not decrypted."""
     context = ssl.create_default_context(cafile=str(upstream.ca_path))
-    sock = open_tunnel(proxy, "example.org", context)
+    sock = open_tunnel(proxy, "example.org", context, auth=auth)
     try:
         sock.sendall(b"GET /private?q=1 HTTP/1.1\r\nHost: example.org\r\nConnection: close\r\n\r\n")
         reply = b""

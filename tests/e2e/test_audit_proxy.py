@@ -7,10 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from recordharness import acknowledge, make_client, new_upstream, record_proxy
-
 from aigate.cli import main
 from aigate.record.audit import rotated_files
+from recordharness import acknowledge, make_client, new_upstream, record_proxy
 
 PASSWORD = "Pa55-w0rd-7c1e"
 PROMPT = "PROMPT-MARKER-quarterly-numbers-4711"

@@ -18,10 +18,15 @@ from typing import Any
 
 import httpx2 as httpx
 import pytest
-from proxyharness import FakeUpstream, RunningProxy, catalog_hosts, make_client, start_proxy
+from proxyharness import (
+    TEST_POLICY,
+    FakeUpstream,
+    RunningProxy,
+    catalog_hosts,
+    make_client,
+    start_proxy,
+)
 
-DATA = Path(__file__).parent / "data"
-TEST_POLICY = DATA / "policy.yaml"
 TEST_HOSTS = (
     "api.openai.test", "api.anthropic.test", "gemini.googleapis.test", "api.generic.test",
     "allowed.openai.test", "allowed.anthropic.test", "warn.api.test", "chat.blocked.test",

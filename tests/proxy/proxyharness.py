@@ -38,6 +38,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+DATA = Path(__file__).parent / "data"
+TEST_POLICY = DATA / "policy.yaml"  # one service per action on `.test` hosts (data/catalog.yaml)
 # Hosts the fake upstream's certificate names besides the catalog's: a non-AI site for the
 # passthrough tests and the usual local names.
 EXTRA_HOSTS = ("example.org", "www.example.org", "localhost")
@@ -158,6 +160,7 @@ def _ws_accept(key: str) -> str:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in separate writes
     server: _UpstreamServer
 
     def log_message(self, format: str, *args: Any) -> None:

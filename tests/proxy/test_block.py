@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from proxyharness import BROWSER_HEADERS, open_tunnel, read_response_head, wait_for
-
 from aigate.flowstate import FLOW_KEY
+from proxyharness import BROWSER_HEADERS, open_tunnel, read_response_head, wait_for
 
 HTML = BROWSER_HEADERS
 

@@ -7,9 +7,8 @@ from collections.abc import Iterator
 import bcrypt
 import httpx2 as httpx
 import pytest
-from proxyharness import RunningProxy, make_client, wait_for
-
 from aigate.flowstate import FLOW_KEY
+from proxyharness import RunningProxy, make_client, wait_for
 
 TOOL = "https://code.group.test/v1/chat/completions"
 

@@ -6,13 +6,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-from conftest import TEST_POLICY
-from proxyharness import make_client, wait_for
-
 import aigate.proxy.enforce
 import aigate.proxy.policyreload
+import pytest
 from aigate.flowstate import FLOW_KEY
+from proxyharness import TEST_POLICY, make_client, wait_for
 
 BLOCKED_API = "https://api.openai.test/v1/chat/completions"
 
@@ -83,7 +81,8 @@ def test_exception_in_decision_path_follows_on_error(
 
 
 def test_unauthenticated_client_gets_the_groups_of_its_network(launch, tmp_path):
-    policy = policy_variant(tmp_path, ("users: [alice]", "users: [alice]\n    cidrs: [127.0.0.0/8]"))
+    with_network = "users: [alice]\n    cidrs: [127.0.0.0/8]"
+    policy = policy_variant(tmp_path, ("users: [alice]", with_network))
     with launch(policy) as proxy, make_client(proxy) as client:
         response = client.post("https://code.group.test/v1/chat/completions", json={})
     assert response.status_code == 200

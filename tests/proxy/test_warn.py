@@ -7,10 +7,9 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from proxyharness import BROWSER_HEADERS, RunningProxy, make_client, wait_for
-
 from aigate.flowstate import FLOW_KEY
 from aigate.respond.cookies import AckSigner, load_or_create_key
+from proxyharness import BROWSER_HEADERS, RunningProxy, make_client, wait_for
 
 PAGE = "https://chat.warn.test/c/42?model=x"
 ACK = "https://chat.warn.test/.aigate/ack"

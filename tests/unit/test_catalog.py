@@ -6,7 +6,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from aigate.catalog import CATEGORIES, CatalogError, Service, default_catalog, load_catalog
 from aigate.catalog.load import DATA_DIR
 from aigate.classify import Classifier
@@ -114,7 +113,7 @@ def test_no_wildcard_or_domain_claim_on_big_shared_domains(service: Service):
         ("gemini", "chat", None, {"gemini.google.com"}),
         ("google-ai-studio", "api", "gemini", {"aistudio.google.com"}),
         ("gemini-api", "api", "gemini", {"generativelanguage.googleapis.com"}),
-        ("vertex-ai", "api", "vertex", {"*-aiplatform.googleapis.com", "aiplatform.googleapis.com"}),
+        ("vertex-ai", "api", "vertex", {"*-aiplatform.googleapis.com"}),
         ("notebooklm", "productivity", None, {"notebooklm.google.com"}),
         ("deepseek", "chat", None, {"chat.deepseek.com"}),
         ("deepseek-api", "api", "openai", {"api.deepseek.com"}),
@@ -217,17 +216,28 @@ def test_admin_file_adds_a_service_and_overrides_by_id(tmp_path: Path):
         (
             GOOD_ENTRY.replace("category: chat", "category: chatbot"),
             5,
-            "category 'chatbot' is not one of chat, api,",
+            "category 'chatbot' is not one of chat, api, coding, image, video, audio, search, "
+            "writing, meeting, agent, model-hub, productivity; did you mean 'chat'?",
         ),
         (
             GOOD_ENTRY + GOOD_ENTRY.removeprefix("services:\n"),
             11,
-            "duplicate service id 'acme-chat' (first at line 2)",
+            "duplicate service id 'acme-chat' (first at line 2); rename or remove one",
         ),
-        (GOOD_ENTRY.replace("risk: low", "risk: severe"), 8, "risk 'severe' is not one of low"),
+        (GOOD_ENTRY.replace("risk: low", "risk: lo"), 8, "risk 'lo' is not one of low"),
+        (
+            GOOD_ENTRY + "    api_format: openia\n",
+            11,
+            "api_format 'openia' is not one of openai, anthropic, gemini, vertex, cohere, "
+            "bedrock, huggingface, generic; did you mean 'openai'?",
+        ),
         (GOOD_ENTRY.replace("jurisdiction: US", "jurisdiction: USA"), 7, "ISO 3166"),
         (GOOD_ENTRY.replace("chat.acme.example]", "Chat.Acme.example]"), 6, "lowercase"),
-        (GOOD_ENTRY.replace("    url: https://chat.acme.example/\n", ""), 2, "missing required key 'url'"),
+        (
+            GOOD_ENTRY.replace("    url: https://chat.acme.example/\n", ""),
+            2,
+            "missing required key 'url'",
+        ),
         ("services:\n  - id: x\n    foo: 1\n", 3, "unknown key 'foo'"),
         ("servces: []\n", 1, "a catalog file is a mapping with a 'services:' list"),
     ],

@@ -5,8 +5,8 @@ override entries with their own file named in the policy. Entries are validated 
 errors name the file, line and fix.
 """
 
-from aigate.catalog.model import CATEGORIES, RISKS, Catalog, CatalogError, Service
 from aigate.catalog.load import default_catalog, load_catalog
+from aigate.catalog.model import CATEGORIES, RISKS, Catalog, CatalogError, Service
 
 __all__ = [
     "CATEGORIES",

@@ -62,7 +62,7 @@ def _read_file(path: Path) -> list[Service]:
         if service.id in seen:
             raise CatalogError(
                 f"{path}:{doc.line_of(('services', index))}: duplicate service id "
-                f"'{service.id}' (first at line {seen[service.id]})"
+                f"'{service.id}' (first at line {seen[service.id]}); rename or remove one"
             )
         seen[service.id] = doc.line_of(("services", index))
         out.append(service)
@@ -88,16 +88,18 @@ def _service(doc: YamlDocument, index: int, entry: Any) -> Service:
             raise fail(None, f"missing required key '{key}'")
     if not _ID.match(str(entry["id"])):
         raise fail("id", f"id '{entry['id']}' must be lowercase letters, digits and dashes")
-    if entry["category"] not in CATEGORIES:
-        raise fail("category", f"category '{entry['category']}' is not one of {', '.join(CATEGORIES)}")
-    if entry["risk"] not in RISKS:
-        raise fail("risk", f"risk '{entry['risk']}' is not one of {', '.join(RISKS)}")
+    for key, allowed in (("category", CATEGORIES), ("risk", RISKS), ("api_format", API_FORMATS)):
+        value = entry.get(key)
+        if value is not None and value not in allowed:
+            hint = difflib.get_close_matches(str(value), allowed, n=1)
+            fix = f"; did you mean '{hint[0]}'?" if hint else ""
+            raise fail(key, f"{key} '{value}' is not one of {', '.join(allowed)}{fix}")
     api_format = entry.get("api_format")
-    if api_format is not None and api_format not in API_FORMATS:
-        raise fail("api_format", f"api_format '{api_format}' is not one of {', '.join(API_FORMATS)}")
     jurisdiction = str(entry["jurisdiction"])
     if not re.fullmatch(r"[A-Z]{2}", jurisdiction):
-        raise fail("jurisdiction", f"jurisdiction '{jurisdiction}' must be an ISO 3166 code like US")
+        raise fail(
+            "jurisdiction", f"jurisdiction '{jurisdiction}' must be an ISO 3166 code like US"
+        )
     hosts = entry["hosts"]
     if not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts):
         raise fail("hosts", "hosts is a list of host names")
@@ -110,7 +112,9 @@ def _service(doc: YamlDocument, index: int, entry: Any) -> Service:
     ):
         raise fail("domains", "domains is a list of registered domains such as 'deepseek.com'")
     paths = entry.get("paths") or []
-    if not isinstance(paths, list) or not all(isinstance(p, str) and p.startswith("/") for p in paths):
+    if not isinstance(paths, list) or not all(
+        isinstance(p, str) and p.startswith("/") for p in paths
+    ):
         raise fail("paths", "paths is a list of URL path prefixes starting with '/'")
     for flag in ("trains_on_inputs", "enterprise_tier"):
         if flag in entry and not isinstance(entry[flag], bool):

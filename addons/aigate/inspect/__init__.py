@@ -26,7 +26,7 @@ from aigate.inspect.extract import extract, extract_ws
 from aigate.inspect.policy import DlpVerdict, dlp_action
 from aigate.inspect.redact import RedactionError, redact
 from aigate.inspect.result import Extraction, Finding, Inspection
-from aigate.inspect.uploads import Limits
+from aigate.inspect.uploads import DEFAULT_LIMITS, Limits
 from aigate.policy.model import Dlp
 
 __all__ = [
@@ -93,7 +93,7 @@ def inspect_request(
     content_encoding: str | None = None,
     api_format: str | None = None,
     max_bytes: int = 4 * 1024 * 1024,
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Inspection:
     """Decode, extract and scan one request body. Over `max_bytes` (raw or decoded) nothing is
     scanned and `oversize` is set; undecodable bodies are unscanned with the reason."""

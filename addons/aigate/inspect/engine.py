@@ -49,14 +49,15 @@ def _char_offsets(data: bytes):
 
 
 class _Compiled:
-    __slots__ = ("context", "detector", "group", "regex", "words")
+    __slots__ = ("context", "detector", "group", "regex", "word_ids", "words")
 
     def __init__(self, detector: Detector, regex: Any, context: re.Pattern[str] | None) -> None:
         self.detector = detector
         self.regex = regex
-        self.group = regex.groupindex.get("v", 0)
+        self.group = regex.groupindex.get("v", regex.groupindex.get(b"v", 0))  # bytes names on re2
         self.context = context
         self.words = tuple(w.lower() for w in detector.context)
+        self.word_ids: frozenset[int] = frozenset()  # context words' ids in the RE2 set
 
 
 class Scanner:
@@ -75,10 +76,7 @@ class Scanner:
         self._compiled = [self._compile(d) for d in self.detectors]
         self._set = None
         if self.engine == "re2":
-            self._set = re2.Set.SearchSet(re2.Options())
-            for c in self._compiled:
-                self._set.Add(c.detector.pattern.encode())
-            self._set.Compile()
+            self._set = self._build_set()
 
     @classmethod
     def from_config(
@@ -118,6 +116,22 @@ class Scanner:
             context = re.compile(rf"(?:^|[^a-z0-9])(?:{words})")
         return _Compiled(d, regex, context)
 
+    def _build_set(self) -> Any:
+        """One RE2 set of every pattern plus every context word: a single pass over the text
+        says which detectors can fire and which context words occur anywhere."""
+        patterns = re2.Set.SearchSet(re2.Options())
+        for c in self._compiled:
+            patterns.Add(c.detector.pattern.encode())
+        word_ids: dict[str, int] = {}
+        for c in self._compiled:
+            for word in c.words:
+                if word not in word_ids:
+                    boundary = r"(?i)(?:^|[^a-z0-9])" + re2.escape(word)
+                    word_ids[word] = patterns.Add(boundary.encode())
+            c.word_ids = frozenset(word_ids[w] for w in c.words)
+        patterns.Compile()
+        return patterns
+
     def digest(self, value: str) -> str:
         """Keyed hash of a value (HMAC-SHA256 under the process key, 128 bits shown)."""
         return hmac.new(self._key, value.encode(), hashlib.sha256).hexdigest()[:32]
@@ -128,22 +142,25 @@ class Scanner:
         t = norm.text
         if self._set is not None:
             subject: str | bytes = t.encode()
-            fired = self._set.Match(subject)
-            if not fired:
+            fired = set(self._set.Match(subject) or ())
+            count = len(self._compiled)
+            candidates = [
+                c
+                for c in (self._compiled[i] for i in sorted(fired) if i < count)
+                if c.context is None or not c.word_ids.isdisjoint(fired)
+            ]
+            if not candidates:
                 return []
-            candidates = [self._compiled[i] for i in sorted(fired)]
             to_char = _identity if t.isascii() else _char_offsets(subject)
         else:
             subject, candidates, to_char = t, self._compiled, _identity
-        lowered: str | None = None
+        lowered = t.lower() if self._set is None else None
         found: list[Finding] = []
         size = len(t)
         for c in candidates:
             d = c.detector
-            if c.context is not None:
-                lowered = t.lower() if lowered is None else lowered
-                if not any(w in lowered for w in c.words):
-                    continue
+            if lowered is not None and c.words and not any(map(lowered.__contains__, c.words)):
+                continue
             for m in c.regex.finditer(subject):
                 start, end = m.span(c.group)
                 if start < 0 or end <= start:
@@ -154,9 +171,9 @@ class Scanner:
                     or (end < size and t[end] in d.boundary)
                 ):
                     continue
-                if c.context is not None and lowered is not None:
-                    window = lowered[max(0, start - d.window) : start] + " "
-                    if not c.context.search(window + lowered[end : end + d.window]):
+                if c.context is not None:
+                    window = t[max(0, start - d.window) : start] + " " + t[end : end + d.window]
+                    if not c.context.search(window.lower()):
                         continue
                 value = t[start:end]
                 if d.validator is not None and not d.validator(value):

@@ -38,12 +38,14 @@ def _matches(
     category: str | None,
     groups: Collection[str],
 ) -> bool:
-    if rule.classes or rule.detectors:
-        if finding.data_class not in rule.classes and finding.detector not in rule.detectors:
-            return False
-    if rule.services or rule.categories:
-        if service not in rule.services and category not in rule.categories:
-            return False
+    if (rule.classes or rule.detectors) and (
+        finding.data_class not in rule.classes and finding.detector not in rule.detectors
+    ):
+        return False
+    if (rule.services or rule.categories) and (
+        service not in rule.services and category not in rule.categories
+    ):
+        return False
     return not rule.groups or any(g in groups for g in rule.groups)
 
 

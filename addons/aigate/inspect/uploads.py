@@ -29,11 +29,11 @@ TEXT_TYPES = (
     "application/csv",
     "application/sql",
 )
-TEXT_EXTENSIONS = frozenset(
-    ".txt .md .csv .tsv .json .jsonl .xml .yaml .yml .html .htm .log .ini .cfg .conf .toml .env "
-    ".py .js .ts .tsx .jsx .java .go .rs .c .h .cpp .hpp .cs .rb .php .sh .sql .swift .kt .scala "
-    ".r .m .pl .ps1 .bat .properties .pem .key .tex .rtf .srt .vtt".split()
-)
+_TEXT_EXTENSIONS = """
+txt md csv tsv json jsonl xml yaml yml html htm log ini cfg conf toml env py js ts tsx jsx java
+go rs c h cpp hpp cs rb php sh sql swift kt scala r m pl ps1 bat properties pem key tex rtf srt vtt
+"""
+TEXT_EXTENSIONS = frozenset("." + ext for ext in _TEXT_EXTENSIONS.split())
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"RIFF", b"BM", b"II*\x00", b"MM\x00*")
 _RUN = re.compile(r"<(?:w|a):t(?:\s[^>]*)?>([^<]*)</(?:w|a):t>|</(?:w|a):p>")
 _CELL = re.compile(r"<t(?:\s[^>]*)?>([^<]*)</t>|<v>([^<]*)</v>|</si>|</row>")
@@ -50,6 +50,9 @@ class Limits:
     max_member_bytes: int = 20 * 1024 * 1024  # uncompressed size of one archive member
     max_pages: int = 200
     max_seconds: float = 2.0
+
+
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass(slots=True)
@@ -84,7 +87,7 @@ def is_text_like(filename: str | None, content_type: str | None, data: bytes) ->
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as e:
-        return e.start > len(head) - 4  # a character cut at the sniff boundary
+        return len(data) > len(head) and e.start > len(head) - 4  # cut at the sniff boundary
     return True
 
 
@@ -92,7 +95,7 @@ def extract_text(
     data: bytes,
     filename: str | None = None,
     content_type: str | None = None,
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
 ) -> UploadText:
     """Text of one uploaded file, or the reason it could not be read."""
     out = UploadText()

@@ -6,8 +6,10 @@ and `aigate run` both use it.
 
 from __future__ import annotations
 
+from aigate.proxy.audit import Audit
 from aigate.proxy.enforce import Enforce
 from aigate.proxy.identify import Identify
+from aigate.proxy.metrics import Metrics
 from aigate.proxy.passthrough import Passthrough
 from aigate.proxy.policyreload import PolicyReload
 from aigate.proxy.runtime import Runtime
@@ -26,5 +28,6 @@ def build_addons() -> list[object]:
         Tenant(runtime),  # requestheaders: tenant pinning on forwarded requests
         Streaming(),  # responseheaders: SSE streamed, alt-svc dropped
         # inspect: request bodies of forwarded AI requests (after the decision, before records)
-        # record: audit log and metrics read FlowState last
+        Audit(),  # last, with Metrics: they read FlowState once the flow's outcome is final
+        Metrics(runtime),
     ]

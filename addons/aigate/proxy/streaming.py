@@ -17,7 +17,13 @@ class Streaming:
         response = flow.response
         if response is None or FLOW_KEY not in flow.metadata:
             return
-        if "alt-svc" in response.headers:
+        # One pass over the raw fields: mitmproxy's per-name header lookups each rescan them.
+        alt_svc = False
+        for name, value in response.headers.fields:
+            lower = name.lower()
+            if lower == b"alt-svc":
+                alt_svc = True
+            elif lower == b"content-type" and value.startswith(b"text/event-stream"):
+                response.stream = True
+        if alt_svc:
             del response.headers["alt-svc"]
-        if response.headers.get("content-type", "").startswith("text/event-stream"):
-            response.stream = True

@@ -26,9 +26,12 @@ class Tenant:
         if service is None or not state.decision.enforced:
             return
         try:
-            headers = self.runtime.policy.tenant_headers(
-                service.id, normalize_host(flow.request.pretty_host)
-            )
+            loaded = self.runtime.policy
+            rule = loaded.policy.services.get(service.id)
+            if rule is None or not rule.tenant:
+                return
+            host = flow.request.host_header or flow.request.host
+            headers = loaded.tenant_headers(service.id, normalize_host(host))
             for name, value in headers:
                 flow.request.headers[name] = value
         except Exception:

@@ -28,19 +28,27 @@ class FindingSummary:
 
 @dataclass(frozen=True, slots=True)
 class InspectionSummary:
-    inspected: bool
-    unscanned_reason: str | None
+    inspected: bool  # False when nothing at all could be scanned
+    unscanned: tuple[str, ...]  # reason categories for what was not scanned (even in part)
     bytes_scanned: int
-    findings: tuple[FindingSummary, ...]
+    findings: tuple[FindingSummary, ...]  # one per (detector, class), with its count
     action: str | None  # the DLP action taken (block, warn, redact, log), if any
     rule: str | None
     seconds: float | None
+
+    @property
+    def unscanned_reason(self) -> str | None:
+        """The reason a request counts as unscanned (only when nothing was scanned)."""
+        if self.inspected:
+            return None
+        return self.unscanned[0] if self.unscanned else "unknown"
 
     def as_record(self) -> dict[str, Any]:
         """The audit-log fields for this inspection."""
         return {
             "inspected": self.inspected,
             "unscanned_reason": self.unscanned_reason,
+            "unscanned": list(self.unscanned),
             "bytes_scanned": self.bytes_scanned,
             "dlp_action": self.action,
             "dlp_rule": self.rule,
@@ -55,6 +63,37 @@ class InspectionSummary:
                 for f in self.findings
             ],
         }
+
+
+# Unscanned reasons arrive as sentences (with sizes, file names, exception text); records and
+# labels keep only their category. First match wins.
+_REASON_CATEGORIES: tuple[tuple[str, str], ...] = (
+    ("websocket", "binary_websocket"),
+    ("time limit", "time_limit"),
+    ("scan limit", "too_large"),
+    ("too large", "too_large"),
+    ("too_large", "too_large"),
+    ("page limit", "too_large"),
+    ("text limit", "too_large"),
+    ("image/audio/video", "unsupported_format"),
+    ("binary content", "unsupported_format"),
+    ("unsupported", "unsupported_format"),
+    ("encrypted", "unreadable_document"),
+    ("unreadable", "unreadable_document"),
+    ("no text layer", "unreadable_document"),
+    ("boundary", "malformed"),
+    ("decod", "undecodable"),
+)
+_PLAIN_TOKEN = re.compile(r"^[a-z0-9_]{1,40}$")
+
+
+def reason_category(text: str) -> str:
+    """The category of an unscanned reason: a short fixed token, never the sentence itself."""
+    lowered = text.lower()
+    for needle, category in _REASON_CATEGORIES:
+        if needle in lowered:
+            return category
+    return lowered if _PLAIN_TOKEN.match(lowered) else "other"
 
 
 def label_token(value: object, default: str = "unknown") -> str:
@@ -96,42 +135,65 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def _finding(raw: Any) -> FindingSummary:
-    preview = _text(_get(raw, "redacted", "preview", "redacted_preview"))
-    if preview is not None and len(preview) > PREVIEW_MAX_CHARS:
-        preview = preview[: PREVIEW_MAX_CHARS - 1] + "…"
-    count = _get(raw, "count")
-    return FindingSummary(
-        detector=label_token(_text(_get(raw, "detector", "detector_id", "kind"))),
-        data_class=label_token(
-            _text(_get(raw, "data_class", "cls", "class_", "klass", "category"))
-        ),
-        count=_int(count) if count is not None else 1,
-        preview=preview,
-    )
+def _findings(raw_findings: Any) -> tuple[FindingSummary, ...]:
+    if raw_findings is None or isinstance(raw_findings, str | bytes | Mapping):
+        return ()
+    if not isinstance(raw_findings, Iterable):
+        return ()
+    grouped: dict[tuple[str, str], FindingSummary] = {}
+    for raw in raw_findings:
+        detector = label_token(_text(_get(raw, "detector", "detector_id", "kind")))
+        data_class = label_token(_text(_get(raw, "data_class", "class", "cls", "class_")))
+        count = _get(raw, "count")
+        count = _int(count) if count is not None else 1
+        preview = _text(_get(raw, "preview", "redacted", "redacted_preview"))
+        if preview is not None and len(preview) > PREVIEW_MAX_CHARS:
+            preview = preview[: PREVIEW_MAX_CHARS - 1] + "…"
+        seen = grouped.get((detector, data_class))
+        if seen is None:
+            grouped[(detector, data_class)] = FindingSummary(detector, data_class, count, preview)
+        else:
+            grouped[(detector, data_class)] = FindingSummary(
+                detector, data_class, seen.count + count, seen.preview or preview
+            )
+    return tuple(grouped.values())
+
+
+def _unscanned(inspection: Any) -> tuple[str, ...]:
+    raw = _get(inspection, "unscanned")
+    texts: list[str] = []
+    if isinstance(raw, str):
+        texts.append(raw)
+    elif isinstance(raw, Iterable) and not isinstance(raw, bytes | Mapping):
+        texts.extend(str(item) for item in raw)
+    single = _get(inspection, "unscanned_reason", "skipped_reason")
+    if not texts and single:
+        texts.append(str(single))
+    categories = [reason_category(t) for t in texts]
+    if _get(inspection, "oversize") is True:
+        categories.insert(0, "too_large")
+    if _get(_get(inspection, "extraction"), "extractor") == "undecodable":
+        categories.insert(0, "undecodable")
+    return tuple(dict.fromkeys(categories))
 
 
 def summarize(inspection: Any) -> InspectionSummary | None:
     """Summarize an inspection result; None when the flow was not inspected at all."""
     if inspection is None:
         return None
-    reason = _text(_get(inspection, "unscanned_reason", "skipped_reason", "reason_unscanned"))
+    unscanned = _unscanned(inspection)
     inspected = _get(inspection, "inspected", "scanned")
-    inspected = bool(inspected) if inspected is not None else reason is None
-    raw_findings = _get(inspection, "findings")
-    findings: Iterable[Any] = raw_findings if isinstance(raw_findings, Iterable) else ()
-    if isinstance(raw_findings, str | bytes | Mapping):
-        findings = ()
+    inspected = bool(inspected) if inspected is not None else not unscanned
     rule = _get(inspection, "rule", "rule_id", "dlp_rule")
-    rule = _get(rule, "id", "rule_id") if rule is not None and not isinstance(rule, str) else rule
+    if rule is not None and not isinstance(rule, str):
+        rule = _get(rule, "id", "rule_id")
+    action = _get(inspection, "action", "dlp_action")
     return InspectionSummary(
         inspected=inspected,
-        unscanned_reason=label_token(reason) if not inspected else None,
+        unscanned=unscanned,
         bytes_scanned=_int(_get(inspection, "bytes_scanned", "scanned_bytes")),
-        findings=tuple(_finding(f) for f in findings),
-        action=label_token(_text(_get(inspection, "action", "dlp_action")), "none")
-        if _get(inspection, "action", "dlp_action") is not None
-        else None,
+        findings=_findings(_get(inspection, "findings")),
+        action=label_token(_text(action)) if action is not None else None,
         rule=_text(rule),
         seconds=_float(_get(inspection, "seconds", "scan_seconds", "duration")),
     )

@@ -7,6 +7,8 @@ input. A pattern may name the value with a group `v`; otherwise the whole match 
 from __future__ import annotations
 
 import math
+import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -75,11 +77,8 @@ def entropy(value: str) -> float:
     """Shannon entropy in bits per character."""
     if not value:
         return 0.0
-    counts: dict[str, int] = {}
-    for ch in value:
-        counts[ch] = counts.get(ch, 0) + 1
     n = len(value)
-    return -sum(c / n * math.log2(c / n) for c in counts.values())
+    return -sum(c / n * math.log2(c / n) for c in Counter(value).values())
 
 
 TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
@@ -103,21 +102,22 @@ def digits(value: str) -> str:
     return "".join(ch for ch in value if ch.isdigit())
 
 
+_MASKABLE = re.compile(r"\w")
+
+
 def preview(value: str, keep: tuple[int, int]) -> str:
-    """Mask letters and digits except `keep` at each end; separators stay so the shape reads."""
+    """Mask letters and digits except `keep` at each end; separators stay so the shape reads.
+    Long values (keys, PEM blocks) show their first 32 characters' shape and their length."""
     head, tail = keep
-    chars = [ch for ch in value if ch.isalnum()]
-    if len(chars) <= head + tail + 2:
+    shown = value if len(value) <= 48 else value[:32]
+    if shown is not value:
+        tail = 0
+    positions = [m.start() for m in _MASKABLE.finditer(shown)]
+    if len(positions) <= head + tail + 2:
         head, tail = min(head, 1), 0
-    seen = 0
-    total = len(chars)
-    out: list[str] = []
-    for ch in value[:64]:
-        if ch.isalnum():
-            out.append(ch if seen < head or seen >= total - tail else "*")
-            seen += 1
-        else:
-            out.append(ch)
-    if len(value) > 64:
-        out.append(f"...({len(value)} chars)")
-    return "".join(out)
+    if len(positions) <= head + tail:
+        return shown
+    first = positions[head] if head < len(positions) else len(shown)
+    last = positions[len(positions) - tail] if tail else len(shown)
+    masked = shown[:first] + _MASKABLE.sub("*", shown[first:last]) + shown[last:]
+    return masked if shown is value else f"{masked}...({len(value)} chars)"

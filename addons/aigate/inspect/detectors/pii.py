@@ -14,14 +14,14 @@ from stdnum.au import tfn
 from stdnum.br import cpf
 from stdnum.ca import sin
 from stdnum.de import idnr
-from stdnum.es import dni
+from stdnum.es import dni, nie
 from stdnum.fr import nir
 from stdnum.in_ import aadhaar
 from stdnum.it import codicefiscale
 from stdnum.nl import bsn
 from stdnum.us import itin, ssn
 
-from aigate.inspect.detectors.base import Detector, Validator
+from aigate.inspect.detectors.base import Detector, Validator, digits
 
 _PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net", "test.com", "domain.com")
 _PLACEHOLDER_SUFFIXES = (".example", ".test", ".invalid", ".localhost", ".local")
@@ -55,7 +55,7 @@ def _phone(region: str | None) -> Validator:
 
 def _ssn(value: str) -> bool:
     seps = {ch for ch in value if not ch.isdigit()}
-    return len(seps) <= 1 and ssn.is_valid(value)
+    return len(seps) <= 1 and ssn.is_valid(digits(value))
 
 
 _NINO_BAD_PREFIX = {"BG", "GB", "NK", "KN", "TN", "NT", "ZZ"}
@@ -166,7 +166,7 @@ DETECTORS = (
         "us_itin",
         "pii",
         r"\b9\d{2}[- ]?(?:5\d|6[0-5]|7\d|8[0-8]|9[0-24-9])[- ]?\d{4}\b",
-        _stdnum(itin),
+        lambda value: itin.is_valid(digits(value)),
         confidence=0.85,
         keep=(0, 4),
         description="US individual taxpayer identification number.",
@@ -282,7 +282,7 @@ DETECTORS = (
         "es_dni",
         "pii",
         r"\b\d{8}-?[A-Z]\b|\b[XYZ]-?\d{7}-?[A-Z]\b",
-        _stdnum(dni),
+        lambda value: dni.is_valid(value) or nie.is_valid(value),
         confidence=0.8,
         description="Spanish DNI/NIE (check letter).",
     ),

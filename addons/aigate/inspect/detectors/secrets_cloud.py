@@ -81,7 +81,7 @@ DETECTORS = (
         "gcp_service_account",
         "secret",
         r'"private_key_id"\s*:\s*"(?P<v>[a-f0-9]{40})"',
-        context=("service_account", "client_email", "private_key"),
+        context=("service_account", "client_email"),
         window=400,
         confidence=0.95,
         keep=(0, 0),

@@ -22,7 +22,7 @@ def _password_value(value: str) -> bool:
         any(f(ch) for ch in value)
         for f in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
     )
-    return len(value) >= 8 and (entropy(value) >= 3.0 and classes >= 2 or classes >= 3)
+    return len(value) >= 8 and ((entropy(value) >= 3.0 and classes >= 2) or classes >= 3)
 
 
 def _url_password(value: str) -> bool:
@@ -42,7 +42,8 @@ DETECTORS = (
     Detector(
         "password_connection_string",
         "secret",
-        r"(?i)(?:server|data source|host|address)\s*=[^;\n]{1,200};[^\n]{0,300}?\b(?:password|pwd)\s*=\s*(?P<v>[^;\"'\s]{1,128})",
+        r"(?i)(?:server|data source|host|address)\s*=[^;\n]{1,200};[^\n]{0,300}?"
+        r"\b(?:password|pwd)\s*=\s*(?P<v>[^;\"'\s]{1,128})",
         _url_password,
         confidence=0.9,
         keep=(0, 0),
@@ -51,7 +52,7 @@ DETECTORS = (
     Detector(
         "password_assignment",
         "secret",
-        r"(?i)\b(?:password|passwd|pwd|pass|secret|secret_key|client_secret|api_?key|apikey|"
+        r"(?i)(?:\b|_)(?:password|passwd|pwd|pass|secret|secret_key|client_secret|api_?key|apikey|"
         r"access_?token|auth_?token|private_key)[\"']?\s*(?::=|=>|[:=])\s*[\"']?(?P<v>[^\s\"',;`]{6,128})",
         _password_value,
         confidence=0.75,

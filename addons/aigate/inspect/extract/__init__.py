@@ -53,7 +53,7 @@ def extract(
     path: str = "",
     content_type: str | None = None,
     api_format: str | None = None,
-    limits: uploads.Limits = uploads.Limits(),
+    limits: uploads.Limits = uploads.DEFAULT_LIMITS,
 ) -> Extraction:
     """The texts of a (decoded) request body and what could not be read."""
     if not body:

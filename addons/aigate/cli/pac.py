@@ -1,0 +1,100 @@
+"""`aigate pac`: a proxy auto-config file that sends AI hosts (or everything) to aigate.
+
+Only the hosts the proxy would intercept (the catalog's AI hosts and the policy's
+`inspect_hosts`) go to the proxy by default; everything else goes direct. There is no DIRECT
+fallback after the proxy: if aigate is down, AI services fail rather than bypass the policy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from aigate.policy import DEFAULT_POLICY, LoadedPolicy, PolicyError, load_policy
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "pac",
+        help="write a PAC file that routes AI hosts to the proxy",
+        description="Write a proxy auto-config (PAC) file for browsers and OS proxy settings: AI "
+        "hosts of the catalog and the policy's inspect_hosts go to the proxy, the rest direct.",
+    )
+    parser.add_argument(
+        "--proxy", default="127.0.0.1:8080", help="host:port of aigate as clients reach it"
+    )
+    parser.add_argument(
+        "--all", action="store_true", help="send all traffic (except plain host names) to aigate"
+    )
+    parser.add_argument("--policy", default=str(DEFAULT_POLICY), help="policy YAML file")
+    parser.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
+    parser.set_defaults(func=run)
+
+
+def host_patterns(loaded: LoadedPolicy) -> tuple[list[str], list[str], list[str]]:
+    """(exact hosts, domain suffixes, shell globs) that the proxy intercepts."""
+    exact: set[str] = set()
+    suffixes: set[str] = set()
+    globs: set[str] = set()
+    hosts = [h for s in loaded.catalog.services.values() for h in s.hosts]
+    hosts += loaded.policy.inspect_hosts
+    for host in hosts:
+        host = host.lower().rstrip(".")
+        if host.startswith("*.") and "*" not in host[2:]:
+            suffixes.add(host[1:])
+        elif "*" in host:
+            globs.add(host)
+        else:
+            exact.add(host)
+    for service in loaded.catalog.services.values():
+        for domain in service.domains:
+            exact.add(domain)
+            suffixes.add("." + domain)
+    return sorted(exact), sorted(suffixes), sorted(globs)
+
+
+def pac_text(loaded: LoadedPolicy, proxy: str, all_traffic: bool = False) -> str:
+    """The PAC file's JavaScript."""
+    route = json.dumps(f"PROXY {proxy}")
+    if all_traffic:
+        return (
+            "// aigate: all traffic through the proxy, except plain host names.\n"
+            "function FindProxyForURL(url, host) {\n"
+            '  if (isPlainHostName(host) || host === "localhost") return "DIRECT";\n'
+            f"  return {route};\n"
+            "}\n"
+        )
+    exact, suffixes, globs = host_patterns(loaded)
+    return (
+        f"// aigate: AI services through the proxy (policy {loaded.version}), the rest direct.\n"
+        f"var AIGATE_HOSTS = {json.dumps(dict.fromkeys(exact, 1), indent=0)};\n"
+        f"var AIGATE_SUFFIXES = {json.dumps(suffixes, indent=0)};\n"
+        f"var AIGATE_GLOBS = {json.dumps(globs, indent=0)};\n"
+        "function FindProxyForURL(url, host) {\n"
+        "  host = host.toLowerCase();\n"
+        f"  if (AIGATE_HOSTS.hasOwnProperty(host)) return {route};\n"
+        "  for (var i = 0; i < AIGATE_SUFFIXES.length; i++) {\n"
+        f"    if (dnsDomainIs(host, AIGATE_SUFFIXES[i])) return {route};\n"
+        "  }\n"
+        "  for (var j = 0; j < AIGATE_GLOBS.length; j++) {\n"
+        f"    if (shExpMatch(host, AIGATE_GLOBS[j])) return {route};\n"
+        "  }\n"
+        '  return "DIRECT";\n'
+        "}\n"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        loaded = load_policy(args.policy)
+    except PolicyError as e:
+        print(e, file=sys.stderr)
+        return 1
+    text = pac_text(loaded, args.proxy, args.all)
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+    return 0

@@ -1,0 +1,353 @@
+"""Prompt-scanning benchmark: aigate's scanner against presidio-analyzer's pattern recognizers and
+detect-secrets' plugins, on one generated corpus, in one run.
+
+    .venv/bin/pip install -e '.[bench]'     # presidio-analyzer, detect-secrets
+    .venv/bin/python bench/bench_scan.py [--prompts 300] [--seed 1]
+
+Prints MB/s over 4 KB prompts, per-prompt p50/p99, recall on planted values (each planted in a
+sentence with the context a person would write) and the false-positive rate on decoys (git SHAs,
+UUIDs, hashes, order numbers failing checksums, placeholders, env references, versions, dates).
+Presidio runs without an NLP engine (no spaCy model download): its predefined English
+PatternRecognizers are constructed directly and called with `nlp_artifacts=None`, so context
+words do not boost scores; results with score >= 0.3 count, the way the analyzer's default
+registry would surface them to a caller using a low threshold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import random
+import statistics
+import string
+import sys
+import time
+import uuid
+import zlib
+from collections.abc import Callable
+
+ALNUM = string.ascii_letters + string.digits
+HEX = "0123456789abcdef"
+URLSAFE = ALNUM + "_-"
+B64 = ALNUM + "+/"
+B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+FILLER = [
+    "Can you help me rewrite this paragraph so it sounds more professional?",
+    "Here is the summary of last week's meeting with the product team.",
+    "The deployment failed on Tuesday because the build cache was stale.",
+    "Please translate the following text into German and keep the tone friendly.",
+    "We shipped version 4.2.1 on 2024-03-18 and the rollout went fine.",
+    "Write a SQL query that counts orders per customer for the last 30 days.",
+    "def total(items):\n    return sum(i.price * i.qty for i in items)",
+    "Our Q3 revenue grew 12% while costs stayed flat at 3.4 million.",
+    "The function returns None when the list is empty, which breaks the caller.",
+    "Draft a polite reply declining the invitation for next Thursday at 3pm.",
+    "Room 204 is booked from 10:00 to 11:30 for the design review.",
+    "Explain the difference between TCP and UDP in two sentences.",
+]
+
+
+def rand(rng: random.Random, chars: str, n: int) -> str:
+    return "".join(rng.choice(chars) for _ in range(n))
+
+
+def luhn_complete(rng: random.Random, prefix: str, length: int) -> str:
+    body = prefix + "".join(rng.choice(string.digits) for _ in range(length - len(prefix) - 1))
+    total = 0
+    for i, ch in enumerate(reversed(body)):
+        d = int(ch)
+        if i % 2 == 0:
+            d = d * 2 - 9 if d * 2 > 9 else d * 2
+        total += d
+    return body + str((10 - total % 10) % 10)
+
+
+def grouped(number: str) -> str:
+    return " ".join(number[i : i + 4] for i in range(0, len(number), 4))
+
+
+def crc_token(rng: random.Random, prefix: str) -> str:
+    body = rand(rng, ALNUM, 30)
+    n, out = zlib.crc32(body.encode()), ""
+    digits = string.digits + string.ascii_uppercase + string.ascii_lowercase
+    while n:
+        n, r = divmod(n, 62)
+        out = digits[r] + out
+    return f"{prefix}_{body}{out.rjust(6, '0')}"
+
+
+def b58check(rng: random.Random, version: int) -> str:
+    payload = bytes([version]) + bytes(rng.randrange(256) for _ in range(20))
+    raw = payload + hashlib.sha256(hashlib.sha256(payload).digest()).digest()[:4]
+    n, out = int.from_bytes(raw, "big"), ""
+    while n:
+        n, r = divmod(n, 58)
+        out = B58[r] + out
+    return "1" * (len(raw) - len(raw.lstrip(b"\0"))) + out
+
+
+def iban_de(rng: random.Random) -> str:
+    bban = "".join(rng.choice(string.digits) for _ in range(18))
+    check = 98 - int(bban + "131400") % 97
+    return f"DE{check:02d}{bban}"
+
+
+def ssn(rng: random.Random) -> str:
+    area = rng.choice([n for n in range(1, 900) if n != 666])
+    return f"{area:03d}-{rng.randrange(1, 100):02d}-{rng.randrange(1, 10000):04d}"
+
+
+def jwt(rng: random.Random) -> str:
+    def enc(obj: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
+
+    return f"{enc({'alg': 'HS256', 'typ': 'JWT'})}.{enc({'sub': rand(rng, HEX, 8)})}.{rand(rng, URLSAFE, 43)}"
+
+
+def pem(rng: random.Random) -> str:
+    body = "\n".join(rand(rng, B64, 64) for _ in range(6))
+    return f"-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----"
+
+
+# kind -> (sentence template with {v}, value generator). Templates are how people paste them.
+PLANTED: dict[str, tuple[str, Callable[[random.Random], str]]] = {
+    "credit_card": ("Charge the card {v} for the renewal.", lambda r: luhn_complete(r, "4", 16)),
+    "credit_card_spaced": (
+        "My Mastercard is {v}, expiry 09/27.",
+        lambda r: grouped(luhn_complete(r, "51", 16)),
+    ),
+    "iban": ("Wire it to IBAN {v} please.", iban_de),
+    "us_ssn": ("Employee SSN: {v}", ssn),
+    "email": ("Forward it to {v} before noon.", lambda r: f"{rand(r, string.ascii_lowercase, 7)}.{rand(r, string.ascii_lowercase, 5)}@acme-corp.io"),
+    "phone": ("Call me on +1 415 555 {v}.", lambda r: f"{r.randrange(1000, 10000)}"),
+    "ipv4": ("The DB host is {v} on port 5432.", lambda r: f"203.0.113.{r.randrange(1, 255)}"),
+    "uk_nino": ("NI number {v}", lambda r: f"JG{r.randrange(100000, 999999)}A"),
+    "aws_access_key_id": ("aws_access_key_id = {v}", lambda r: "AKIA" + rand(r, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16)),
+    "aws_secret": ("aws_secret_access_key = {v}", lambda r: rand(r, B64, 40)),
+    "github_pat": ("use token {v} for the CI", lambda r: crc_token(r, "ghp")),
+    "github_fine_grained": ("GH_TOKEN={v}", lambda r: f"github_pat_{rand(r, ALNUM, 22)}_{rand(r, ALNUM, 59)}"),
+    "gitlab": ("GITLAB_TOKEN={v}", lambda r: "glpat-" + rand(r, URLSAFE, 20)),
+    "slack_bot": ("SLACK_BOT_TOKEN={v}", lambda r: f"xoxb-{r.randrange(10**10, 10**11)}-{r.randrange(10**11, 10**12)}-{rand(r, ALNUM, 24)}"),
+    "slack_webhook": ("post to {v}", lambda r: f"https://hooks.slack.com/services/T{rand(r, string.ascii_uppercase, 8)}/B{rand(r, string.ascii_uppercase, 8)}/{rand(r, ALNUM, 24)}"),
+    "stripe": ("stripe.api_key = '{v}'", lambda r: "sk_live_" + rand(r, ALNUM, 24)),
+    "openai": ("OPENAI_API_KEY={v}", lambda r: "sk-proj-" + rand(r, URLSAFE, 120)),
+    "anthropic": ("ANTHROPIC_API_KEY={v}", lambda r: "sk-ant-api03-" + rand(r, URLSAFE, 95)),
+    "google_api_key": ("key={v}", lambda r: "AIza" + rand(r, URLSAFE, 35)),
+    "jwt": ("Authorization: Bearer {v}", jwt),
+    "private_key": ("here is the key:\n{v}\n", pem),
+    "npm": ("//registry.npmjs.org/:_authToken={v}", lambda r: "npm_" + rand(r, ALNUM, 36)),
+    "pypi": ("password = {v}", lambda r: "pypi-AgEIcHlwaS5vcmc" + rand(r, URLSAFE, 70)),
+    "huggingface": ("HF_TOKEN={v}", lambda r: "hf_" + rand(r, string.ascii_letters, 34)),
+    "sendgrid": ("SENDGRID_API_KEY={v}", lambda r: f"SG.{rand(r, URLSAFE, 22)}.{rand(r, URLSAFE, 43)}"),
+    "twilio": ("twilio api key {v}", lambda r: "SK" + rand(r, HEX, 32)),
+    "telegram": ("bot token {v}", lambda r: f"{r.randrange(10**8, 10**9)}:AA{rand(r, URLSAFE, 33)}"),
+    "password_url": ("DATABASE_URL={v}", lambda r: f"postgres://app:{rand(r, ALNUM, 14)}@db.internal:5432/app"),
+    "password_assignment": ('password = "{v}"', lambda r: rand(r, ALNUM, 10) + "#" + rand(r, ALNUM, 3)),
+    "bitcoin": ("send BTC to {v}", lambda r: b58check(r, 0)),
+}
+
+DECOYS: dict[str, Callable[[random.Random], str]] = {
+    "git_sha": lambda r: f"Fixed in commit {rand(r, HEX, 40)}.",
+    "uuid": lambda r: f"Request id {uuid.UUID(int=r.getrandbits(128))} timed out.",
+    "sha256": lambda r: f"sha256: {rand(r, HEX, 64)}",
+    "md5": lambda r: f"checksum {rand(r, HEX, 32)}",
+    "order_number": lambda r: f"Order {luhn_complete(r, '4', 16)[:-1]}{(int(luhn_complete(r, '4', 16)[-1]) + 1) % 10} shipped.",
+    "long_number": lambda r: f"Tracking number {r.randrange(10**19, 10**20)}",
+    "env_ref": lambda r: "api_key = os.environ['OPENAI_API_KEY']",
+    "placeholder": lambda r: r.choice(["OPENAI_API_KEY=<your-key>", "password: changeme", "token: xxxxxxxxxxxxxxxx", "AWS_SECRET_ACCESS_KEY=YOUR_SECRET_HERE"]),
+    "aws_example": lambda r: "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
+    "version": lambda r: f"Upgrade to {r.randrange(1, 20)}.{r.randrange(0, 30)}.{r.randrange(0, 99)} today.",
+    "date": lambda r: f"The report is due {r.randrange(1, 28)}/{r.randrange(1, 12)}/2025.",
+    "price": lambda r: f"It costs ${r.randrange(10, 9999)}.{r.randrange(0, 99):02d} per seat.",
+    "phone_like": lambda r: f"Invoice INV-{r.randrange(100000, 999999)} line {r.randrange(1, 99)}",
+    "base64_image": lambda r: "thumbnail: " + base64.b64encode(bytes(r.randrange(256) for _ in range(60))).decode(),
+    "url": lambda r: f"See https://docs.example.com/guide/{rand(r, string.ascii_lowercase, 8)}?page={r.randrange(9)}",
+    "code": lambda r: f"for i in range({r.randrange(100)}):\n    total += values[i] * {r.randrange(1000)}",
+    "ssn_invalid": lambda r: f"Case 000-{r.randrange(10, 99)}-{r.randrange(1000, 9999)} closed",
+    "template_secret": lambda r: "password: ${DB_PASSWORD}",
+    "random_word": lambda r: " ".join(rand(r, string.ascii_lowercase, r.randrange(3, 9)) for _ in range(8)),
+    "hex_color": lambda r: f"color: #{rand(r, HEX, 6)}; border: 1px",
+}
+
+
+def corpus(seed: int, per_kind: int) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """Planted samples (kind, text, value) and decoy texts."""
+    rng = random.Random(seed)
+    planted = []
+    for kind, (template, make) in PLANTED.items():
+        for _ in range(per_kind):
+            value = make(rng)
+            text = template.format(v=value)
+            if kind == "phone":
+                value = text[text.index("+") : text.rindex(".")]
+            planted.append((kind, f"{rng.choice(FILLER)} {text} {rng.choice(FILLER)}", value))
+    decoys = [f"{rng.choice(FILLER)} {make(rng)} {rng.choice(FILLER)}" for make in DECOYS.values() for _ in range(per_kind)]
+    return planted, decoys
+
+
+def prompts(seed: int, count: int, size: int = 4096) -> list[str]:
+    """4 KB prompts: mostly ordinary text and code, some with a planted value or a decoy."""
+    rng = random.Random(seed + 1)
+    planted, decoys = corpus(seed + 2, 3)
+    out = []
+    for _ in range(count):
+        parts: list[str] = []
+        while sum(map(len, parts)) < size:
+            roll = rng.random()
+            if roll < 0.04:
+                parts.append(rng.choice(planted)[1])
+            elif roll < 0.10:
+                parts.append(rng.choice(decoys))
+            else:
+                parts.append(rng.choice(FILLER))
+        out.append("\n".join(parts)[:size])
+    return out
+
+
+class Tool:
+    name = ""
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, value) of each finding."""
+        raise NotImplementedError
+
+
+class Aigate(Tool):
+    def __init__(self, engine: str = "re2") -> None:
+        from aigate.inspect.engine import Scanner
+
+        self.name = "aigate" if engine == "re2" else "aigate (re fallback)"
+        self.scanner = Scanner(engine=engine)
+
+    def spans(self, text):
+        return [(f.start, f.end, text[f.start : f.end]) for f in self.scanner.scan(text)]
+
+
+class Presidio(Tool):
+    name = "presidio patterns"
+
+    def __init__(self) -> None:
+        import logging
+
+        import tldextract
+
+        # Presidio's email recognizer calls tldextract, which downloads the public suffix list on
+        # first use; this machine is offline, so give it the snapshot bundled with tldextract.
+        tldextract.extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+        from presidio_analyzer import PatternRecognizer
+        from presidio_analyzer import predefined_recognizers as pr
+
+        logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+        self.recognizers = []
+        for name in dir(pr):
+            cls = getattr(pr, name)
+            if not (isinstance(cls, type) and issubclass(cls, PatternRecognizer)):
+                continue
+            try:
+                recognizer = cls()
+            except Exception:  # noqa: S112 - recognizers needing arguments or models are skipped
+                continue
+            if recognizer.supported_language == "en":
+                self.recognizers.append(recognizer)
+
+    def spans(self, text):
+        out = []
+        for r in self.recognizers:
+            for res in r.analyze(text, entities=r.supported_entities, nlp_artifacts=None) or []:
+                if res.score >= 0.3:
+                    out.append((res.start, res.end, text[res.start : res.end]))
+        return out
+
+
+class DetectSecrets(Tool):
+    """Every detect-secrets plugin with its default settings (entropy limits included), run
+    line by line through `analyze_line` as its file scanner does."""
+
+    name = "detect-secrets"
+
+    def __init__(self) -> None:
+        from detect_secrets.settings import default_settings, get_plugins
+
+        with default_settings():
+            self.plugins = list(get_plugins())
+
+    def spans(self, text):
+        out = []
+        for number, line in enumerate(text.split("\n"), 1):
+            for plugin in self.plugins:
+                for secret in plugin.analyze_line(filename="prompt.txt", line=line, line_number=number):
+                    value = secret.secret_value or ""
+                    start = text.find(value) if value else -1
+                    out.append((start, start + len(value), value))
+        return out
+
+
+def _hit(spans: list[tuple[int, int, str]], value: str) -> bool:
+    return any(v and (v in value or value in v) and len(v) >= min(6, len(value)) for _, _, v in spans)
+
+
+def measure(tool: Tool, planted, decoys, bodies, repeat: int) -> dict:
+    recall = sum(_hit(tool.spans(text), value) for _, text, value in planted) / len(planted)
+    fp = sum(bool(tool.spans(text)) for text in decoys) / len(decoys)
+    for text in bodies[:5]:
+        tool.spans(text)  # warm caches
+    times = []
+    for _ in range(repeat):
+        for text in bodies:
+            started = time.perf_counter()
+            tool.spans(text)
+            times.append(time.perf_counter() - started)
+    total_bytes = sum(len(b.encode()) for b in bodies) * repeat
+    times.sort()
+    return {
+        "tool": tool.name,
+        "mb_s": total_bytes / sum(times) / 1e6,
+        "p50_us": statistics.median(times) * 1e6,
+        "p99_us": times[int(len(times) * 0.99) - 1] * 1e6,
+        "recall": recall,
+        "decoy_fp": fp,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--prompts", type=int, default=200, help="4 KB prompts to time")
+    parser.add_argument("--per-kind", type=int, default=20, help="planted values per kind")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON")
+    args = parser.parse_args(argv)
+
+    planted, decoys = corpus(args.seed, args.per_kind)
+    bodies = prompts(args.seed, args.prompts)
+    tools: list[tuple[Tool, int]] = [(Aigate(), 5), (Aigate("re"), 1)]
+    for make in (Presidio, DetectSecrets):
+        try:
+            tools.append((make(), 1))
+        except ImportError as e:
+            print(f"skipping {make.name}: {e} (pip install -e '.[bench]')", file=sys.stderr)
+    rows = [measure(tool, planted, decoys, bodies, repeat) for tool, repeat in tools]
+    missed = [
+        kind for kind, text, value in planted if not _hit(tools[0][0].spans(text), value)
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    print(f"{len(bodies)} prompts of 4 KB; {len(planted)} planted values of {len(PLANTED)} kinds; "
+          f"{len(decoys)} decoys of {len(DECOYS)} kinds\n")
+    print(f"{'tool':<22}{'MB/s':>9}{'p50 us':>10}{'p99 us':>10}{'recall':>9}{'decoy FP':>10}{'x MB/s':>9}")
+    ours = rows[0]["mb_s"]
+    for row in rows:
+        print(
+            f"{row['tool']:<22}{row['mb_s']:>9.2f}{row['p50_us']:>10.0f}{row['p99_us']:>10.0f}"
+            f"{row['recall']:>9.1%}{row['decoy_fp']:>10.1%}{ours / row['mb_s']:>9.1f}"
+        )
+    if missed:
+        print(f"\naigate missed: {sorted(set(missed))}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""`aigate scan` through `aigate.cli.main`."""
+
+import io
+import json
+
+import pytest
+from aigate.cli import main
+from aigate.inspect.custom import edm_digest
+
+CARD = "4111 1111 1111 1111"
+
+
+def run(capsys, monkeypatch, stdin: str, *argv: str) -> tuple[int, str, str]:
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    code = main(["scan", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_plain_output_lists_findings_with_redacted_previews(capsys, monkeypatch):
+    code, out, _ = run(capsys, monkeypatch, f"pay {CARD}\n")
+    assert code == 1
+    assert out == "4-23\tcredit_card\tfinancial\t4111 **** **** 1111\n"
+
+
+def test_clean_text_exits_zero(capsys, monkeypatch):
+    assert run(capsys, monkeypatch, "hello world")[:2] == (0, "")
+
+
+def test_json_output_from_a_file(capsys, monkeypatch, tmp_path):
+    path = tmp_path / "p.txt"
+    path.write_text(f"mail jane@acme.io card {CARD}")
+    _, out, _ = run(capsys, monkeypatch, "", str(path), "--json")
+    findings = json.loads(out)["findings"]
+    assert [(f["detector"], f["class"]) for f in findings] == [("email", "pii"), ("credit_card", "financial")]
+    assert CARD not in out and "jane@acme.io" not in out
+
+
+def test_jsonl_offsets_are_characters_of_the_input_text(capsys, monkeypatch):
+    lines = [{"id": "a", "text": f"é🙂 {CARD}"}, {"id": 7, "text": "clean"}]
+    _, out, _ = run(capsys, monkeypatch, "\n".join(json.dumps(x) for x in lines), "--jsonl")
+    first, second = (json.loads(line) for line in out.splitlines())
+    (f,) = first["findings"]
+    assert lines[0]["text"][f["start"] : f["end"]] == CARD
+    assert set(f) >= {"detector", "class", "start", "end", "preview"}
+    assert second == {"id": 7, "findings": []}
+
+
+def test_jsonl_bad_line_names_the_line(capsys, monkeypatch):
+    code, _, err = run(capsys, monkeypatch, '{"id": 1}\n', "--jsonl")
+    assert code == 2 and "line 1" in err
+
+
+def test_list_names_every_detector(capsys, monkeypatch):
+    _, out, _ = run(capsys, monkeypatch, "", "--list")
+    assert len(out.splitlines()) >= 60 and "credit_card\tfinancial" in out
+
+
+def test_hash_values_makes_exact_match_digests(capsys, monkeypatch):
+    monkeypatch.setenv("AIGATE_EDM_KEY", "k")
+    _, out, _ = run(capsys, monkeypatch, "CUST-1\n\nCUST-2\n", "--hash-values")
+    assert out.split() == [edm_digest(b"k", "CUST-1"), edm_digest(b"k", "CUST-2")]
+
+
+@pytest.mark.parametrize("argv", [["/no/such/file"], ["--policy", "/no/such/policy.yaml"]])
+def test_unreadable_input_exits_two_with_a_message(capsys, monkeypatch, argv):
+    code, _, err = run(capsys, monkeypatch, "x", *argv)
+    assert code == 2 and "aigate scan" in err

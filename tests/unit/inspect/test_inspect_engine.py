@@ -1,0 +1,113 @@
+import uuid
+
+import pytest
+from aigate.inspect.detectors import builtin
+from aigate.inspect.engine import Scanner
+from inspect_helpers import ALNUM, github_token, rand
+
+URLSAFE = ALNUM + "_-"
+
+
+@pytest.fixture(scope="module")
+def scanner() -> Scanner:
+    return Scanner(key=b"k")
+
+
+def test_ships_at_least_sixty_detectors_with_unique_ids():
+    ids = [d.id for d in builtin()]
+    assert len(ids) >= 60
+    assert len(set(ids)) == len(ids)
+
+
+DECOYS = [
+    "commit 3f786850e387550fdab836ed7e6dc881de23001b fixed it",  # git SHA
+    f"request id {uuid.UUID(int=0x1234567890ABCDEF1234567890ABCDEF)}",
+    "sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    "md5 d41d8cd98f00b204e9800998ecf8427e",
+    "order number 1234 5678 9012 3456 shipped",  # fails Luhn
+    "api_key = os.environ['OPENAI_API_KEY']",
+    "OPENAI_API_KEY=<your-key>",
+    "export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE",
+    "token: xxxxxxxxxxxxxxxxxxxxxxxx",
+    "password: changeme",
+    "see https://docs.python.org/3/library/re.html",
+    "version 2.14.0 released 2024-05-01",
+    "call me maybe",
+    "The quick brown fox jumps over the lazy dog. " * 20,
+]
+
+
+@pytest.mark.parametrize("text", DECOYS)
+def test_ordinary_look_alikes_are_not_findings(scanner, text):
+    assert scanner.scan(text) == []
+
+
+def test_findings_hold_offsets_preview_and_digest_never_the_value(scanner):
+    text = "deploy with " + (token := github_token("ghp")) + " now"
+    (f,) = scanner.scan(text)
+    assert (f.detector, f.data_class) == ("github_pat", "secret")
+    assert text[f.start : f.end] == token
+    assert token not in repr(f)
+    assert f.preview.startswith("ghp_") and "*" in f.preview
+    assert f.digest == scanner.digest(token) and len(f.digest) == 32
+
+
+def test_digest_is_keyed():
+    assert Scanner(key=b"a").digest("x") != Scanner(key=b"b").digest("x")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "card ４１１１ １１１１ １１１１ １１１１",  # full-width digits
+        "card 4111\u200b1111\u200b1111\u200b1111",  # zero-width spaces
+        "card 4111\u20131111\u20131111\u20131111",  # en dashes
+        "card 4111\u00a01111\u00a01111\u00a01111",  # no-break spaces
+    ],
+)
+def test_unicode_tricks_do_not_hide_a_card_and_offsets_map_to_the_original(scanner, text):
+    (f,) = scanner.scan(text)
+    assert f.detector == "credit_card"
+    assert text[f.start] in "4４" and text[f.end - 1] in "1１"
+
+
+def test_offsets_are_characters_when_text_has_multibyte_characters(scanner):
+    text = "Grüße — 🙂 mail jane.doe@acme-corp.io"
+    (f,) = scanner.scan(text)
+    assert text[f.start : f.end] == "jane.doe@acme-corp.io"
+
+
+def test_python_re_fallback_finds_the_same_as_re2():
+    text = "mail jane@acme.io, card 4111111111111111, key " + github_token("ghp")
+    fast = [(f.detector, f.start, f.end) for f in Scanner(key=b"k").scan(text)]
+    slow = [(f.detector, f.start, f.end) for f in Scanner(key=b"k", engine="re").scan(text)]
+    assert fast == slow and len(fast) == 3
+
+
+def test_a_value_two_detectors_see_is_reported_once_by_the_more_confident(scanner):
+    text = "api_key = sk-proj-" + rand(URLSAFE, 60)
+    assert [f.detector for f in scanner.scan(text)] == ["openai_api_key"]
+
+
+def test_public_ips_only_drops_private_addresses():
+    scanner = Scanner.from_config(enabled={"ipv4_address"}, public_ips_only=True, key=b"k")
+    assert [f.detector for f in scanner.scan("10.0.0.1 and 8.8.8.8")] == ["ipv4_address"]
+
+
+def test_disabled_detectors_do_not_run():
+    scanner = Scanner.from_config(disabled={"email"}, key=b"k")
+    assert scanner.scan("jane@acme.io") == []
+
+
+def test_unknown_detector_id_is_an_error_naming_it():
+    with pytest.raises(ValueError, match="no_such_detector"):
+        Scanner.from_config(enabled={"no_such_detector"})
+
+
+def test_pathological_input_scans_in_linear_time(scanner):
+    import time
+
+    text = "a" * 200_000 + "@" + "-" * 100_000 + "=" * 100_000
+    started = time.perf_counter()
+    scanner.scan(text)
+    assert time.perf_counter() - started < 1.0
