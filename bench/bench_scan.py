@@ -32,6 +32,8 @@ ALNUM = string.ascii_letters + string.digits
 HEX = "0123456789abcdef"
 URLSAFE = ALNUM + "_-"
 B64 = ALNUM + "+/"
+LOWER = string.ascii_lowercase
+UPPER = string.ascii_uppercase
 B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 FILLER = [
@@ -63,6 +65,12 @@ def luhn_complete(rng: random.Random, prefix: str, length: int) -> str:
             d = d * 2 - 9 if d * 2 > 9 else d * 2
         total += d
     return body + str((10 - total % 10) % 10)
+
+
+def failing_luhn(rng: random.Random) -> str:
+    """A 16-digit number with a Visa prefix whose check digit is wrong (an order number)."""
+    number = luhn_complete(rng, "4", 16)
+    return number[:-1] + str((int(number[-1]) + 1) % 10)
 
 
 def grouped(number: str) -> str:
@@ -104,7 +112,8 @@ def jwt(rng: random.Random) -> str:
     def enc(obj: dict) -> str:
         return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
 
-    return f"{enc({'alg': 'HS256', 'typ': 'JWT'})}.{enc({'sub': rand(rng, HEX, 8)})}.{rand(rng, URLSAFE, 43)}"
+    header, payload = enc({"alg": "HS256", "typ": "JWT"}), enc({"sub": rand(rng, HEX, 8)})
+    return f"{header}.{payload}.{rand(rng, URLSAFE, 43)}"
 
 
 def pem(rng: random.Random) -> str:
@@ -121,31 +130,63 @@ PLANTED: dict[str, tuple[str, Callable[[random.Random], str]]] = {
     ),
     "iban": ("Wire it to IBAN {v} please.", iban_de),
     "us_ssn": ("Employee SSN: {v}", ssn),
-    "email": ("Forward it to {v} before noon.", lambda r: f"{rand(r, string.ascii_lowercase, 7)}.{rand(r, string.ascii_lowercase, 5)}@acme-corp.io"),
+    "email": (
+        "Forward it to {v} before noon.",
+        lambda r: f"{rand(r, LOWER, 7)}.{rand(r, LOWER, 5)}@acme-corp.io",
+    ),
     "phone": ("Call me on +1 415 555 {v}.", lambda r: f"{r.randrange(1000, 10000)}"),
     "ipv4": ("The DB host is {v} on port 5432.", lambda r: f"203.0.113.{r.randrange(1, 255)}"),
     "uk_nino": ("NI number {v}", lambda r: f"JG{r.randrange(100000, 999999)}A"),
-    "aws_access_key_id": ("aws_access_key_id = {v}", lambda r: "AKIA" + rand(r, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16)),
+    "aws_access_key_id": (
+        "aws_access_key_id = {v}",
+        lambda r: "AKIA" + rand(r, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16),
+    ),
     "aws_secret": ("aws_secret_access_key = {v}", lambda r: rand(r, B64, 40)),
     "github_pat": ("use token {v} for the CI", lambda r: crc_token(r, "ghp")),
-    "github_fine_grained": ("GH_TOKEN={v}", lambda r: f"github_pat_{rand(r, ALNUM, 22)}_{rand(r, ALNUM, 59)}"),
+    "github_fine_grained": (
+        "GH_TOKEN={v}",
+        lambda r: f"github_pat_{rand(r, ALNUM, 22)}_{rand(r, ALNUM, 59)}",
+    ),
     "gitlab": ("GITLAB_TOKEN={v}", lambda r: "glpat-" + rand(r, URLSAFE, 20)),
-    "slack_bot": ("SLACK_BOT_TOKEN={v}", lambda r: f"xoxb-{r.randrange(10**10, 10**11)}-{r.randrange(10**11, 10**12)}-{rand(r, ALNUM, 24)}"),
-    "slack_webhook": ("post to {v}", lambda r: f"https://hooks.slack.com/services/T{rand(r, string.ascii_uppercase, 8)}/B{rand(r, string.ascii_uppercase, 8)}/{rand(r, ALNUM, 24)}"),
+    "slack_bot": (
+        "SLACK_BOT_TOKEN={v}",
+        lambda r: (
+            f"xoxb-{r.randrange(10**10, 10**11)}-{r.randrange(10**11, 10**12)}-{rand(r, ALNUM, 24)}"
+        ),
+    ),
+    "slack_webhook": (
+        "post to {v}",
+        lambda r: (
+            "https://hooks.slack.com/services/"
+            f"T{rand(r, UPPER, 8)}/B{rand(r, UPPER, 8)}/{rand(r, ALNUM, 24)}"
+        ),
+    ),
     "stripe": ("stripe.api_key = '{v}'", lambda r: "sk_live_" + rand(r, ALNUM, 24)),
     "openai": ("OPENAI_API_KEY={v}", lambda r: "sk-proj-" + rand(r, URLSAFE, 120)),
     "anthropic": ("ANTHROPIC_API_KEY={v}", lambda r: "sk-ant-api03-" + rand(r, URLSAFE, 95)),
     "google_api_key": ("key={v}", lambda r: "AIza" + rand(r, URLSAFE, 35)),
     "jwt": ("Authorization: Bearer {v}", jwt),
     "private_key": ("here is the key:\n{v}\n", pem),
-    "npm": ("//registry.npmjs.org/:_authToken={v}", lambda r: "npm_" + rand(r, ALNUM, 36)),
+    "npm": ("//registry.npmjs.org/:_authToken={v}", lambda r: crc_token(r, "npm")),
     "pypi": ("password = {v}", lambda r: "pypi-AgEIcHlwaS5vcmc" + rand(r, URLSAFE, 70)),
     "huggingface": ("HF_TOKEN={v}", lambda r: "hf_" + rand(r, string.ascii_letters, 34)),
-    "sendgrid": ("SENDGRID_API_KEY={v}", lambda r: f"SG.{rand(r, URLSAFE, 22)}.{rand(r, URLSAFE, 43)}"),
+    "sendgrid": (
+        "SENDGRID_API_KEY={v}",
+        lambda r: f"SG.{rand(r, URLSAFE, 22)}.{rand(r, URLSAFE, 43)}",
+    ),
     "twilio": ("twilio api key {v}", lambda r: "SK" + rand(r, HEX, 32)),
-    "telegram": ("bot token {v}", lambda r: f"{r.randrange(10**8, 10**9)}:AA{rand(r, URLSAFE, 33)}"),
-    "password_url": ("DATABASE_URL={v}", lambda r: f"postgres://app:{rand(r, ALNUM, 14)}@db.internal:5432/app"),
-    "password_assignment": ('password = "{v}"', lambda r: rand(r, ALNUM, 10) + "#" + rand(r, ALNUM, 3)),
+    "telegram": (
+        "bot token {v}",
+        lambda r: f"{r.randrange(10**8, 10**9)}:AA{rand(r, URLSAFE, 33)}",
+    ),
+    "password_url": (
+        "DATABASE_URL={v}",
+        lambda r: f"postgres://app:{rand(r, ALNUM, 14)}@db.internal:5432/app",
+    ),
+    "password_assignment": (
+        'password = "{v}"',
+        lambda r: rand(r, ALNUM, 10) + "#" + rand(r, ALNUM, 3),
+    ),
     "bitcoin": ("send BTC to {v}", lambda r: b58check(r, 0)),
 }
 
@@ -154,21 +195,38 @@ DECOYS: dict[str, Callable[[random.Random], str]] = {
     "uuid": lambda r: f"Request id {uuid.UUID(int=r.getrandbits(128))} timed out.",
     "sha256": lambda r: f"sha256: {rand(r, HEX, 64)}",
     "md5": lambda r: f"checksum {rand(r, HEX, 32)}",
-    "order_number": lambda r: f"Order {luhn_complete(r, '4', 16)[:-1]}{(int(luhn_complete(r, '4', 16)[-1]) + 1) % 10} shipped.",
+    "order_number": lambda r: f"Order {failing_luhn(r)} shipped.",
     "long_number": lambda r: f"Tracking number {r.randrange(10**19, 10**20)}",
     "env_ref": lambda r: "api_key = os.environ['OPENAI_API_KEY']",
-    "placeholder": lambda r: r.choice(["OPENAI_API_KEY=<your-key>", "password: changeme", "token: xxxxxxxxxxxxxxxx", "AWS_SECRET_ACCESS_KEY=YOUR_SECRET_HERE"]),
+    "placeholder": lambda r: r.choice(
+        [
+            "OPENAI_API_KEY=<your-key>",
+            "password: changeme",
+            "token: xxxxxxxxxxxxxxxx",
+            "AWS_SECRET_ACCESS_KEY=YOUR_SECRET_HERE",
+        ]
+    ),
     "aws_example": lambda r: "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
-    "version": lambda r: f"Upgrade to {r.randrange(1, 20)}.{r.randrange(0, 30)}.{r.randrange(0, 99)} today.",
+    "version": lambda r: (
+        f"Upgrade to {r.randrange(1, 20)}.{r.randrange(0, 30)}.{r.randrange(0, 99)} today."
+    ),
     "date": lambda r: f"The report is due {r.randrange(1, 28)}/{r.randrange(1, 12)}/2025.",
     "price": lambda r: f"It costs ${r.randrange(10, 9999)}.{r.randrange(0, 99):02d} per seat.",
     "phone_like": lambda r: f"Invoice INV-{r.randrange(100000, 999999)} line {r.randrange(1, 99)}",
-    "base64_image": lambda r: "thumbnail: " + base64.b64encode(bytes(r.randrange(256) for _ in range(60))).decode(),
-    "url": lambda r: f"See https://docs.example.com/guide/{rand(r, string.ascii_lowercase, 8)}?page={r.randrange(9)}",
-    "code": lambda r: f"for i in range({r.randrange(100)}):\n    total += values[i] * {r.randrange(1000)}",
+    "base64_image": lambda r: (
+        "thumbnail: " + base64.b64encode(bytes(r.randrange(256) for _ in range(60))).decode()
+    ),
+    "url": lambda r: (
+        f"See https://docs.example.com/guide/{rand(r, LOWER, 8)}?page={r.randrange(9)}"
+    ),
+    "code": lambda r: (
+        f"for i in range({r.randrange(100)}):\n    total += values[i] * {r.randrange(1000)}"
+    ),
     "ssn_invalid": lambda r: f"Case 000-{r.randrange(10, 99)}-{r.randrange(1000, 9999)} closed",
     "template_secret": lambda r: "password: ${DB_PASSWORD}",
-    "random_word": lambda r: " ".join(rand(r, string.ascii_lowercase, r.randrange(3, 9)) for _ in range(8)),
+    "random_word": lambda r: " ".join(
+        rand(r, string.ascii_lowercase, r.randrange(3, 9)) for _ in range(8)
+    ),
     "hex_color": lambda r: f"color: #{rand(r, HEX, 6)}; border: 1px",
 }
 
@@ -184,12 +242,17 @@ def corpus(seed: int, per_kind: int) -> tuple[list[tuple[str, str, str]], list[s
             if kind == "phone":
                 value = text[text.index("+") : text.rindex(".")]
             planted.append((kind, f"{rng.choice(FILLER)} {text} {rng.choice(FILLER)}", value))
-    decoys = [f"{rng.choice(FILLER)} {make(rng)} {rng.choice(FILLER)}" for make in DECOYS.values() for _ in range(per_kind)]
+    decoys = [
+        f"{rng.choice(FILLER)} {make(rng)} {rng.choice(FILLER)}"
+        for make in DECOYS.values()
+        for _ in range(per_kind)
+    ]
     return planted, decoys
 
 
 def prompts(seed: int, count: int, size: int = 4096) -> list[str]:
-    """4 KB prompts: mostly ordinary text and code, some with a planted value or a decoy."""
+    """4 KB prompts of ordinary text and code; on average each holds one planted value and two
+    decoys, far denser than real traffic, so the timing is a pessimistic one."""
     rng = random.Random(seed + 1)
     planted, decoys = corpus(seed + 2, 3)
     out = []
@@ -197,9 +260,9 @@ def prompts(seed: int, count: int, size: int = 4096) -> list[str]:
         parts: list[str] = []
         while sum(map(len, parts)) < size:
             roll = rng.random()
-            if roll < 0.04:
+            if roll < 0.017:
                 parts.append(rng.choice(planted)[1])
-            elif roll < 0.10:
+            elif roll < 0.05:
                 parts.append(rng.choice(decoys))
             else:
                 parts.append(rng.choice(FILLER))
@@ -278,7 +341,9 @@ class DetectSecrets(Tool):
         out = []
         for number, line in enumerate(text.split("\n"), 1):
             for plugin in self.plugins:
-                for secret in plugin.analyze_line(filename="prompt.txt", line=line, line_number=number):
+                for secret in plugin.analyze_line(
+                    filename="prompt.txt", line=line, line_number=number
+                ):
                     value = secret.secret_value or ""
                     start = text.find(value) if value else -1
                     out.append((start, start + len(value), value))
@@ -286,7 +351,9 @@ class DetectSecrets(Tool):
 
 
 def _hit(spans: list[tuple[int, int, str]], value: str) -> bool:
-    return any(v and (v in value or value in v) and len(v) >= min(6, len(value)) for _, _, v in spans)
+    return any(
+        v and (v in value or value in v) and len(v) >= min(6, len(value)) for _, _, v in spans
+    )
 
 
 def measure(tool: Tool, planted, decoys, bodies, repeat: int) -> dict:
@@ -329,15 +396,18 @@ def main(argv: list[str] | None = None) -> int:
         except ImportError as e:
             print(f"skipping {make.name}: {e} (pip install -e '.[bench]')", file=sys.stderr)
     rows = [measure(tool, planted, decoys, bodies, repeat) for tool, repeat in tools]
-    missed = [
-        kind for kind, text, value in planted if not _hit(tools[0][0].spans(text), value)
-    ]
+    missed = [kind for kind, text, value in planted if not _hit(tools[0][0].spans(text), value)]
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
-    print(f"{len(bodies)} prompts of 4 KB; {len(planted)} planted values of {len(PLANTED)} kinds; "
-          f"{len(decoys)} decoys of {len(DECOYS)} kinds\n")
-    print(f"{'tool':<22}{'MB/s':>9}{'p50 us':>10}{'p99 us':>10}{'recall':>9}{'decoy FP':>10}{'x MB/s':>9}")
+    print(
+        f"{len(bodies)} prompts of 4 KB; {len(planted)} planted values of {len(PLANTED)} kinds; "
+        f"{len(decoys)} decoys of {len(DECOYS)} kinds\n"
+    )
+    print(
+        f"{'tool':<22}{'MB/s':>9}{'p50 us':>10}{'p99 us':>10}{'recall':>9}{'decoy FP':>10}"
+        f"{'x MB/s':>9}"
+    )
     ours = rows[0]["mb_s"]
     for row in rows:
         print(

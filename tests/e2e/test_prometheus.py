@@ -269,7 +269,7 @@ def test_metric_names_follow_prometheus_conventions():
         'aigate_warn_pages_total{step="acknowledged"} > 0',
         'aigate_warn_pages_total{step="continued"} > 0',
         'aigate_acknowledgements_total{service="t-warn-chat"} > 0',
-        'aigate_passthrough_connections_total{protocol="tls"} > 0',
+        'sum(aigate_passthrough_connections_total{protocol=~"tcp|tls"}) > 0',
         'aigate_findings_total{detector="aws_access_key", class="secret", action="block"} >= 36',
         'aigate_inspected_requests_total{category="api"} > 0',
         'aigate_unscanned_requests_total{reason="too_large"} > 0',

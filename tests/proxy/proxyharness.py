@@ -333,7 +333,8 @@ class RunningProxy:
     loop: asyncio.AbstractEventLoop
     thread: threading.Thread
     flow_log: FlowLog
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # ERROR log messages while running
+    log_handler: logging.Handler | None = None
 
     @property
     def url(self) -> str:
@@ -368,6 +369,8 @@ class RunningProxy:
     def stop(self) -> None:
         self.master.shutdown()
         self.thread.join(timeout=10)
+        if self.log_handler is not None:
+            logging.getLogger().removeHandler(self.log_handler)
 
 
 class _ErrorLog(logging.Handler):
@@ -457,6 +460,7 @@ def start_proxy(
         thread=thread,
         flow_log=flow_log,
         errors=errors,
+        log_handler=handler,
     )
 
 

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import httpx2 as httpx
 import pytest
+from aigate.cli import build_parser
 from aigate.cli.pac import pac_text
+from aigate.cli.run import mitmdump_arguments
 from aigate.policy import DEFAULT_POLICY, PolicyError, load_policy
 from proxyharness import BROWSER_HEADERS, DATA, TEST_POLICY
 
@@ -178,3 +180,24 @@ def test_pac_all_sends_everything_but_plain_names():
     loaded = load_policy(TEST_POLICY)
     answers = _pac_answers(pac_text(loaded, "p:1", all_traffic=True), ["example.org", "intranet"])
     assert answers == {"example.org": "PROXY p:1", "intranet": "DIRECT"}
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["run"], ["--listen-host", "127.0.0.1", "--listen-port", "8080"]),
+        (["run", "--metrics-port", "9464"], ["--set", "aigate_metrics_port=9464"]),
+        (["run", "--set", "proxyauth=@/etc/htpasswd"], ["--set", "proxyauth=@/etc/htpasswd"]),
+    ],
+    ids=["defaults", "metrics-port-passed-through", "mitmproxy-option-passed-through"],
+)
+def test_aigate_run_builds_the_mitmdump_command_line(argv, expected):
+    args = build_parser().parse_args(argv)
+    built = mitmdump_arguments(args)
+    assert any(built[i : i + len(expected)] == expected for i in range(len(built)))
+    assert built[-2:] == ["--set", "connection_strategy=lazy"], "lazy must come last"
+
+
+def test_aigate_run_keeps_connections_lazy_even_if_asked_otherwise():
+    args = build_parser().parse_args(["run", "--set", "connection_strategy=eager"])
+    assert mitmdump_arguments(args)[-1] == "connection_strategy=lazy"

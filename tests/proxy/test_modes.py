@@ -54,26 +54,34 @@ def _explode(*args, **kwargs):
 
 
 @pytest.mark.parametrize(
-    ("on_error", "url", "status", "upstream_connections"),
+    ("on_error", "url", "status", "upstream_connections", "outcome"),
     [
-        ("block", "https://allowed.openai.test/v1/chat/completions", 403, 0),
-        ("allow", "https://allowed.openai.test/v1/chat/completions", 200, 1),
+        ("block", "https://allowed.openai.test/v1/chat/completions", 403, 0, "error"),
+        ("allow", "https://allowed.openai.test/v1/chat/completions", 200, 1, "error"),
+        ("block", "https://www.example.org/v1/anything", 200, 1, None),
     ],
-    ids=["fails-closed", "on-error-allow-passes"],
+    ids=["ai-request-fails-closed", "on-error-allow-passes", "non-ai-request-unharmed"],
 )
 def test_exception_in_decision_path_follows_on_error(
-    launch, upstream, tmp_path, monkeypatch, on_error, url, status, upstream_connections
+    launch, upstream, tmp_path, monkeypatch, on_error, url, status, upstream_connections, outcome
 ):
-    policy = policy_variant(tmp_path, ("mode: enforce", f"mode: enforce\non_error: {on_error}"))
+    policy = policy_variant(
+        tmp_path,
+        ("mode: enforce", f"mode: enforce\non_error: {on_error}\ninspect_hosts: [www.example.org]"),
+    )
     with launch(policy) as proxy, make_client(proxy) as client:
         monkeypatch.setattr(aigate.proxy.enforce, "decide", _explode)
         before = upstream.snapshot()
         response = client.post(url, json={})
         assert response.status_code == status
         assert upstream.connections_since(before) == upstream_connections
-        state = _last_state(proxy, url)
-        assert any("decide failed" in e for e in proxy.errors)
-    assert state.outcome == "error"
+        wait_for(lambda: any(f.request.url == url for f in proxy.flows))
+        state = next(f for f in proxy.flows if f.request.url == url).metadata.get(FLOW_KEY)
+    if outcome is None:
+        assert state is None
+        return
+    assert any("decide failed" in e for e in proxy.errors)
+    assert state.outcome == outcome
     assert state.error_stage == "decide"
     if status == 403:
         assert "could not evaluate" in response.json()["error"]["message"]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import ssl
 
+import pytest
+from aigate.policy import DEFAULT_POLICY, load_policy
+from aigate.proxy.passthrough import intercept_pattern
 from cryptography import x509
-from proxyharness import open_tunnel
+from proxyharness import TEST_POLICY, open_tunnel
 
 
 def _issuer(sock: ssl.SSLSocket) -> str:
@@ -29,6 +33,11 @@ def test_non_ai_host_is_passed_through_with_the_upstreams_own_certificate(proxy,
     assert reply.startswith(b"HTTP/1.1 200")
     assert upstream.connections_since(before) == 1
     assert not proxy.flows_for("example.org"), "a passed-through request was decrypted"
+    assert proxy.master.options.allow_hosts == [intercept_pattern(proxy_policy(proxy))]
+
+
+def proxy_policy(proxy):
+    return load_policy(proxy.master.options.aigate_policy)
 
 
 def test_ai_host_is_intercepted_with_the_proxy_certificate(proxy):
@@ -37,3 +46,37 @@ def test_ai_host_is_intercepted_with_the_proxy_certificate(proxy):
         assert "mitmproxy" in _issuer(sock)
     finally:
         sock.close()
+
+
+def test_admins_own_allow_hosts_is_kept_and_tls_clienthello_still_passes_non_ai(
+    launch, upstream
+):
+    with launch(allow_hosts=[r".*"]) as proxy:
+        assert proxy.master.options.allow_hosts == [r".*"]
+        sock = open_tunnel(
+            proxy, "example.org", ssl.create_default_context(cafile=str(upstream.ca_path))
+        )
+        try:
+            assert "aigate test upstream CA" in _issuer(sock)
+        finally:
+            sock.close()
+
+
+def _hosts_to_try(loaded) -> list[str]:
+    hosts = ["example.org", "www.example.org", "openai.com.evil.org", "xopenai.com", "intranet"]
+    for service in loaded.catalog.services.values():
+        for host in service.hosts:
+            hosts.append(host.replace("*", "a-1"))
+            hosts.append("x." + host.replace("*", "b"))
+            hosts.append(host.replace("*.", "", 1))
+        for domain in service.domains:
+            hosts += [domain, "www." + domain, "x" + domain]
+    return hosts
+
+
+@pytest.mark.parametrize("policy", [TEST_POLICY, DEFAULT_POLICY], ids=["test", "default"])
+def test_allow_hosts_pattern_intercepts_exactly_what_the_policy_intercepts(policy):
+    loaded = load_policy(policy)
+    pattern = re.compile(intercept_pattern(loaded), re.IGNORECASE)
+    for host in _hosts_to_try(loaded):
+        assert bool(pattern.search(f"{host}:443")) == loaded.intercepts(host), host

@@ -42,7 +42,9 @@ def mitmdump_arguments(args: argparse.Namespace) -> list[str]:
     argv = [
         "--listen-host", args.listen_host,
         "--listen-port", str(args.listen_port),
+        # Quiet per-connection and per-flow lines: a busy proxy should not pay for them.
         "--set", "flow_detail=0",
+        "--set", "termlog_verbosity=warn",
         "--set", f"aigate_policy={Path(args.policy).resolve()}",
     ]
     if args.metrics_port is not None:

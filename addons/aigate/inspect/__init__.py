@@ -74,13 +74,15 @@ def build_scanner(dlp: Dlp, base_dir: str | Path = ".", *, key: bytes | None = N
         ),
         exact,
     )
-    return Scanner.from_config(
+    scanner = Scanner.from_config(
         enabled=dlp.detectors,
         disabled=dlp.disabled_detectors,
         public_ips_only=dlp.public_ips_only,
         extra=extra,
         key=key,
     )
+    scanner.warm()
+    return scanner
 
 
 def inspect_request(

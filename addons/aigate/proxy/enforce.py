@@ -41,8 +41,8 @@ from aigate.respond.api_errors import policy_message
 from aigate.respond.cookies import (
     COOKIE_NAME,
     AckSigner,
-    _decode_key,
     ack_tokens,
+    decode_key,
     load_or_create_key,
     set_cookie_header,
     strip_ack_cookie,
@@ -97,7 +97,7 @@ class Enforce:
         text = ctx.options.aigate_ack_key
         try:
             if text:
-                key = _decode_key(text)
+                key = decode_key(text)
                 if key is None:
                     raise ValueError("expected hex or base64 of at least 16 bytes")
             else:
@@ -177,7 +177,8 @@ class Enforce:
 
     def _act(self, flow: http.HTTPFlow, state: FlowState, loaded: LoadedPolicy) -> None:
         tokens = self._take_ack_cookies(flow.request)
-        if urlsplit(flow.request.path).path == ACK_PATH:
+        path = flow.request.path
+        if path.startswith(ACK_PATH) and urlsplit(path).path == ACK_PATH:
             flow.metadata[_ACK_PENDING] = True  # answered in `request`, once the form is read
             return
         decision = state.decision

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from mitmproxy import ctx, exceptions, http, tls
+from mitmproxy.proxy import layer, layers
 
 from aigate.flowstate import FLOW_KEY, FlowState
 from aigate.proxy.runtime import Runtime
@@ -59,8 +60,15 @@ class Metrics:
             ) from e
         logger.info("aigate metrics at http://%s:%d/metrics", host, port)
 
+    def next_layer(self, nextlayer: layer.NextLayer) -> None:
+        """Connections relayed as raw TCP at the first decision (`allow_hosts`/`ignore_hosts`,
+        which the passthrough addon sets to the policy's hosts): they never reach a TLS hook."""
+        chosen = nextlayer.layer
+        if isinstance(chosen, layers.TCPLayer) and chosen.flow is None:
+            metrics.count_passthrough("tcp")
+
     def tls_clienthello(self, data: tls.ClientHelloData) -> None:
-        if data.ignore_connection:
+        if data.ignore_connection:  # passed through after reading the SNI
             metrics.count_passthrough("tls")
 
     def request(self, flow: http.HTTPFlow) -> None:

@@ -1,26 +1,85 @@
 """Privacy first: TLS to hosts that are not AI services is relayed without decryption.
 
-Decided on the ClientHello's SNI (the CONNECT host when there is none): hosts the policy does not
-intercept (catalog AI hosts plus `inspect_hosts`) are passed through untouched. If the decision
-itself fails the connection is intercepted, so the enforcing addon can judge each request.
+Two layers. The fast one: mitmproxy's own `allow_hosts` option is set to one regular expression
+of every host the policy intercepts (catalog AI hosts plus `inspect_hosts`), so mitmproxy relays
+other connections as raw TCP at its first decision, exactly as cheaply as `ignore_hosts` would
+(an admin's own `allow_hosts` is left alone). The authoritative one: `tls_clienthello` checks the
+SNI (the CONNECT host when there is none) against the policy and passes non-AI TLS through. If that
+check itself fails the connection is intercepted, so the enforcing addon judges each request.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 
-from mitmproxy import tls
+from mitmproxy import ctx, tls
 
 from aigate.classify import normalize_host
+from aigate.policy.loaded import LoadedPolicy
 from aigate.proxy.runtime import Runtime
 from aigate.record.events import HookError, publish
 
 logger = logging.getLogger(__name__)
 
 
+def _alternatives(items: set[str]) -> str:
+    return "|".join(re.escape(item) for item in sorted(items, key=lambda s: (-len(s), s)))
+
+
+def intercept_pattern(loaded: LoadedPolicy) -> str:
+    """A regex matching `host:port` for exactly the hosts `loaded.intercepts(host)` accepts."""
+    exact: set[str] = set()
+    subdomains: set[str] = set()  # `*.x`: strict subdomains of x
+    domains: set[str] = set()  # registered-domain claims: x and its subdomains
+    globs: list[str] = []
+    for service in loaded.catalog.services.values():
+        for host in service.hosts:
+            if host.startswith("*.") and "*" not in host[2:]:
+                subdomains.add(host[2:])
+            elif "*" in host:
+                # As `aigate.classify` reads a glob: `*` is one or more label characters.
+                globs.append(
+                    r"\.".join(re.escape(label).replace(r"\*", "[a-z0-9-]+")
+                               for label in host.split("."))
+                )
+            else:
+                exact.add(host)
+        domains.update(service.domains)
+    for host in loaded.policy.inspect_hosts:
+        host = host.lower().rstrip(".")
+        if host.startswith("*."):
+            subdomains.add(host[2:])
+        else:
+            exact.add(host)
+    parts = []
+    if exact:
+        parts.append(_alternatives(exact))
+    if subdomains:
+        parts.append(rf"[^:]+\.(?:{_alternatives(subdomains)})")
+    if domains:
+        parts.append(rf"(?:[^:]+\.)?(?:{_alternatives(domains)})")
+    parts.extend(sorted(set(globs)))
+    if not parts:
+        return r"^$"  # intercept nothing
+    return rf"^(?:{'|'.join(parts)})\.?:\d+$"
+
+
 class Passthrough:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
+        self._pattern: str | None = None
+        runtime.on_policy.append(self._restrict_interception)
+
+    def _restrict_interception(self, loaded: LoadedPolicy) -> None:
+        """Point mitmproxy's `allow_hosts` at the policy's hosts, unless an admin set it."""
+        current = list(ctx.options.allow_hosts)
+        if current and current != [self._pattern]:
+            return
+        pattern = intercept_pattern(loaded)
+        if current != [pattern]:
+            self._pattern = pattern
+            ctx.options.allow_hosts = [pattern]
 
     def tls_clienthello(self, data: tls.ClientHelloData) -> None:
         if data.ignore_connection:

@@ -47,6 +47,7 @@ class PolicyReload:
             publish(PolicyEvent(ok=False, reload=False, source=path, error=str(e)))
             raise exceptions.OptionsError(f"aigate_policy: {e}") from e
         self.runtime.store = store
+        self.runtime.policy_loaded()
         loaded = store.current
         publish(
             PolicyEvent(ok=True, reload=False, version=loaded.version, sha256=loaded.sha256,
@@ -66,7 +67,10 @@ class PolicyReload:
     async def _poll(self) -> None:
         while True:
             await asyncio.sleep(RELOAD_INTERVAL)
-            self.check()
+            try:
+                self.check()
+            except Exception:  # never let the poller die: it is the only way edits arrive
+                logger.exception("aigate policy reload failed")
 
     def check(self) -> None:
         """Reload the policy if its files changed; log and keep the old one on errors."""
@@ -75,7 +79,7 @@ class PolicyReload:
             return
         try:
             result = store.reload_if_changed()
-        except Exception as e:  # never let the poller die: it is the only way edits arrive
+        except Exception as e:
             logger.exception("aigate policy reload failed; keeping version %s",
                              store.current.version)
             publish(PolicyEvent(ok=False, reload=True, version=store.current.version,
@@ -85,6 +89,7 @@ class PolicyReload:
         if not result.changed and result.ok:
             return
         if result.ok:
+            self.runtime.policy_loaded()
             logger.info("aigate policy reloaded: version %s", store.current.version)
         elif result.error == self._last_error:
             return  # already reported this broken edit

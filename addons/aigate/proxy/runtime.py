@@ -7,17 +7,29 @@ in `configure`; the others only read it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aigate.policy.loaded import LoadedPolicy
 from aigate.policy.store import PolicyStore
 from aigate.respond.cookies import AckSigner
 
 
 class Runtime:
-    """The policy in force and the signer for acknowledgement cookies (set by `configure`)."""
+    """The policy in force and the signer for acknowledgement cookies (set by `configure`).
+
+    Addons that derive settings from the policy register in `on_policy`; the policy reload
+    addon calls them after every successful load.
+    """
 
     def __init__(self) -> None:
         self.store: PolicyStore | None = None
         self.signer: AckSigner | None = None
+        self.on_policy: list[Callable[[LoadedPolicy], None]] = []
+
+    def policy_loaded(self) -> None:
+        """Tell the `on_policy` listeners about the policy now in force."""
+        for listener in self.on_policy:
+            listener(self.policy)
 
     @property
     def policy(self) -> LoadedPolicy:

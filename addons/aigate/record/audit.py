@@ -30,6 +30,10 @@ DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 DEFAULT_BACKUPS = 10
 PATH_MAX_CHARS = 2048
 FILE_MODE = 0o640
+NOT_INSPECTED: dict[str, Any] = {
+    "inspected": None, "unscanned_reason": None, "unscanned": [], "bytes_scanned": 0,
+    "dlp_action": None, "dlp_rule": None, "scan_seconds": None, "findings": [],
+}
 
 
 def rfc3339(epoch: float) -> str:
@@ -111,10 +115,7 @@ def decision_record(
         "decision_seconds": round(state.decision_seconds, 6),
         "added_latency_seconds": round(state.decision_seconds + (scan_seconds or 0.0), 6),
     }
-    if inspection is None:
-        record.update(inspected=None, unscanned_reason=None, bytes_scanned=0, findings=[])
-    else:
-        record.update(inspection.as_record())
+    record.update(inspection.as_record() if inspection else NOT_INSPECTED)
     return record
 
 

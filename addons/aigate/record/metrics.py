@@ -49,8 +49,8 @@ REQUESTS = Counter(
 )
 PASSTHROUGH = Counter(
     "aigate_passthrough_connections",
-    "Non-AI traffic passed through untouched: TLS connections (not decrypted) and plain-HTTP "
-    "requests.",
+    "Non-AI traffic passed through untouched: connections relayed without decryption (tcp: "
+    "decided by host at CONNECT, tls: decided by the TLS ClientHello) and plain-HTTP requests.",
     ["protocol"],
     registry=REGISTRY,
 )
@@ -129,7 +129,7 @@ for _result in ("success", "failure"):
     RELOADS.labels(_result)
 for _stage in KNOWN_STAGES:
     HOOK_ERRORS.labels(_stage)
-for _protocol in ("tls", "http"):
+for _protocol in ("tcp", "tls", "http"):
     PASSTHROUGH.labels(_protocol)
 
 _policy_lock = threading.Lock()

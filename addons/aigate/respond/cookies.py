@@ -155,7 +155,7 @@ def strip_ack_cookie(cookie_header: str) -> str:
     return "; ".join(kept)
 
 
-def _decode_key(text: str) -> bytes | None:
+def decode_key(text: str) -> bytes | None:
     text = text.strip()
     try:
         key = bytes.fromhex(text)
@@ -175,7 +175,7 @@ def load_or_create_key(path: str | os.PathLike[str]) -> bytes:
     """
     env = os.environ.get(KEY_ENV)
     if env:
-        key = _decode_key(env)
+        key = decode_key(env)
         if key is None:
             raise ValueError(
                 f"{KEY_ENV} must be at least {MIN_KEY_BYTES} bytes as hex or base64; "
@@ -197,7 +197,7 @@ def load_or_create_key(path: str | os.PathLike[str]) -> bytes:
             pass
         finally:
             tmp.unlink()
-    key = _decode_key(file.read_text(encoding="ascii", errors="replace"))
+    key = decode_key(file.read_text(encoding="ascii", errors="replace"))
     if key is None:
         raise ValueError(
             f"{file}: not a valid acknowledgement key (expected hex of at least "

@@ -53,4 +53,12 @@ def rand(chars: str, n: int, seed: int = 7) -> str:
 
 
 ALNUM = string.ascii_letters + string.digits
+_FULLWIDTH = str.maketrans("0123456789", "".join(chr(0xFF10 + i) for i in range(10)))
+
+
+def fullwidth(text: str) -> str:
+    """ASCII digits as their full-width look-alikes (U+FF10..U+FF19)."""
+    return text.translate(_FULLWIDTH)
+
+
 HEX = "0123456789abcdef"

@@ -22,9 +22,15 @@ def _openai(text: str) -> bytes:
 
 
 def test_gzip_openai_request_is_decoded_extracted_and_scanned(scanner):
-    result = inspect_request(scanner, body=gzip.compress(_openai(f"card {CARD}")),
-                             content_encoding="gzip", content_type="application/json",
-                             api_format="openai", host="api.openai.com", path="/v1/chat/completions")
+    result = inspect_request(
+        scanner,
+        body=gzip.compress(_openai(f"card {CARD}")),
+        content_encoding="gzip",
+        content_type="application/json",
+        api_format="openai",
+        host="api.openai.com",
+        path="/v1/chat/completions",
+    )
     assert result.kinds == ("credit_card",)
     assert result.inspected and result.unscanned_reason is None and result.seconds > 0
     redacted = json.loads(redact_request(result, "application/json"))
@@ -37,8 +43,9 @@ def test_body_over_the_limit_is_oversize_and_not_scanned(scanner):
 
 
 def test_bomb_is_oversize(scanner):
-    result = inspect_request(scanner, body=gzip.compress(b"a" * 100_000), content_encoding="gzip",
-                             max_bytes=1000)
+    result = inspect_request(
+        scanner, body=gzip.compress(b"a" * 100_000), content_encoding="gzip", max_bytes=1000
+    )
     assert result.oversize and "bomb" in result.unscanned_reason
 
 
@@ -48,7 +55,9 @@ def test_websocket_message_is_scanned(scanner):
 
 
 def test_verdict_travels_with_the_inspection_for_the_audit_record(scanner):
-    result = inspect_request(scanner, body=_openai(CARD), api_format="openai").with_verdict("block", "pii")
+    result = inspect_request(scanner, body=_openai(CARD), api_format="openai").with_verdict(
+        "block", "pii"
+    )
     assert (result.action, result.rule) == ("block", "pii")
 
 
@@ -58,8 +67,11 @@ def test_policy_custom_detectors_are_built(tmp_path, monkeypatch):
     dlp = Dlp(
         keywords=[DlpKeywords(id="codenames", words=["Project Falcon"])],
         patterns=[DlpPattern(id="ticket", pattern=r"\bSEC-\d{4}\b")],
-        exact_match=[DlpExactMatch(id="customers", file="ids.txt", key_env="EDM_KEY",
-                                   pattern=r"\bCUST-\d{6}\b")],
+        exact_match=[
+            DlpExactMatch(
+                id="customers", file="ids.txt", key_env="EDM_KEY", pattern=r"\bCUST-\d{6}\b"
+            )
+        ],
     )
     scanner = build_scanner(dlp, tmp_path, key=b"k")
     findings = scanner.scan("project falcon, SEC-1234, CUST-004211, CUST-000000")

@@ -32,7 +32,10 @@ def test_json_output_from_a_file(capsys, monkeypatch, tmp_path):
     path.write_text(f"mail jane@acme.io card {CARD}")
     _, out, _ = run(capsys, monkeypatch, "", str(path), "--json")
     findings = json.loads(out)["findings"]
-    assert [(f["detector"], f["class"]) for f in findings] == [("email", "pii"), ("credit_card", "financial")]
+    assert [(f["detector"], f["class"]) for f in findings] == [
+        ("email", "pii"),
+        ("credit_card", "financial"),
+    ]
     assert CARD not in out and "jane@acme.io" not in out
 
 

@@ -12,7 +12,9 @@ from aigate.inspect.engine import Scanner
 
 
 def _scan(text, **kwargs):
-    return [(f.detector, text[f.start : f.end]) for f in Scanner(build(**kwargs), key=b"k").scan(text)]
+    return [
+        (f.detector, text[f.start : f.end]) for f in Scanner(build(**kwargs), key=b"k").scan(text)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -45,7 +47,9 @@ def test_exact_match_finds_listed_values_without_holding_them(tmp_path):
     path = tmp_path / "customers.txt"
     path.write_text(f"# customer ids\n{edm_digest(key, 'CUST-000123')}\n")
     spec = ExactMatch("customer_id", load_digests(path), key, pattern=r"\bCUST-\d{6}\b")
-    assert _scan("see CUST-000123 and CUST-000999", exact=[spec]) == [("customer_id", "CUST-000123")]
+    assert _scan("see CUST-000123 and CUST-000999", exact=[spec]) == [
+        ("customer_id", "CUST-000123")
+    ]
 
 
 def test_malformed_digest_file_names_file_and_line(tmp_path):

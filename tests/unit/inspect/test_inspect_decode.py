@@ -31,10 +31,13 @@ def test_stacked_encodings_apply_right_to_left():
     assert decode(brotli.compress(gzip.compress(DATA)), "gzip, br", 10_000) == DATA
 
 
-@pytest.mark.parametrize(("body", "coding", "reason"), [
-    (b"x", "compress", "unsupported"),
-    (b"not gzip", "gzip", "corrupt gzip"),
-])
+@pytest.mark.parametrize(
+    ("body", "coding", "reason"),
+    [
+        (b"x", "compress", "unsupported"),
+        (b"not gzip", "gzip", "corrupt gzip"),
+    ],
+)
 def test_undecodable_bodies_raise_with_the_reason(body, coding, reason):
     with pytest.raises(DecodeError, match=reason):
         decode(body, coding, 1000)

@@ -4,7 +4,11 @@ from inspect_helpers import hits, module_ids
 
 CASES = {
     "confidential_marking": (
-        ["CONFIDENTIAL - Q3 board deck", "Strictly: INTERNAL USE ONLY", "ATTORNEY-CLIENT PRIVILEGED"],
+        [
+            "CONFIDENTIAL - Q3 board deck",
+            "Strictly: INTERNAL USE ONLY",
+            "ATTORNEY-CLIENT PRIVILEGED",
+        ],
         ["is this confidential?", "Confidential information policy", "UNCONFIDENTIALLY"],
     ),
 }

@@ -20,7 +20,11 @@ CASES = {
         ],
     ),
     "iban": (
-        ["IBAN DE89 3704 0044 0532 0130 00", "GB82WEST12345698765432", "FR1420041010050500013M02606"],
+        [
+            "IBAN DE89 3704 0044 0532 0130 00",
+            "GB82WEST12345698765432",
+            "FR1420041010050500013M02606",
+        ],
         ["DE89 3704 0044 0532 0130 01", "GB00WEST12345698765432", "XX89370400440532013000"],
     ),
     "aba_routing": (
@@ -32,11 +36,17 @@ CASES = {
         ["PASSWORD for the wire", "DEUTDEFF without context words", "swift QQQQQQQQ"],
     ),
     "bitcoin_address": (
-        ["send to 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
-         "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"],
+        [
+            "send to 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2",
+            "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
+            "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy",
+        ],
         ["1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdz"],
     ),
-    "litecoin_address": ([f"ltc {b58check(0x30)}", b58check(0x32, 3)], [b58check(0x00), "LQ" + "a" * 31]),
+    "litecoin_address": (
+        [f"ltc {b58check(0x30)}", b58check(0x32, 3)],
+        [b58check(0x00), "LQ" + "a" * 31],
+    ),
     "dogecoin_address": ([f"doge {b58check(0x1E)}"], [b58check(0x1E)[:-1] + "z", "D" + "a" * 33]),
     "ethereum_address": (
         ["my ETH wallet 0x52908400098527886E0F7030069857D2E4169EE7"],

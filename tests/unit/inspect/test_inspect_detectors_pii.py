@@ -24,17 +24,32 @@ CASES = {
     "uk_nino": (["NI number AB 12 34 56 C", "JG103759A"], ["BG123456A", "AB123456E", "DA123456A"]),
     "passport_us": (["passport no. 912803456", "Passport: C03005988"], ["invoice 912803456"]),
     "passport_uk": (["UK passport 925076473"], ["ref 925076473"]),
-    "passport_eu": (["Reisepass C01X00T47", "passport 18AB12345", "passport YA1234567"], ["C01X00T47"]),
+    "passport_eu": (
+        ["Reisepass C01X00T47", "passport 18AB12345", "passport YA1234567"],
+        ["C01X00T47"],
+    ),
     "passport_in": (["passport number J8369854"], ["J8369854 in stock"]),
     "passport_ca": (["Canadian passport AB123456"], ["part AB123456"]),
     "date_of_birth": (
         ["DOB: 04/12/1985", "born on 12 March 1979", "date of birth 1990-07-23"],
         ["meeting on 04/12/1985 about budgets", "due 2024-13-45 born", "1985"],
     ),
-    "ipv4_address": (["server at 203.0.113.7", "10.1.2.3"], ["0.0.0.0", "127.0.0.1", "1.2.3", "999.1.1.1"]),
-    "ipv6_address": (["addr 2001:db8:85a3::8a2e:370:7334", "fe80:0:0:0:0:0:0:1"], ["12:30:45", "::1"]),
-    "mac_address": (["mac 00:1A:2B:3C:4D:5E", "00-1a-2b-3c-4d-5e"], ["00:1A-2B:3C:4D:5E", "ff:ff:ff:ff:ff:ff"]),
-    "us_drivers_license": (["driver's license D1234567", "DL number 123456789"], ["order D1234567"]),
+    "ipv4_address": (
+        ["server at 203.0.113.7", "10.1.2.3"],
+        ["0.0.0.0", "127.0.0.1", "1.2.3", "999.1.1.1"],  # noqa: S104 - text, not a bind
+    ),
+    "ipv6_address": (
+        ["addr 2001:db8:85a3::8a2e:370:7334", "fe80:0:0:0:0:0:0:1"],
+        ["12:30:45", "::1"],
+    ),
+    "mac_address": (
+        ["mac 00:1A:2B:3C:4D:5E", "00-1a-2b-3c-4d-5e"],
+        ["00:1A-2B:3C:4D:5E", "ff:ff:ff:ff:ff:ff"],
+    ),
+    "us_drivers_license": (
+        ["driver's license D1234567", "DL number 123456789"],
+        ["order D1234567"],
+    ),
     "uk_driving_licence": (["MORGA753116SM9IJ"], ["MORGA713116SM9IJ"]),
     "es_dni": (["DNI 54362315K", "NIE X-2482300-W"], ["54362315A"]),
     "br_cpf": (["CPF 390.533.447-05"], ["390.533.447-06"]),

@@ -22,83 +22,181 @@ def _j(obj) -> bytes:
 HTTP_CASES = {
     "openai": (
         {"api_format": "openai"},
-        _j({"model": "gpt-4o", "messages": [{"role": "system", "content": "be brief"},
-            {"role": "user", "content": [{"type": "text", "text": P}]}]}),
-        [P, "be brief"], ["gpt-4o", "system", "user"],
+        _j(
+            {
+                "model": "gpt-4o",
+                "messages": [
+                    {"role": "system", "content": "be brief"},
+                    {"role": "user", "content": [{"type": "text", "text": P}]},
+                ],
+            }
+        ),
+        [P, "be brief"],
+        ["gpt-4o", "system", "user"],
     ),
     "openai responses": (
         {"api_format": "openai"},
-        _j({"model": "gpt-4.1", "instructions": "sys", "input": [{"role": "user", "content": [
-            {"type": "input_text", "text": P}, {"type": "input_image", "image_url": "data:image/png;base64,AAAA"}]}]}),
-        [P, "sys"], ["gpt-4.1", "input_text"],
+        _j(
+            {
+                "model": "gpt-4.1",
+                "instructions": "sys",
+                "input": [
+                    {
+                        "role": "user",
+                        "content": [
+                            {"type": "input_text", "text": P},
+                            {"type": "input_image", "image_url": "data:image/png;base64,AAAA"},
+                        ],
+                    }
+                ],
+            }
+        ),
+        [P, "sys"],
+        ["gpt-4.1", "input_text"],
     ),
     "anthropic": (
         {"api_format": "anthropic"},
-        _j({"model": "claude-x", "system": [{"type": "text", "text": "S"}], "messages": [
-            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "tu_1", "content": P}]}]}),
-        [P, "S"], ["tu_1", "claude-x"],
+        _j(
+            {
+                "model": "claude-x",
+                "system": [{"type": "text", "text": "S"}],
+                "messages": [
+                    {
+                        "role": "user",
+                        "content": [{"type": "tool_result", "tool_use_id": "tu_1", "content": P}],
+                    }
+                ],
+            }
+        ),
+        [P, "S"],
+        ["tu_1", "claude-x"],
     ),
     "gemini": (
         {"api_format": "gemini"},
-        _j({"contents": [{"role": "user", "parts": [{"text": P}]}],
-            "systemInstruction": {"parts": [{"text": "S"}]}, "generationConfig": {"x": "cfg"}}),
-        [P, "S"], ["cfg", "user"],
+        _j(
+            {
+                "contents": [{"role": "user", "parts": [{"text": P}]}],
+                "systemInstruction": {"parts": [{"text": "S"}]},
+                "generationConfig": {"x": "cfg"},
+            }
+        ),
+        [P, "S"],
+        ["cfg", "user"],
     ),
     "vertex": ({"api_format": "vertex"}, _j({"contents": [{"parts": [{"text": P}]}]}), [P], []),
     "bedrock converse": (
         {"api_format": "bedrock"},
-        _j({"messages": [{"role": "user", "content": [{"text": P}]}], "system": [{"text": "S"}],
-            "inferenceConfig": {"stopSequences": ["stop"]}}),
-        [P, "S"], ["stop"],
+        _j(
+            {
+                "messages": [{"role": "user", "content": [{"text": P}]}],
+                "system": [{"text": "S"}],
+                "inferenceConfig": {"stopSequences": ["stop"]},
+            }
+        ),
+        [P, "S"],
+        ["stop"],
     ),
-    "bedrock invoke titan": ({"api_format": "bedrock"}, _j({"inputText": P, "textGenerationConfig": {}}), [P], []),
+    "bedrock invoke titan": (
+        {"api_format": "bedrock"},
+        _j({"inputText": P, "textGenerationConfig": {}}),
+        [P],
+        [],
+    ),
     "cohere v1": (
         {"api_format": "cohere"},
-        _j({"message": P, "chat_history": [{"role": "USER", "message": "earlier"}], "model": "command-r"}),
-        [P, "earlier"], ["command-r", "USER"],
+        _j(
+            {
+                "message": P,
+                "chat_history": [{"role": "USER", "message": "earlier"}],
+                "model": "command-r",
+            }
+        ),
+        [P, "earlier"],
+        ["command-r", "USER"],
     ),
-    "cohere v2": ({"api_format": "cohere"}, _j({"messages": [{"role": "user", "content": P}]}), [P], []),
+    "cohere v2": (
+        {"api_format": "cohere"},
+        _j({"messages": [{"role": "user", "content": P}]}),
+        [P],
+        [],
+    ),
     "huggingface": (
         {"api_format": "huggingface"},
         _j({"inputs": {"question": P, "context": "ctx"}, "options": {"wait_for_model": "yes"}}),
-        [P, "ctx"], ["yes"],
+        [P, "ctx"],
+        ["yes"],
     ),
     "chatgpt web": (
         {"host": "chatgpt.com", "path": "/backend-api/f/conversation"},
-        _j({"action": "next", "messages": [{"id": "m1", "author": {"role": "user"},
-            "content": {"content_type": "text", "parts": [P]}}], "model": "auto"}),
-        [P], ["next", "auto", "m1"],
+        _j(
+            {
+                "action": "next",
+                "messages": [
+                    {
+                        "id": "m1",
+                        "author": {"role": "user"},
+                        "content": {"content_type": "text", "parts": [P]},
+                    }
+                ],
+                "model": "auto",
+            }
+        ),
+        [P],
+        ["next", "auto", "m1"],
     ),
     "claude web": (
         {"host": "claude.ai", "path": "/api/organizations/o1/chat_conversations/c1/completion"},
-        _j({"prompt": P, "timezone": "UTC", "attachments": [
-            {"file_name": "a.txt", "extracted_content": "ATTACHED"}]}),
-        [P, "ATTACHED"], ["UTC", "a.txt"],
+        _j(
+            {
+                "prompt": P,
+                "timezone": "UTC",
+                "attachments": [{"file_name": "a.txt", "extracted_content": "ATTACHED"}],
+            }
+        ),
+        [P, "ATTACHED"],
+        ["UTC", "a.txt"],
     ),
     "gemini web": (
-        {"host": "gemini.google.com", "content_type": "application/x-www-form-urlencoded",
-         "path": "/_/BardChatUi/data/assistant.lamda.BardFrontendService/StreamGenerate"},
-        urlencode({"f.req": json.dumps([None, json.dumps([[P, 0, None], ["en"]])]),
-                   "at": "tok"}).encode(),
-        [P, "en"], ["tok"],
+        {
+            "host": "gemini.google.com",
+            "content_type": "application/x-www-form-urlencoded",
+            "path": "/_/BardChatUi/data/assistant.lamda.BardFrontendService/StreamGenerate",
+        },
+        urlencode(
+            {"f.req": json.dumps([None, json.dumps([[P, 0, None], ["en"]])]), "at": "tok"}
+        ).encode(),
+        [P, "en"],
+        ["tok"],
     ),
     "deepseek web": (
         {"host": "chat.deepseek.com", "path": "/api/v0/chat/completion"},
-        _j({"chat_session_id": "s1", "prompt": P, "ref_file_ids": []}), [P], ["s1"],
+        _j({"chat_session_id": "s1", "prompt": P, "ref_file_ids": []}),
+        [P],
+        ["s1"],
     ),
     "perplexity web": (
         {"host": "www.perplexity.ai", "path": "/rest/sse/perplexity_ask"},
-        _j({"query_str": P, "params": {"mode": "concise"}}), [P], [],
+        _j({"query_str": P, "params": {"mode": "concise"}}),
+        [P],
+        [],
     ),
     "poe web": (
         {"host": "poe.com", "path": "/api/gql_POST"},
-        _j({"queryName": "sendMessageMutation", "variables": {"bot": "GPT-4o", "chatId": 1,
-            "query": P, "clientNonce": "n1"}}),
-        [P], ["GPT-4o", "n1", "sendMessageMutation"],
+        _j(
+            {
+                "queryName": "sendMessageMutation",
+                "variables": {"bot": "GPT-4o", "chatId": 1, "query": P, "clientNonce": "n1"},
+            }
+        ),
+        [P],
+        ["GPT-4o", "n1", "sendMessageMutation"],
     ),
     "generic json": ({"host": "ai.unknown"}, _j({"a": {"b": [P]}, "n": 1}), [P], []),
     "generic form": (
-        {"content_type": "application/x-www-form-urlencoded"}, urlencode({"q": P}).encode(), [P], [],
+        {"content_type": "application/x-www-form-urlencoded"},
+        urlencode({"q": P}).encode(),
+        [P],
+        [],
     ),
     "generic text": ({"content_type": "text/plain"}, P.encode(), [P], []),
 }
@@ -107,13 +205,19 @@ WS_CASES = {
     "copilot web": (
         "copilot.microsoft.com",
         {"event": "send", "conversationId": "c1", "content": [{"type": "text", "text": P}]},
-        [P], ["c1"],
+        [P],
+        ["c1"],
     ),
     "characterai web": (
         "neo.character.ai",
-        {"command": "create_and_generate_turn", "payload": {"turn": {"turn_key": {"chat_id": "x1"},
-            "candidates": [{"raw_content": P}]}}},
-        [P], ["x1"],
+        {
+            "command": "create_and_generate_turn",
+            "payload": {
+                "turn": {"turn_key": {"chat_id": "x1"}, "candidates": [{"raw_content": P}]}
+            },
+        },
+        [P],
+        ["x1"],
     ),
 }
 
@@ -162,19 +266,35 @@ def test_every_registered_extractor_has_a_case():
 
 
 def test_copilot_events_other_than_send_are_scanned_generically():
-    extraction = extract_ws(json.dumps({"event": "setOptions", "x": P}), host="copilot.microsoft.com")
+    extraction = extract_ws(
+        json.dumps({"event": "setOptions", "x": P}), host="copilot.microsoft.com"
+    )
     assert extraction.extractor == "generic_json" and P in _texts(extraction)
 
 
 def test_unknown_api_shape_falls_back_to_every_json_string():
-    extraction = extract(_j({"weird": {"prompt_text": P}}), api_format="openai",
-                         content_type="application/json")
+    extraction = extract(
+        _j({"weird": {"prompt_text": P}}), api_format="openai", content_type="application/json"
+    )
     assert extraction.extractor == "generic_json" and P in _texts(extraction)
 
 
 def test_images_in_json_are_recorded_as_unscanned_not_clean():
-    body = _j({"messages": [{"role": "user", "content": [
-        {"type": "image_url", "image_url": {"url": "data:image/png;base64," + "A" * 400}}]}]})
+    body = _j(
+        {
+            "messages": [
+                {
+                    "role": "user",
+                    "content": [
+                        {
+                            "type": "image_url",
+                            "image_url": {"url": "data:image/png;base64," + "A" * 400},
+                        }
+                    ],
+                }
+            ]
+        }
+    )
     extraction = extract(body, api_format="openai", content_type="application/json")
     assert extraction.unscanned and "not scanned" in extraction.unscanned[0]
 
@@ -186,10 +306,10 @@ def test_binary_websocket_message_is_unscanned():
 def test_multipart_text_fields_and_file_parts_are_extracted():
     boundary = "XyZ"
     body = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\n{P}\r\n"
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"notes.txt\"\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="prompt"\r\n\r\n{P}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="notes.txt"\r\n'
         f"Content-Type: text/plain\r\n\r\nFILE-TEXT\r\n"
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"img\"; filename=\"a.png\"\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="img"; filename="a.png"\r\n'
         f"Content-Type: image/png\r\n\r\n\x89PNG....\r\n--{boundary}--\r\n"
     ).encode("latin-1")
     extraction = extract(body, content_type=f"multipart/form-data; boundary={boundary}")
@@ -199,5 +319,7 @@ def test_multipart_text_fields_and_file_parts_are_extracted():
 
 
 def test_raw_binary_upload_is_unscanned_with_a_reason():
-    extraction = extract(b"\x00\x01\x02binary", path="/v1/files/upload", content_type="application/octet-stream")
+    extraction = extract(
+        b"\x00\x01\x02binary", path="/v1/files/upload", content_type="application/octet-stream"
+    )
     assert extraction.segments == () and extraction.unscanned

@@ -1,5 +1,6 @@
 import pytest
 from aigate.inspect.normalize import normalize
+from inspect_helpers import fullwidth
 
 
 def test_ascii_text_is_returned_unchanged_without_a_map():
@@ -10,7 +11,7 @@ def test_ascii_text_is_returned_unchanged_without_a_map():
 @pytest.mark.parametrize(
     ("raw", "clean"),
     [
-        ("１２３", "123"),
+        (fullwidth("123"), "123"),
         ("a\u200bb\u200dc\ufeffd", "abcd"),
         ("1\u20132\u20143\u22124", "1-2-3-4"),
         ("x\u00a0y\u3000z", "x y z"),
@@ -22,7 +23,7 @@ def test_hardening_folds_look_alikes(raw, clean):
 
 
 def test_span_maps_back_to_original_characters():
-    raw = "id: ４\u200b２"
+    raw = "id: " + fullwidth("4") + "\u200b" + fullwidth("2")
     n = normalize(raw)
     start = n.text.index("4")
     assert n.span(start, start + 2) == (4, 7)

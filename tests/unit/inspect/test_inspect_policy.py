@@ -9,8 +9,15 @@ EMAIL = Finding("email", "pii", 0, 10, 0.9, "j***", "d3")
 
 DLP = Dlp(
     rules=[
-        DlpRule(id="secrets", action="block", classes=["secret"], reason="No credentials in AI tools."),
-        DlpRule(id="pii-enterprise", action="log", classes=["pii", "financial"], services=["m365-copilot"]),
+        DlpRule(
+            id="secrets", action="block", classes=["secret"], reason="No credentials in AI tools."
+        ),
+        DlpRule(
+            id="pii-enterprise",
+            action="log",
+            classes=["pii", "financial"],
+            services=["m365-copilot"],
+        ),
         DlpRule(id="pii-legal", action="warn", classes=["pii"], groups=["legal"]),
         DlpRule(id="cards-redact", action="redact", detectors=["credit_card"], categories=["chat"]),
         DlpRule(id="pii", action="block", classes=["pii", "financial"]),

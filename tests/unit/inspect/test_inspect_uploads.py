@@ -28,7 +28,9 @@ def _pdf(text: str) -> bytes:
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     for offset in offsets:
         out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
     return out.getvalue()
 
 
@@ -42,24 +44,34 @@ def _zip(files: dict[str, bytes]) -> bytes:
 
 def _docx(text: str) -> bytes:
     half = len(text) // 2  # Word splits runs anywhere: the text must be joined back
-    body = (f'<w:document><w:body><w:p><w:r><w:t>{text[:half]}</w:t></w:r>'
-            f'<w:r><w:t xml:space="preserve">{text[half:]}</w:t></w:r></w:p></w:body></w:document>')
+    body = (
+        f"<w:document><w:body><w:p><w:r><w:t>{text[:half]}</w:t></w:r>"
+        f'<w:r><w:t xml:space="preserve">{text[half:]}</w:t></w:r></w:p></w:body></w:document>'
+    )
     return _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": body.encode()})
 
 
 def _xlsx(text: str) -> bytes:
-    return _zip({
-        "xl/workbook.xml": b"<workbook/>",
-        "xl/sharedStrings.xml": f"<sst><si><t>{text}</t></si><si><t>x &amp; y</t></si></sst>".encode(),
-        "xl/worksheets/sheet1.xml": b"<worksheet><row><c><v>0</v></c></row></worksheet>",
-    })
+    return _zip(
+        {
+            "xl/workbook.xml": b"<workbook/>",
+            "xl/sharedStrings.xml": (
+                f"<sst><si><t>{text}</t></si><si><t>x &amp; y</t></si></sst>".encode()
+            ),
+            "xl/worksheets/sheet1.xml": b"<worksheet><row><c><v>0</v></c></row></worksheet>",
+        }
+    )
 
 
 def _pptx(text: str) -> bytes:
-    return _zip({
-        "ppt/presentation.xml": b"<p/>",
-        "ppt/slides/slide1.xml": f"<p:sld><a:p><a:r><a:t>{text}</a:t></a:r></a:p></p:sld>".encode(),
-    })
+    return _zip(
+        {
+            "ppt/presentation.xml": b"<p/>",
+            "ppt/slides/slide1.xml": (
+                f"<p:sld><a:p><a:r><a:t>{text}</a:t></a:r></a:p></p:sld>".encode()
+            ),
+        }
+    )
 
 
 @pytest.mark.parametrize(
@@ -89,7 +101,11 @@ def test_text_is_extracted_from_each_format(name, data):
         (b"PK\x03\x04 not a zip", Limits(), "ZIP"),
         (_zip({"big.txt": b"a" * 5000}), Limits(max_member_bytes=1000), "bomb guard"),
         (_zip({f"{i}.txt": b"x" for i in range(5)}), Limits(max_members=2), "members after 2"),
-        (_zip({"i.zip": _zip({"j.zip": _zip({"k.txt": b"x"})})}), Limits(max_depth=1), "nested deeper"),
+        (
+            _zip({"i.zip": _zip({"j.zip": _zip({"k.txt": b"x"})})}),
+            Limits(max_depth=1),
+            "nested deeper",
+        ),
         (b"a" * 100, Limits(max_bytes=10), "over the 10 limit"),
         (b"a" * 100, Limits(max_text=10), "text cut"),
     ],

@@ -44,3 +44,54 @@ def test_long_previews_are_truncated():
 def test_odd_fields_do_not_raise():
     summary = summarize({"findings": "not a list", "bytes_scanned": "lots", "seconds": "slow"})
     assert (summary.findings, summary.bytes_scanned, summary.seconds) == ((), 0, None)
+
+
+def real_inspection(**kwargs):
+    from aigate.inspect.result import Extraction, Finding, Inspection, Segment
+
+    secrets = [Finding("aws_access_key", "secret", 0, 20, 0.9, "AKIA…", f"d{n}") for n in range(3)]
+    findings = (*secrets, Finding("email", "pii", 30, 40, 0.8, "j…@…com", "d9"))
+    extraction = Extraction("openai", (Segment("x" * 100, ()),))
+    return Inspection(extraction, findings, **kwargs)
+
+
+def test_real_inspection_findings_are_counted_per_detector_and_class():
+    summary = summarize(real_inspection().with_verdict("block", "dlp.secrets"))
+    assert [(f.detector, f.data_class, f.count) for f in summary.findings] == [
+        ("aws_access_key", "secret", 3), ("email", "pii", 1)
+    ]
+    assert (summary.inspected, summary.bytes_scanned, summary.action, summary.rule) == (
+        True, 100, "block", "dlp.secrets"
+    )
+
+
+@pytest.mark.parametrize(
+    "texts, category",
+    [
+        (("body of 9000000 bytes is over the scan limit of 4194304",), "too_large"),
+        (("binary WebSocket message",), "binary_websocket"),
+        (("report.pdf: encrypted PDF",), "unreadable_document"),
+        (("cat.png: image/audio/video content is not scanned",), "unsupported_format"),
+        (("invalid literal for int() with base 10: 'SECRET-VALUE'",), "other"),
+    ],
+)
+def test_unscanned_reasons_become_categories_never_sentences(texts, category):
+    from aigate.inspect.result import Extraction, Inspection
+
+    summary = summarize(Inspection(Extraction("x"), unscanned=texts))
+    assert summary.unscanned == (category,)
+    assert summary.unscanned_reason == category
+    assert "SECRET" not in repr(summary.as_record())
+
+
+def test_undecodable_body_is_categorised_by_its_extractor():
+    from aigate.inspect.result import Extraction, Inspection
+
+    inspection = Inspection(Extraction("undecodable"), unscanned=("Error -3 while decompressing",))
+    assert summarize(inspection).unscanned_reason == "undecodable"
+
+
+def test_partly_unscanned_request_is_inspected_and_lists_what_was_skipped():
+    summary = summarize(real_inspection(unscanned=("a.pdf: PDF has no text layer",)))
+    assert summary.inspected and summary.unscanned_reason is None
+    assert summary.as_record()["unscanned"] == ["unreadable_document"]

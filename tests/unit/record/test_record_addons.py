@@ -11,6 +11,14 @@ from mitmproxy.test import taddons, tflow
 from record_factories import make_state
 
 
+@pytest.fixture
+def audit():
+    """An Audit addon, shut down afterwards as mitmproxy would (its event subscription ends)."""
+    addon = Audit()
+    yield addon
+    addon.done()
+
+
 def records(path):
     return [json.loads(line) for line in path.read_text().splitlines()]
 
@@ -23,8 +31,8 @@ def ai_flow(state, *, response=False, path="/backend-api/conversation?q=secret")
     return flow
 
 
-def test_blocked_flow_is_recorded_in_request_once(tmp_path):
-    addon = Audit()
+def test_blocked_flow_is_recorded_in_request_once(tmp_path, audit):
+    addon = audit
     with taddons.context(addon) as tctx:
         tctx.configure(addon, aigate_audit_log=str(tmp_path / "a.jsonl"))
         addon.running()
@@ -39,8 +47,8 @@ def test_blocked_flow_is_recorded_in_request_once(tmp_path):
     assert "hunter2" not in text and "secret" not in text
 
 
-def test_forwarded_flow_is_recorded_at_response_and_ack_sealed(tmp_path):
-    addon = Audit()
+def test_forwarded_flow_is_recorded_at_response_and_ack_sealed(tmp_path, audit):
+    addon = audit
     with taddons.context(addon) as tctx:
         tctx.configure(addon, aigate_audit_log=str(tmp_path / "a.jsonl"))
         addon.running()
@@ -54,16 +62,16 @@ def test_forwarded_flow_is_recorded_at_response_and_ack_sealed(tmp_path):
     assert "hash" in records(tmp_path / "a.jsonl")[0]
 
 
-def test_default_log_is_in_confdir(tmp_path):
-    addon = Audit()
+def test_default_log_is_in_confdir(tmp_path, audit):
+    addon = audit
     with taddons.context(addon) as tctx:
         tctx.configure(addon, confdir=str(tmp_path))
         addon.running()
         assert addon.log.path == str(tmp_path / "aigate-audit.jsonl")
 
 
-def test_policy_events_reach_the_log(tmp_path):
-    addon = Audit()
+def test_policy_events_reach_the_log(tmp_path, audit):
+    addon = audit
     with taddons.context(addon) as tctx:
         tctx.configure(addon, aigate_audit_log=str(tmp_path / "a.jsonl"))
         addon.running()
@@ -76,10 +84,10 @@ def test_policy_events_reach_the_log(tmp_path):
     [{"aigate_audit_max_bytes": -1}, {"aigate_audit_backups": 0},
      {"aigate_audit_log": "{tmp}/a-file/a.jsonl"}],
 )
-def test_bad_audit_options_are_refused(tmp_path, options):
+def test_bad_audit_options_are_refused(tmp_path, options, audit):
     (tmp_path / "a-file").write_text("")
     options = {k: v.format(tmp=tmp_path) if isinstance(v, str) else v for k, v in options.items()}
-    addon = Audit()
+    addon = audit
     with taddons.context(addon) as tctx, pytest.raises(exceptions.OptionsError):
         tctx.configure(addon, **{"aigate_audit_log": str(tmp_path / "a.jsonl"), **options})
 
@@ -124,3 +132,18 @@ def test_bad_metrics_port_is_refused():
     addon = Metrics()
     with taddons.context(addon) as tctx, pytest.raises(exceptions.OptionsError):
         tctx.configure(addon, aigate_metrics_port=70000)
+
+
+@pytest.mark.parametrize("ignore, counted", [(True, 1), (False, 0)])
+def test_connections_relayed_at_connect_count_as_passthrough(ignore, counted):
+    from mitmproxy.proxy import layer, layers
+    from mitmproxy.proxy.context import Context
+
+    addon = Metrics()
+    before = sample("aigate_passthrough_connections_total", protocol="tcp")
+    with taddons.context(addon) as tctx:
+        context = Context(tflow.tclient_conn(), tctx.options)
+        nextlayer = layer.NextLayer(context)
+        nextlayer.layer = layers.TCPLayer(context, ignore=ignore)
+        addon.next_layer(nextlayer)
+    assert sample("aigate_passthrough_connections_total", protocol="tcp") == before + counted

@@ -65,12 +65,13 @@ PLACEHOLDER_WORDS = (
 )
 
 
+_PLACEHOLDER = re.compile("|".join(re.escape(word) for word in PLACEHOLDER_WORDS))
+
+
 def is_placeholder(value: str) -> bool:
     """True for template values (`<your-key>`, `xxxx`, `${TOKEN}`, `changeme`, `...EXAMPLE`)."""
     low = value.lower()
-    if any(word in low for word in PLACEHOLDER_WORDS):
-        return True
-    return len(set(low)) <= 2  # aaaa..., 0000..., x-x-x
+    return _PLACEHOLDER.search(low) is not None or len(set(low)) <= 2  # aaaa, 0000, x-x-x
 
 
 def entropy(value: str) -> float:
@@ -102,22 +103,32 @@ def digits(value: str) -> str:
     return "".join(ch for ch in value if ch.isdigit())
 
 
-_MASKABLE = re.compile(r"\w")
+def _skip_alnum(text: str, count: int) -> int:
+    """Index just past the first `count` letters/digits of `text`."""
+    if count <= 0:
+        return 0
+    for index, ch in enumerate(text):
+        if ch.isalnum():
+            count -= 1
+            if count == 0:
+                return index + 1
+    return len(text)
+
+
+_MASK = {ord(c): "*" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"}
 
 
 def preview(value: str, keep: tuple[int, int]) -> str:
-    """Mask letters and digits except `keep` at each end; separators stay so the shape reads.
+    """Mask letters and digits except `keep` (characters at the head, letters and digits at the
+    tail); separators stay so the shape reads.
     Long values (keys, PEM blocks) show their first 32 characters' shape and their length."""
     head, tail = keep
     shown = value if len(value) <= 48 else value[:32]
     if shown is not value:
         tail = 0
-    positions = [m.start() for m in _MASKABLE.finditer(shown)]
-    if len(positions) <= head + tail + 2:
+    if sum(map(str.isalnum, shown)) <= head + tail + 2:
         head, tail = min(head, 1), 0
-    if len(positions) <= head + tail:
-        return shown
-    first = positions[head] if head < len(positions) else len(shown)
-    last = positions[len(positions) - tail] if tail else len(shown)
-    masked = shown[:first] + _MASKABLE.sub("*", shown[first:last]) + shown[last:]
+    first = min(head, len(shown))  # the head is a literal prefix (ghp_, AKIA) or digits
+    last = len(shown) - _skip_alnum(shown[::-1], tail)
+    masked = shown[:first] + shown[first:last].translate(_MASK) + shown[last:]
     return masked if shown is value else f"{masked}...({len(value)} chars)"

@@ -103,7 +103,7 @@ DETECTORS = (
         "financial",
         r"\b\d{9}\b",
         _rtn,
-        context=("routing", "aba", "rtn", "bank", "ach", "transit"),
+        context=("routing", "aba", "rtn", "bank", "ach routing", "transit"),
         confidence=0.7,
         description="US bank routing number (checksum, with context).",
     ),

@@ -12,7 +12,8 @@ _BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 
 
 def crc_checksum(random_part: str) -> str:
-    """The 6-character base62 CRC32 GitHub (and npm) append to a token's random part."""
+    """The 6-character base62 (0-9A-Za-z) CRC32 that GitHub and npm append to the 30-character
+    random part of a token."""
     n = zlib.crc32(random_part.encode())
     out = ""
     while n:
@@ -101,11 +102,11 @@ DETECTORS = (
         "npm_token",
         "secret",
         "npm_[A-Za-z0-9]{36}",
-        random_token(3.5),
+        _github_crc,
         confidence=0.95,
         keep=(4, 0),
         boundary=TOKEN_CHARS,
-        description="npm access token.",
+        description="npm access token (same CRC32 checksum as GitHub's).",
     ),
     Detector(
         "pypi_token",

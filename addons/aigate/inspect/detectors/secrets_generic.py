@@ -12,16 +12,14 @@ _CODE_REFERENCE = re.compile(
     r"^(?:[A-Za-z_][A-Za-z0-9_]*[.(\[]|\$|%|@|&|\*|self\b|this\b|true$|false$|null$|none$)",
     re.IGNORECASE,
 )
+_CLASSES = tuple(re.compile(p) for p in ("[a-z]", "[A-Z]", "[0-9]", "[^A-Za-z0-9]"))
 _WORDY = {"password", "passwd", "secret", "required", "optional", "string", "hidden", "none"}
 
 
 def _password_value(value: str) -> bool:
     if is_placeholder(value) or _CODE_REFERENCE.match(value) or value.lower() in _WORDY:
         return False
-    classes = sum(
-        any(f(ch) for ch in value)
-        for f in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
-    )
+    classes = sum(pattern.search(value) is not None for pattern in _CLASSES)
     return len(value) >= 8 and ((entropy(value) >= 3.0 and classes >= 2) or classes >= 3)
 
 
