@@ -10,6 +10,8 @@ sending every upstream connection to the fake upstream and `connection_strategy=
   aigate vs bare mitmdump with `ignore_hosts` (goal >= 0.95x);
 - intercepted allowed AI requests per second, aigate vs bare interception (goal >= 0.9x);
 - blocked vs allowed AI requests per second on aigate (goal: blocked faster);
+- intercepted allowed AI POSTs of a 4 KB prompt with full scanning (every detector, clean text so
+  it is forwarded), aigate vs bare interception of the same POST (goal >= 0.8x);
 - added latency p50 of one keep-alive connection, aigate minus bare (goal <= 0.25 ms).
 
 Throughput is counted per proxy core: requests divided by the CPU time the proxy process used
@@ -22,6 +24,7 @@ R rounds of N requests (small, bounded loops).
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
 import re
@@ -49,6 +52,22 @@ MITMDUMP = str(Path(sys.executable).parent / "mitmdump")
 ALLOWED = "https://allowed.openai.test/v1/chat/completions"
 BLOCKED = "https://api.openai.test/v1/chat/completions"
 BODY = b'{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}'
+CARD = "4111 1111 1111 1111"
+
+
+def prompt_4k(extra: str = "") -> bytes:
+    """A chat request whose prompt makes the body about 4 KB: prose with numbers, dates, code
+    and ids that look like data but are not (so it is forwarded after a full scan)."""
+    line = (
+        "Summarise the Q3 review: revenue rose 12.5% to 4,310 units on 2024-09-30; order "
+        "ORD-88213 shipped; see commit 3f9a2c1 and ticket OPS-1142. def total(x): return x * 2\n"
+    )
+    text = (line * 40)[: 4000 - len(extra)] + extra
+    body = json.dumps({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": text}]})
+    return body.encode()
+
+
+BODY_4K = prompt_4k()
 THREADS = 2
 READY = re.compile(r"proxy listening at 127\.0\.0\.1:(\d+)")
 
@@ -169,7 +188,7 @@ def rate(
 
 
 def http_rate(
-    proxy: Proxy, ca: ssl.SSLContext, url: str, requests: int, expect: int
+    proxy: Proxy, ca: ssl.SSLContext, url: str, requests: int, expect: int, body: bytes = BODY
 ) -> tuple[float, float]:
     """Requests/s over one keep-alive connection per thread (each thread its own client)."""
     local = threading.local()
@@ -178,7 +197,7 @@ def http_rate(
         client = getattr(local, "client", None)
         if client is None:
             client = local.client = httpx.Client(proxy=f"http://127.0.0.1:{proxy.port}", verify=ca)
-        status = client.post(url, content=BODY, headers={"content-type": "application/json"})
+        status = client.post(url, content=body, headers={"content-type": "application/json"})
         assert status.status_code == expect, status.status_code
 
     return rate(proxy, once, requests)
@@ -224,6 +243,8 @@ def main() -> int:
             "bare intercepted": lambda: http_rate(bare, ca, ALLOWED, n, 200),
             "aigate allowed": lambda: http_rate(gate, ca, ALLOWED, n, 200),
             "aigate blocked": lambda: http_rate(gate, ca, BLOCKED, n, 403),
+            "bare 4KB POST": lambda: http_rate(bare, ca, ALLOWED, n, 200, BODY_4K),
+            "aigate 4KB scanned": lambda: http_rate(gate, ca, ALLOWED, n, 200, BODY_4K),
             "bare p50": lambda: latency_p50(bare, ca, n),
             "aigate p50": lambda: latency_p50(gate, ca, n),
         }
@@ -231,6 +252,10 @@ def main() -> int:
         for proxy, url in ((bare, ALLOWED), (gate, ALLOWED), (gate, BLOCKED)):
             with httpx.Client(proxy=f"http://127.0.0.1:{proxy.port}", verify=ca) as client:
                 client.post(url, content=BODY)
+        # The scanning scenario really scans: the same prompt with a card number is refused.
+        with httpx.Client(proxy=f"http://127.0.0.1:{gate.port}", verify=ca) as client:
+            planted = client.post(ALLOWED, content=prompt_4k(f" card {CARD}"))
+            assert planted.status_code == 403, planted.status_code
         # Rounds interleave the proxies, so drift on a busy machine hits all of them alike.
         samples: dict[str, list[tuple[float, float]]] = {name: [] for name in measures}
         for _ in range(rounds):
@@ -252,12 +277,14 @@ def main() -> int:
     passthrough_ratio = per_core["aigate passthrough"] / per_core["bare passthrough"]
     allowed = per_core["aigate allowed"] / per_core["bare intercepted"]
     blocked = per_core["aigate blocked"] / per_core["aigate allowed"]
+    scanned = per_core["aigate 4KB scanned"] / per_core["bare 4KB POST"]
     added = (results["aigate p50"][0] - results["bare p50"][0]) * 1000
     checks = [
         ("passthrough vs bare ignore_hosts", f"{passthrough_ratio:.3f}x",
          passthrough_ratio >= 0.95, ">= 0.95x"),
         ("intercepted allowed vs bare", f"{allowed:.3f}x", allowed >= 0.9, ">= 0.9x"),
         ("blocked vs allowed", f"{blocked:.3f}x", blocked > 1.0, "> 1x"),
+        ("4 KB POST fully scanned vs bare", f"{scanned:.3f}x", scanned >= 0.8, ">= 0.8x"),
         ("added latency p50", f"{added:.3f} ms", added <= 0.25, "<= 0.25 ms"),
     ]
     print()

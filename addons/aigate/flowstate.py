@@ -50,3 +50,5 @@ class FlowState:
     error_stage: str | None = None
     decision_seconds: float = 0.0
     notes: dict[str, str] = field(default_factory=dict)
+    # Client-to-server WebSocket messages inspected, by DLP action ("block": dropped).
+    ws_messages: dict[str, int] = field(default_factory=dict)

@@ -158,27 +158,21 @@ class Prometheus:
 
 
 def send_round(proxy, upstream) -> None:
-    """One of each kind of traffic the metrics count (a fresh client per exchange: see the
-    report on keep-alive connections stalling after five requests)."""
-
-    def call(method: str, url: str, **kwargs: Any) -> Any:
-        with make_client(proxy, auth="alice:pw") as client:
-            return client.request(method, url, **kwargs)
-
-    api = "https://allowed.openai.test/v1/chat/completions"
-    for _ in range(3):
-        assert call("POST", api, json={"n": 1},
-                    headers={"x-test-inspection": BLOCK_FINDING}).status_code == 200
-        assert call("POST", api, json={"n": 2},
-                    headers={"x-test-inspection": UNSCANNED}).status_code == 200
-    for _ in range(2):
-        assert call("GET", "https://api.openai.test/v1/models").status_code == 403
+    """One of each kind of traffic the metrics count, on one keep-alive client as an SDK sends."""
     with make_client(proxy, auth="alice:pw") as client:
+        api = "https://allowed.openai.test/v1/chat/completions"
+        for _ in range(3):
+            assert client.post(api, json={"n": 1},
+                               headers={"x-test-inspection": BLOCK_FINDING}).status_code == 200
+            assert client.post(api, json={"n": 2},
+                               headers={"x-test-inspection": UNSCANNED}).status_code == 200
+        for _ in range(2):
+            assert client.get("https://api.openai.test/v1/models").status_code == 403
         assert acknowledge(client, "https://chat.warn.test/") == 302
         continued = client.get("https://chat.warn.test/", headers={"accept": "text/html"})
         assert continued.headers.get("x-upstream") == "fake"
-    assert call("GET", "https://chatgpt.com/").status_code == 200  # the default rule
-    call("POST", api, json={"n": 3}, headers={"x-test-error": "inspect"})
+        assert client.get("https://chatgpt.com/").status_code == 200  # the default rule
+        client.post(api, json={"n": 3}, headers={"x-test-error": "inspect"})
     assert passthrough_request(proxy, upstream, "alice:pw").startswith(b"HTTP/1.1 200")
 
 

@@ -6,9 +6,10 @@ Reusable by every test that needs the proxy for real:
   AI hosts, so `api.openai.com` etc. can be served locally. It counts accepted connections and
   records every request, so "blocked means never contacted" is measurable.
 - `start_proxy(policy, upstream, ...)`: a mitmproxy `DumpMaster` running on its own event loop in
-  a background thread, with the aigate addons plus two test-only addons: `RouteTo` (rewrites the
-  upstream address in `server_connect`; URL, Host and SNI stay unchanged, so production code runs
-  as in production) and `FlowLog` (keeps finished flows for assertions on `FlowState`).
+  a background thread, with the aigate addons plus the test-only `FlowLog` (keeps finished flows
+  for assertions on `FlowState`). The loop connects every upstream connection to the fake
+  upstream, as DNS would: URL, Host, SNI and mitmproxy's own view of the connection stay
+  unchanged, so production code runs as in production.
 
 mitmproxy keeps its master in a process-wide `ctx`: run one proxy at a time in a process.
 """
@@ -153,6 +154,20 @@ class SeenRequest:
     body: bytes
 
 
+def ws_frame(opcode: int, data: bytes, mask: bytes = b"") -> bytes:
+    """One final WebSocket frame (1 text, 2 binary, 8 close); clients pass a 4-byte `mask`."""
+    size = len(data)
+    if size < 126:
+        head = bytes([0x80 | opcode, (0x80 if mask else 0) | size])
+    elif size < 65536:
+        head = bytes([0x80 | opcode, (0x80 if mask else 0) | 126]) + size.to_bytes(2, "big")
+    else:
+        head = bytes([0x80 | opcode, (0x80 if mask else 0) | 127]) + size.to_bytes(8, "big")
+    if mask:
+        data = mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+    return head + data
+
+
 def _ws_accept(key: str) -> str:
     magic = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
     return base64.b64encode(hashlib.sha1((key + magic).encode()).digest()).decode()
@@ -199,10 +214,33 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("sec-websocket-accept", _ws_accept(seen.headers["sec-websocket-key"]))
             self.end_headers()
             self.close_connection = True
+            self._websocket()
         else:
             echo = {"method": seen.method, "host": seen.host, "path": seen.path,
                     "headers": seen.headers}
             self._send(200, json.dumps(echo).encode())
+
+    def _websocket(self) -> None:
+        """Record and echo each client text/binary message until the client closes."""
+        while True:
+            head = self.rfile.read(2)
+            if len(head) < 2:
+                return
+            opcode, length = head[0] & 0x0F, head[1] & 0x7F
+            if length >= 126:
+                length = int.from_bytes(self.rfile.read(2 if length == 126 else 8), "big")
+            mask = self.rfile.read(4) if head[1] & 0x80 else b""
+            data = self.rfile.read(length)
+            if mask:
+                data = bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+            if opcode == 8:
+                self.wfile.write(b"\x88\x00")
+                return
+            if opcode in (1, 2):
+                with self.server.owner.lock:
+                    self.server.owner.ws_messages.append(data)
+                self.wfile.write(ws_frame(opcode, data))
+                self.wfile.flush()
 
     def _sse(self) -> None:
         self.send_response(200)
@@ -223,7 +261,7 @@ class _Handler(BaseHTTPRequestHandler):
 class _UpstreamServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, owner: FakeUpstream, context: ssl.SSLContext) -> None:
+    def __init__(self, owner: FakeUpstream, context: ssl.SSLContext | None) -> None:
         self.owner = owner
         self.context = context
         super().__init__(("127.0.0.1", 0), _Handler)
@@ -231,11 +269,12 @@ class _UpstreamServer(ThreadingHTTPServer):
     def finish_request(self, request: Any, client_address: Any) -> None:
         with self.owner.lock:
             self.owner.connections += 1
-        try:
-            tls = self.context.wrap_socket(request, server_side=True)
-        except (ssl.SSLError, OSError):
-            return
-        super().finish_request(tls, client_address)
+        if self.context is not None:
+            try:
+                request = self.context.wrap_socket(request, server_side=True)
+            except (ssl.SSLError, OSError):
+                return
+        super().finish_request(request, client_address)
 
 
 OPENAI_ANSWER = {
@@ -256,8 +295,11 @@ ANTHROPIC_ANSWER = {
 class FakeUpstream:
     """HTTPS server on 127.0.0.1 answering for every AI host; counts connections, logs requests.
 
+    A plain-HTTP twin on `plain_address` serves the same paths (counted and logged alike).
+
     Paths: /v1/chat/completions (OpenAI answer), /v1/messages (Anthropic answer), /sse (two
-    events `SSE_PAUSE_SECONDS` apart), /ws (websocket upgrade), anything else echoes the request
+    events `SSE_PAUSE_SECONDS` apart), /ws (websocket upgrade, then every client message is
+    recorded in `ws_messages` and echoed back), anything else echoes the request
     as JSON. Every response carries `alt-svc` and `x-upstream: fake`.
     """
 
@@ -265,6 +307,7 @@ class FakeUpstream:
         self.lock = threading.Lock()
         self.connections = 0
         self.requests: list[SeenRequest] = []
+        self.ws_messages: list[bytes] = []  # client WebSocket messages received on /ws
         self.sni: list[str] = []
         all_hosts = [*EXTRA_HOSTS, *hosts]
         self.ca_path, cert, key = make_ca_and_leaf(directory, all_hosts)
@@ -272,10 +315,11 @@ class FakeUpstream:
         context.load_cert_chain(cert, key)
         context.set_alpn_protocols(["http/1.1"])
         context.sni_callback = self._on_sni
-        self._server = _UpstreamServer(self, context)
-        self.address: tuple[str, int] = self._server.server_address[:2]  # type: ignore[assignment]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
+        self._servers = (_UpstreamServer(self, context), _UpstreamServer(self, None))
+        self.address: tuple[str, int] = self._servers[0].server_address[:2]  # type: ignore
+        self.plain_address: tuple[str, int] = self._servers[1].server_address[:2]  # type: ignore
+        for server in self._servers:
+            threading.Thread(target=server.serve_forever, daemon=True).start()
 
     def _on_sni(self, _sock: ssl.SSLObject, name: str | None, _ctx: ssl.SSLContext) -> None:
         self.sni.append(name or "")
@@ -292,21 +336,35 @@ class FakeUpstream:
         return self.connections - snapshot[0]
 
     def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
 
 
 # --- the proxy --------------------------------------------------------------------------------
 
 
-class RouteTo:
-    """Test-only addon: send every upstream connection to `address`, keeping URL, Host and SNI."""
+class _RoutingLoop(asyncio.SelectorEventLoop):
+    """The proxy's event loop: every upstream connection dials the fake upstream, as DNS would.
 
-    def __init__(self, address: tuple[str, int]) -> None:
-        self.address = address
+    Port 80 goes to its plain-HTTP twin, any other port to its TLS server. mitmproxy's connection
+    keeps the address the client named (URL, Host and SNI unchanged too), so connection reuse
+    works as in production: mitmproxy reuses a server connection only for that same address and
+    holds at most five per address per client connection, so rewriting `server.address` in an
+    addon opened a new upstream connection per request and stalled a keep-alive client's sixth.
+    """
 
-    def server_connect(self, data: Any) -> None:
-        data.server.address = self.address
+    def __init__(self, upstream: FakeUpstream) -> None:
+        super().__init__()
+        self.upstream = upstream
+
+    async def create_connection(  # type: ignore[override]
+        self, protocol_factory: Any, host: str | None = None, port: int | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        if host is not None:
+            host, port = self.upstream.plain_address if port == 80 else self.upstream.address
+        return await super().create_connection(protocol_factory, host, port, **kwargs)
 
 
 class FlowLog:
@@ -409,8 +467,6 @@ def start_proxy(
         opts = Options(listen_host="127.0.0.1", listen_port=0)
         master = DumpMaster(opts, with_termlog=False, with_dumper=False)
         master.addons.add(*addons)
-        if upstream is not None:
-            master.addons.add(RouteTo(upstream.address))
         master.addons.add(flow_log)
         core: dict[str, Any] = {
             "confdir": str(confdir),
@@ -445,7 +501,12 @@ def start_proxy(
 
     handler = _ErrorLog(errors)
     logging.getLogger().addHandler(handler)
-    thread = threading.Thread(target=asyncio.run, args=(main(),), daemon=True)
+    def serve() -> None:
+        routing = None if upstream is None else (lambda: _RoutingLoop(upstream))
+        with asyncio.Runner(loop_factory=routing) as runner:
+            runner.run(main())
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     started.wait(timeout=20)
     if "port" not in ready:
@@ -467,7 +528,7 @@ def start_proxy(
 def make_client(proxy: RunningProxy, auth: str | None = None, **kwargs: Any) -> httpx.Client:
     """An httpx client that sends everything through `proxy` and trusts its CA only."""
     url = proxy.url if auth is None else proxy.url.replace("http://", f"http://{auth}@")
-    return httpx.Client(proxy=url, verify=proxy.ssl_context(), timeout=10, **kwargs)
+    return httpx.Client(proxy=url, verify=proxy.ssl_context(), **{"timeout": 10, **kwargs})
 
 
 # --- raw clients ------------------------------------------------------------------------------

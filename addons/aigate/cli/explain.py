@@ -1,8 +1,8 @@
 """`aigate explain URL`: what the policy decides for one request, and the walk that got there.
 
-Three steps kept apart so later options (request body, headers for inspection) slot in:
-`request_facts` (arguments -> facts), `explanation` (facts + decision -> a JSON-ready dict),
-`render_text` (the dict for people).
+Steps kept apart: `request_facts` (arguments -> facts), `explanation` (facts + decision -> a
+JSON-ready dict), `inspection` (with `--body`: extract, scan and apply the DLP rules as the proxy
+would), `render_text` (the dict for people). Findings show a redacted preview, never the value.
 """
 
 from __future__ import annotations
@@ -10,11 +10,27 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from aigate.classify import split_target
 from aigate.decide import Decision, RequestFacts, decide
+from aigate.inspect import (
+    DlpVerdict,
+    RedactionError,
+    build_scanner,
+    dlp_action,
+    inspect_request,
+    redact_request,
+)
+from aigate.inspect.custom import ConfigError
+from aigate.inspect.result import Finding, Inspection, Locator
 from aigate.policy import DEFAULT_POLICY, LoadedPolicy, PolicyError, load_policy
+
+# How strict an outcome is, for picking the final action: `log` forwards like `allow`.
+_STRICTNESS = {"allow": 0, "log": 0, "warn": 1, "redact": 2, "block": 3}
+_FORWARDED = ("allow", "warn")  # access decisions under which the body reaches the service
+_SHOWN_REDACTED = 4000  # characters of a redacted body printed in text output
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,12 +39,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="show the decision for a URL and why",
         description="Classify a URL, apply the policy and show the decision, the rule that "
         "matched and every rule considered before it (precedence: exceptions, services, "
-        "risk_rules, categories, default, then training gates).",
+        "risk_rules, categories, default, then training gates). With --body, also inspect the "
+        "request body as the proxy would (extract the prompt, scan it, apply the dlp rules): the "
+        "final action is the stricter of the access decision and the DLP verdict.",
     )
     parser.add_argument("url", metavar="URL", help="URL or host, e.g. https://chatgpt.com/")
     parser.add_argument("--user", help="proxy-auth user name of the requester")
     parser.add_argument("--ip", help="client IP address of the requester")
-    parser.add_argument("--method", default="GET", help="HTTP method (default: GET)")
+    parser.add_argument("--method", help="HTTP method (default: GET, or POST with --body)")
+    parser.add_argument(
+        "--body",
+        metavar="FILE",
+        help="request body to inspect as the proxy would: extract the prompt, scan it and apply "
+        "the policy's dlp rules ('-' reads standard input)",
+    )
+    parser.add_argument(
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="request header, repeatable; Content-Type and Content-Encoding say how to read --body",
+    )
     parser.add_argument(
         "--policy", default=str(DEFAULT_POLICY), help="policy YAML (default: the shipped one)"
     )
@@ -38,15 +69,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
+        headers = parse_headers(args.header)
+        body = read_body(args.body) if args.body is not None else None
+    except ValueError as e:
+        print(f"aigate explain: {e}", file=sys.stderr)
+        return 2
+    try:
         loaded = load_policy(args.policy)
     except PolicyError as e:
         print(e, file=sys.stderr)
         return 1
-    facts = request_facts(loaded, args.url, args.user, args.ip, args.method)
+    method = args.method or ("POST" if body is not None else "GET")
+    facts = request_facts(loaded, args.url, args.user, args.ip, method)
     if not facts.host:
         print(f"aigate explain: '{args.url}' has no host name", file=sys.stderr)
         return 2
-    report = explanation(loaded, args.url, facts, decide(loaded, facts))
+    decision = decide(loaded, facts)
+    report = explanation(loaded, args.url, facts, decision)
+    if body is not None:
+        try:
+            report.update(inspection(loaded, facts, decision, body, headers))
+        except ConfigError as e:
+            print(f"aigate explain: {e}", file=sys.stderr)
+            return 2
     if args.json:
         print(json.dumps(report, indent=2))
     else:
@@ -86,6 +131,7 @@ def explanation(
         "category": decision.category,
         "matched_by": {"kind": match.kind, "pattern": match.pattern} if match else None,
         "action": decision.action,
+        "access_action": decision.action,
         "enforced": decision.enforced,
         "mode": loaded.mode,
         "rule": decision.rule,
@@ -107,6 +153,151 @@ def explanation(
     }
 
 
+def parse_headers(values: list[str]) -> dict[str, str]:
+    """`['Content-Type: application/json']` -> `{'content-type': 'application/json'}`."""
+    headers = {}
+    for value in values:
+        name, sep, rest = value.partition(":")
+        if not sep or not name.strip() or " " in name.strip():
+            raise ValueError(f"--header {value!r} is not 'Name: value'")
+        headers[name.strip().lower()] = rest.strip()
+    return headers
+
+
+def read_body(file: str) -> bytes:
+    if file == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(file).read_bytes()
+    except OSError as e:
+        raise ValueError(f"cannot read --body {file}: {e.strerror or e}") from e
+
+
+def inspection(
+    loaded: LoadedPolicy,
+    facts: RequestFacts,
+    decision: Decision,
+    body: bytes,
+    headers: dict[str, str],
+) -> dict[str, Any]:
+    """The report keys `--body` adds: what the proxy would extract, find and do with the body.
+    `action` becomes the DLP outcome when that is stricter than the access decision."""
+    service = decision.service
+    content_type = headers.get("content-type")
+    report: dict[str, Any] = {
+        "body_bytes": len(body),
+        "inspected": False,
+        "not_inspected": None,
+        "extraction": None,
+        "findings": [],
+        "dlp": None,
+        "redacted_body": None,
+    }
+    dlp = loaded.policy.dlp
+    if service is None:
+        report["not_inspected"] = "not an AI service: the proxy forwards the body unread"
+        return report
+    if decision.action not in _FORWARDED:
+        report["not_inspected"] = f"the access decision is {decision.action}: the body never leaves"
+        return report
+    if not dlp.enabled:
+        report["not_inspected"] = "dlp.enabled is false in the policy"
+        return report
+    base_dir = loaded.path.parent if loaded.path is not None else Path.cwd()
+    found = inspect_request(
+        build_scanner(dlp, base_dir),
+        body=body,
+        host=facts.host,
+        path=facts.path,
+        content_type=content_type,
+        content_encoding=headers.get("content-encoding"),
+        api_format=service.api_format,
+        max_bytes=dlp.max_scan_bytes,
+    )
+    verdict = dlp_action(
+        dlp,
+        found.findings,
+        service=service.id,
+        category=service.category,
+        groups=facts.groups,
+        unscanned=found.unscanned,
+        oversize=found.oversize,
+    )
+    if verdict.action == "redact":
+        try:
+            redacted = redact_request(found, content_type)
+        except RedactionError as e:
+            verdict = DlpVerdict(
+                "block",
+                verdict.rule_id,
+                verdict.kinds,
+                verdict.classes,
+                f"{verdict.reason} (blocked: it cannot be redacted in place, {e})",
+            )
+        else:
+            report["redacted_body"] = redacted.decode("utf-8", "replace")
+    stricter = _STRICTNESS[verdict.action] > _STRICTNESS[decision.action]
+    report.update(
+        inspected=True,
+        extraction={
+            "extractor": found.extraction.extractor,
+            "api_format": service.api_format,
+            "content_type": content_type,
+            "content_encoding": headers.get("content-encoding"),
+            "segments": len(found.extraction.segments),
+            "characters": found.bytes_scanned,
+            "oversize": found.oversize,
+            "unscanned": list(found.unscanned),
+        },
+        findings=[_finding(found, f) for f in found.findings],
+        dlp={
+            "action": verdict.action,
+            "rule": verdict.rule_id,
+            "reason": verdict.reason,
+            "kinds": list(verdict.kinds),
+            "classes": list(verdict.classes),
+        },
+        action=verdict.action if stricter else decision.action,
+    )
+    return report
+
+
+def _finding(found: Inspection, finding: Finding) -> dict[str, Any]:
+    segments = found.extraction.segments
+    where = segments[finding.segment].locator if finding.segment < len(segments) else ()
+    return {
+        "detector": finding.detector,
+        "class": finding.data_class,
+        "segment": finding.segment,
+        "where": _where(where),
+        "start": finding.start,
+        "end": finding.end,
+        "confidence": finding.confidence,
+        "preview": finding.preview,
+    }
+
+
+def _where(locator: Locator) -> str:
+    """A locator for people: `messages[1].content`, `form f.req > [0][2]`, `part 1 > file a.pdf`."""
+    parts = []
+    for step in locator:
+        kind = step[0]
+        if kind == "json":
+            text = ""
+            for key in step[1]:
+                text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+            parts.append(text or "(root)")
+        elif kind == "form":
+            parts.append(f"form field {step[1]}")
+        elif kind == "part":
+            parts.append(f"part {step[1]}")
+        elif kind == "file":
+            parts.append(f"file {step[1]}")
+        else:
+            parts.append("body")
+    return " > ".join(parts) or "body"
+
+
 def render_text(report: dict[str, Any]) -> str:
     lines = [f"{report['method']} {report['url']}"]
     if report["service"]:
@@ -123,6 +314,8 @@ def render_text(report: dict[str, Any]) -> str:
     enforced = "enforced" if report["enforced"] else f"not enforced: mode {report['mode']}"
     if report["action"] == "passthrough":
         enforced = "not inspected"
+    if report.get("dlp") and report["action"] != report["access_action"]:
+        enforced += f"; from the DLP rules, the access decision alone is {report['access_action']}"
     lines.append(f"  action:   {report['action']} ({enforced})")
     lines.append(f"  rule:     {report['rule']}")
     lines.append(f"  reason:   {report['reason']}")
@@ -132,8 +325,50 @@ def render_text(report: dict[str, Any]) -> str:
         lines.append(f"  instead:  {alt['name']}" + (f" <{alt['url']}>" if alt["url"] else ""))
     for header in report["tenant_headers"]:
         lines.append(f"  header:   {header['name']}: {header['value']}")
+    if "body_bytes" in report:
+        lines.extend(_render_body(report))
     lines.append("  walk:")
     lines.extend(f"    {i}. {step}" for i, step in enumerate(report["trace"], 1))
     policy = report["policy"]
     lines.append(f"  policy:   {policy['path']} (version {policy['version']})")
     return "\n".join(lines)
+
+
+def _render_body(report: dict[str, Any]) -> list[str]:
+    if not report["inspected"]:
+        return [
+            f"  body:     {report['body_bytes']} bytes, not inspected: {report['not_inspected']}"
+        ]
+    ex = report["extraction"]
+    how = ", ".join(
+        f"{name} {ex[key]}"
+        for name, key in (("type", "content_type"), ("encoding", "content_encoding"))
+        if ex[key]
+    )
+    lines = [
+        f"  body:     {report['body_bytes']} bytes{f' ({how})' if how else ''}, read as "
+        f"{ex['extractor']}: {_count(ex['segments'], 'segment')}, "
+        f"{_count(ex['characters'], 'character')} scanned"
+    ]
+    lines.extend(f"  unscanned: {reason}" for reason in ex["unscanned"])
+    for f in report["findings"]:
+        lines.append(
+            f"  found:    {f['detector']} ({f['class']}) in {f['where']} "
+            f"at {f['start']}-{f['end']}: {f['preview']}"
+        )
+    if not report["findings"]:
+        lines.append("  found:    nothing sensitive")
+    dlp = report["dlp"]
+    lines.append(f"  dlp:      {dlp['action']} (rule {dlp['rule'] or '-'})")
+    if dlp["reason"]:
+        lines.append(f"  dlp why:  {dlp['reason']}")
+    redacted = report["redacted_body"]
+    if redacted is not None:
+        more = len(redacted) - _SHOWN_REDACTED
+        shown = redacted[:_SHOWN_REDACTED] + (f"... ({more} more characters)" if more > 0 else "")
+        lines.append(f"  redacted: {shown}")
+    return lines
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -78,7 +78,7 @@ def _load(
     catalog, catalog_problems = _catalog(policy, doc, path, base or default_catalog())
     if catalog_problems:
         raise PolicyError(catalog_problems)
-    problems = check_policy(policy, catalog, doc)
+    problems = check_policy(policy, catalog, doc, path.parent if path is not None else None)
     if problems:
         raise PolicyError(problems)
     classifier = _default_classifier() if catalog is default_catalog() else Classifier(catalog)
@@ -166,6 +166,8 @@ def _type_message(item: Any, key_is_wrong: bool) -> str:
     if kind == "string_type":
         hint = "; quote it" if isinstance(value, int | float | bool) else ""
         return f"expected text, got {shown}{hint}"
+    if kind == "too_short":
+        return f"is empty; give at least {item['ctx']['min_length']} entry"
     if kind == "literal_error":
         options = re.findall(r"'([^']*)'", item.get("ctx", {}).get("expected", ""))
         hint = difflib.get_close_matches(str(value), options, n=1, cutoff=0.6)

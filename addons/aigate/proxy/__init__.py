@@ -9,6 +9,7 @@ from __future__ import annotations
 from aigate.proxy.audit import Audit
 from aigate.proxy.enforce import Enforce
 from aigate.proxy.identify import Identify
+from aigate.proxy.inspect import Inspect
 from aigate.proxy.metrics import Metrics
 from aigate.proxy.passthrough import Passthrough
 from aigate.proxy.policyreload import PolicyReload
@@ -27,7 +28,7 @@ def build_addons() -> list[object]:
         Enforce(runtime),  # requestheaders: decide; block / warn / redirect / allow
         Tenant(runtime),  # requestheaders: tenant pinning on forwarded requests
         Streaming(),  # responseheaders: SSE streamed, alt-svc dropped
-        # inspect: request bodies of forwarded AI requests (after the decision, before records)
+        Inspect(runtime),  # request bodies and WebSocket messages of forwarded AI flows
         Audit(),  # last, with Metrics: they read FlowState once the flow's outcome is final
         Metrics(runtime),
     ]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Iterable
+from dataclasses import replace
 
 from mitmproxy import http
 
@@ -50,23 +52,34 @@ def html_response(status: int, page: str, request_id: str) -> http.Response:
 
 
 def refusal(
-    flow: http.HTTPFlow, state: FlowState, loaded: LoadedPolicy, message: str, code: str
+    flow: http.HTTPFlow,
+    state: FlowState,
+    loaded: LoadedPolicy,
+    message: str,
+    code: str,
+    *,
+    status: int = 403,
+    reason: str | None = None,
+    findings: Iterable[tuple[str, int]] = (),
 ) -> http.Response:
-    """403 in the client's language: the block page, the provider's error JSON, or short text."""
+    """A refusal in the client's language: the block page, the provider's error JSON, or short
+    text. `reason` and `findings` (kind label, count) override the page's why, e.g. for DLP."""
     decision = state.decision
     service = decision.service
     kind = _kind(flow, service.api_format if service else None)
     if kind == "html":
         ctx = PageContext.from_decision(
-            decision, loaded.policy, state.request_id, flow.request.pretty_host
+            decision, loaded.policy, state.request_id, flow.request.pretty_host, findings
         )
-        return html_response(403, block_page(ctx), state.request_id)
+        if reason is not None:
+            ctx = replace(ctx, reason=reason)
+        return html_response(status, block_page(ctx), state.request_id)
     if kind == "api":
-        body, headers = api_error(service.api_format if service else None, 403, message, code)
+        body, headers = api_error(service.api_format if service else None, status, message, code)
     else:
         body, headers = text_error(message)
     headers[REQUEST_ID_HEADER] = state.request_id
-    return http.Response.make(403, body, headers)
+    return http.Response.make(status, body, headers)
 
 
 def block_response(flow: http.HTTPFlow, state: FlowState, loaded: LoadedPolicy) -> http.Response:
@@ -86,13 +99,15 @@ def is_navigation(flow: http.HTTPFlow, state: FlowState) -> bool:
     return _kind(flow, service.api_format if service else None) == "html"
 
 
-def _error_response(flow: http.HTTPFlow, request_id: str, api_format: str | None) -> http.Response:
-    message = f"{ERROR_REASON} Request id: {request_id}."
+def _error_response(
+    flow: http.HTTPFlow, request_id: str, api_format: str | None, reason: str = ERROR_REASON
+) -> http.Response:
+    message = f"{reason} Request id: {request_id}."
     kind = _kind(flow, api_format)
     if kind == "html":
         page = notice_page(
-            "aigate could not evaluate this request",
-            f"{ERROR_REASON} Try again in a moment; if it keeps happening, contact IT and quote "
+            reason.split(",", 1)[0],
+            f"{reason} Try again in a moment; if it keeps happening, contact IT and quote "
             "the request id.",
             request_id,
             status="Blocked",
@@ -121,11 +136,16 @@ def _service_of(flow: http.HTTPFlow, runtime: Runtime) -> tuple[bool, str | None
 
 
 def fail_closed(
-    flow: http.HTTPFlow, runtime: Runtime, stage: str, state: FlowState | None = None
+    flow: http.HTTPFlow,
+    runtime: Runtime,
+    stage: str,
+    state: FlowState | None = None,
+    reason: str = ERROR_REASON,
 ) -> None:
     """Answer an AI request whose evaluation raised: block, or pass on `on_error: allow`.
 
-    Call from an `except` block; non-AI requests are left alone.
+    Call from an `except` block; non-AI requests are left alone. `reason` is what the person
+    or API client reads (a sentence; its first clause titles the page).
     """
     is_ai, api_format = _service_of(flow, runtime)
     if not is_ai:
@@ -155,9 +175,9 @@ def fail_closed(
         flow.response = None
         return
     try:
-        flow.response = _error_response(flow, state.request_id, api_format)
+        flow.response = _error_response(flow, state.request_id, api_format, reason)
     except Exception:
         flow.response = http.Response.make(
-            403, (ERROR_REASON + "\n").encode(),
+            403, (reason + "\n").encode(),
             {"content-type": "text/plain; charset=utf-8", "x-should-retry": "false"},
         )

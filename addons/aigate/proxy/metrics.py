@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 class Metrics:
     def __init__(self, runtime: Runtime | None = None) -> None:
         self.runtime = runtime
+        self._order_of: object = None  # the policy `_order` was read from
+        self._order: tuple[str, ...] = ()
 
     def load(self, loader) -> None:
         loader.add_option(
@@ -86,6 +88,11 @@ class Metrics:
     def error(self, flow: http.HTTPFlow) -> None:
         self._count(flow)
 
+    def websocket_end(self, flow: http.HTTPFlow) -> None:
+        state = flow.metadata.get(FLOW_KEY)
+        if isinstance(state, FlowState) and state.ws_messages:
+            metrics.observe_websocket(state)
+
     def _count(self, flow: http.HTTPFlow) -> None:
         state = flow.metadata.get(FLOW_KEY)
         if not isinstance(state, FlowState) or flow.metadata.get(COUNTED_KEY):
@@ -100,5 +107,11 @@ class Metrics:
             metrics.count_hook_error("metrics")
 
     def _group_order(self) -> tuple[str, ...]:
+        """The policy's group order, read again only when the policy changes."""
         store = self.runtime.store if self.runtime else None
-        return tuple(store.current.policy.groups) if store is not None else ()
+        if store is None:
+            return ()
+        policy = store.current.policy
+        if policy is not self._order_of:
+            self._order, self._order_of = tuple(policy.groups), policy
+        return self._order

@@ -3,6 +3,8 @@
 Polling, as mitmproxy's own script addon does: a task started in `running` checks the file's
 stat every `RELOAD_INTERVAL` seconds (patchable in tests) and reloads on change. A bad edit is
 logged loudly and the last good policy stays in force: a typo must not turn enforcement off.
+The DLP scanner is built from each new policy before it takes over; a `dlp` section that cannot
+be built (e.g. an exact-match key variable that is not set) counts as a bad edit.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ import logging
 from mitmproxy import ctx, exceptions
 
 from aigate.policy import DEFAULT_POLICY, PolicyError
-from aigate.policy.store import PolicyStore
-from aigate.proxy.runtime import Runtime
+from aigate.policy.loaded import LoadedPolicy
+from aigate.policy.store import PolicyStore, ReloadResult
+from aigate.proxy.runtime import Runtime, scanner_for
 from aigate.record.events import PolicyEvent, publish
 
 RELOAD_INTERVAL = 2.0
@@ -43,10 +46,13 @@ class PolicyReload:
         path = ctx.options.aigate_policy
         try:
             store = PolicyStore(path)
-        except PolicyError as e:
-            publish(PolicyEvent(ok=False, reload=False, source=path, error=str(e)))
-            raise exceptions.OptionsError(f"aigate_policy: {e}") from e
+            scanner = scanner_for(store.current)
+        except Exception as e:
+            error = str(e) if isinstance(e, PolicyError) else f"{path}: dlp: {e}"
+            publish(PolicyEvent(ok=False, reload=False, source=path, error=error))
+            raise exceptions.OptionsError(f"aigate_policy: {error}") from e
         self.runtime.store = store
+        self.runtime.scanner = scanner
         self.runtime.policy_loaded()
         loaded = store.current
         publish(
@@ -77,8 +83,11 @@ class PolicyReload:
         store = self.runtime.store
         if store is None:
             return
+        previous = store.current
         try:
             result = store.reload_if_changed()
+            if store.current is not previous:
+                result = self._build_scanner(store, previous, result)
         except Exception as e:
             logger.exception("aigate policy reload failed; keeping version %s",
                              store.current.version)
@@ -103,3 +112,15 @@ class PolicyReload:
             PolicyEvent(ok=result.ok, reload=True, version=store.current.version,
                         sha256=store.current.sha256, source=str(store.path), error=result.error)
         )
+
+    def _build_scanner(
+        self, store: PolicyStore, previous: LoadedPolicy, result: ReloadResult
+    ) -> ReloadResult:
+        """Install the new policy's scanner, or put the previous policy back and report why."""
+        try:
+            self.runtime.scanner = scanner_for(store.current)
+        except Exception as e:
+            store.current = previous
+            store.error = f"{store.path}: dlp: {e}"
+            return ReloadResult(ok=False, changed=False, error=store.error)
+        return result

@@ -4,20 +4,23 @@ error, written to a size-rotated file or to stdout.
 Records are built here from `FlowState` and explicit request facts, never from a flow's metadata
 or headers, so what can reach the log is exactly the fields below: no prompt or body, no secret
 values (findings carry the inspect step's redacted preview only), no proxy-auth password and no
-query string. Every record is flushed as it is written; acknowledgements are sealed into the
-ledger's hash chain under the same lock, so chain order is file order.
+query string. Every record reaches the file in one unbuffered `write` before `write` returns (no
+user-space buffer to lose); acknowledgements are sealed into the ledger's hash chain under the
+same lock, so chain order is file order.
 """
 
 from __future__ import annotations
 
-import json
+import math
 import os
 import sys
 import threading
+import time as _time
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
+
+import orjson
 
 from aigate.flowstate import FlowState
 from aigate.record.events import HookError, PolicyEvent
@@ -36,9 +39,31 @@ NOT_INSPECTED: dict[str, Any] = {
 }
 
 
+# orjson: ~10x faster than json.dumps for a decision record; same output for these records.
+_JSON_OPTIONS = orjson.OPT_APPEND_NEWLINE | orjson.OPT_NON_STR_KEYS
+_second: tuple[int, str] = (0, "1970-01-01T00:00:00")  # the last second formatted
+
+
 def rfc3339(epoch: float) -> str:
-    """UTC time with milliseconds, e.g. 2026-01-31T12:00:00.123Z."""
-    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
+    """UTC time with milliseconds, e.g. 2026-01-31T12:00:00.123Z.
+
+    The date and time of day are formatted once per second: records of one second share them.
+    """
+    global _second
+    fraction, whole = math.modf(epoch)  # rounded to microseconds as `datetime` does
+    seconds, micros = divmod(int(whole) * 1_000_000 + round(fraction * 1e6), 1_000_000)
+    cached = _second
+    if cached[0] != seconds:
+        cached = _second = (seconds, _time.strftime("%Y-%m-%dT%H:%M:%S", _time.gmtime(seconds)))
+    return f"{cached[1]}.{micros // 1000:03d}Z"
+
+
+def json_line(record: dict[str, Any]) -> bytes:
+    """One record as a UTF-8 JSON line; ValueError if it holds something JSON cannot."""
+    try:
+        return orjson.dumps(record, default=str, option=_JSON_OPTIONS)
+    except orjson.JSONEncodeError as e:
+        raise ValueError(f"record is not serializable as JSON: {e}") from e
 
 
 def clean_path(path: str) -> str:
@@ -182,7 +207,7 @@ class AuditLog:
         self.backups = backups
         self._lock = threading.Lock()
         self._stdout = stdout
-        self._file: IO[str] | None = None
+        self._file: IO[bytes] | None = None
         self._size = 0
         if self.path == STDOUT:
             self.ledger = Ledger()
@@ -194,7 +219,8 @@ class AuditLog:
     def _open(self) -> None:
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
         self._size = os.fstat(fd).st_size
-        self._file = open(fd, "a", encoding="utf-8")  # noqa: SIM115  # closed in close()
+        # Unbuffered: each write() is one system call, so a record is in the file on return.
+        self._file = open(fd, "ab", buffering=0)  # noqa: SIM115  # closed in close()
 
     def _rotate(self) -> None:
         assert self._file is not None
@@ -209,25 +235,32 @@ class AuditLog:
         self._open()
 
     def write(self, record: dict[str, Any]) -> dict[str, Any]:
-        """Append one record and flush it; returns the record as written (sealed for acks)."""
+        """Append one record to the file (or flush it to stdout); returns the record as written
+        (sealed for acks)."""
         with self._lock:
             if record.get("event") == ACK_EVENT:
                 record = self.ledger.seal(record)
-            line = json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=str)
-            line += "\n"
+            line = json_line(record)
             if self.path == STDOUT:
                 out = self._stdout or sys.stdout
-                out.write(line)
+                out.write(line.decode())
                 out.flush()
                 return record
-            if self._file is None:
+            file = self._file
+            if file is None:
                 raise ValueError(f"audit log {self.path} is closed")
-            size = len(line.encode())
+            size = len(line)
             full = self._size + size > self.max_bytes
             if self.max_bytes and self.backups and self._size and full:
                 self._rotate()
-            self._file.write(line)
-            self._file.flush()
+                file = self._file
+                assert file is not None
+            written = 0
+            while written < size:  # more than one round only after a short write
+                count = file.write(line[written:] if written else line)
+                if not count:
+                    raise OSError(f"audit log {self.path}: the write made no progress")
+                written += count
             self._size += size
             return record
 

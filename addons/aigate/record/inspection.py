@@ -8,6 +8,8 @@ kept, and every value that becomes a metric label is reduced to a short token.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -96,21 +98,37 @@ def reason_category(text: str) -> str:
     return lowered if _PLAIN_TOKEN.match(lowered) else "other"
 
 
+@functools.lru_cache(maxsize=1024)  # the same few services, categories and groups per flow
+def _token(text: str) -> str:
+    return _TOKEN.sub("_", text.strip().lower()).strip("_")[:_TOKEN_MAX]
+
+
 def label_token(value: object, default: str = "unknown") -> str:
     """A bounded, label-safe token: lowercase `[a-z0-9_.-]`, at most 40 characters."""
     if value is None:
         return default
-    text = _TOKEN.sub("_", str(value).strip().lower()).strip("_")[:_TOKEN_MAX]
-    return text or default
+    return _token(str(value)) or default
+
+
+@functools.cache
+def _is_mapping(cls: type) -> bool:
+    return issubclass(cls, Mapping)  # an ABC check: slow enough to remember per class
+
+
+_MISSING = object()
 
 
 def _get(obj: Any, *names: str) -> Any:
-    for name in names:
-        if isinstance(obj, Mapping):
+    """The first of `names` the object has, as a key (mappings) or an attribute, else None."""
+    if _is_mapping(type(obj)):
+        for name in names:
             if name in obj:
                 return obj[name]
-        elif hasattr(obj, name):
-            return getattr(obj, name)
+        return None
+    for name in names:
+        value = getattr(obj, name, _MISSING)
+        if value is not _MISSING:
+            return value
     return None
 
 
@@ -136,6 +154,8 @@ def _text(value: Any) -> str | None:
 
 
 def _findings(raw_findings: Any) -> tuple[FindingSummary, ...]:
+    if type(raw_findings) is tuple and not raw_findings:  # the usual case: no ABC checks
+        return ()
     if raw_findings is None or isinstance(raw_findings, str | bytes | Mapping):
         return ()
     if not isinstance(raw_findings, Iterable):
@@ -162,13 +182,16 @@ def _findings(raw_findings: Any) -> tuple[FindingSummary, ...]:
 def _unscanned(inspection: Any) -> tuple[str, ...]:
     raw = _get(inspection, "unscanned")
     texts: list[str] = []
-    if isinstance(raw, str):
+    if type(raw) is tuple and not raw:  # the usual case: everything was scanned
+        pass
+    elif isinstance(raw, str):
         texts.append(raw)
     elif isinstance(raw, Iterable) and not isinstance(raw, bytes | Mapping):
         texts.extend(str(item) for item in raw)
-    single = _get(inspection, "unscanned_reason", "skipped_reason")
-    if not texts and single:
-        texts.append(str(single))
+    if not texts:
+        single = _get(inspection, "unscanned_reason", "skipped_reason")
+        if single:
+            texts.append(str(single))
     categories = [reason_category(t) for t in texts]
     if _get(inspection, "oversize") is True:
         categories.insert(0, "too_large")
@@ -177,10 +200,32 @@ def _unscanned(inspection: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(categories))
 
 
+@functools.cache
+def _frozen(cls: type) -> bool:
+    params = getattr(cls, "__dataclass_params__", None) if dataclasses.is_dataclass(cls) else None
+    return bool(params and params.frozen)
+
+
+# The last frozen inspection summarized, and its summary: the audit log and the metrics each
+# summarize the same flow's inspection, one after the other.
+_last: tuple[Any, InspectionSummary | None] = (None, None)
+
+
 def summarize(inspection: Any) -> InspectionSummary | None:
     """Summarize an inspection result; None when the flow was not inspected at all."""
+    global _last
     if inspection is None:
         return None
+    last = _last
+    if last[0] is inspection:
+        return last[1]
+    summary = _summarize(inspection)
+    if _frozen(type(inspection)):  # immutable: the summary stays true while it is cached
+        _last = (inspection, summary)
+    return summary
+
+
+def _summarize(inspection: Any) -> InspectionSummary:
     unscanned = _unscanned(inspection)
     inspected = _get(inspection, "inspected", "scanned")
     inspected = bool(inspected) if inspected is not None else not unscanned

@@ -124,16 +124,53 @@ AUDIT_RECORDS = Counter(
 AUDIT_WRITE_ERRORS = Counter(
     "aigate_audit_write_errors", "Audit records that could not be written.", registry=REGISTRY
 )
+WEBSOCKET_MESSAGES = Counter(
+    "aigate_websocket_messages",
+    "Client-to-server WebSocket messages to AI services inspected, by DLP action (block: "
+    "dropped).",
+    ["action"],
+    registry=REGISTRY,
+)
 
-for _result in ("success", "failure"):
-    RELOADS.labels(_result)
-for _stage in KNOWN_STAGES:
-    HOOK_ERRORS.labels(_stage)
-for _protocol in ("tcp", "tls", "http"):
-    PASSTHROUGH.labels(_protocol)
+CHILDREN_MAX = 4096  # label combinations cached per metric before the cache starts over
+
+
+class Children:
+    """A labelled metric's children cached per label values: `metric.labels(...)` validates and
+    locks on every call (~1 us), a dict lookup does not. Bounded by `CHILDREN_MAX`; the metrics
+    here are never cleared, so a cached child stays the one the registry exports."""
+
+    __slots__ = ("_cache", "_metric")
+
+    def __init__(self, metric: Any, *preset: str) -> None:
+        self._metric = metric
+        self._cache: dict[tuple[str, ...], Any] = {}
+        for value in preset:
+            self(value)
+
+    def __call__(self, *values: str) -> Any:
+        child = self._cache.get(values)
+        if child is None:
+            if len(self._cache) >= CHILDREN_MAX:
+                self._cache.clear()
+            child = self._cache[values] = self._metric.labels(*values)
+        return child
+
+
+RELOADS_BY = Children(RELOADS, "success", "failure")
+HOOK_ERRORS_BY = Children(HOOK_ERRORS, *KNOWN_STAGES)
+PASSTHROUGH_BY = Children(PASSTHROUGH, "tcp", "tls", "http")
+AUDIT_RECORDS_BY = Children(AUDIT_RECORDS)
+WARN_PAGES_BY = Children(WARN_PAGES)
+INSPECTED_BY = Children(INSPECTED)
+UNSCANNED_BY = Children(UNSCANNED)
+FINDINGS_BY = Children(FINDINGS)
 
 _policy_lock = threading.Lock()
 _policy_labels: tuple[str, str] | None = None
+# Per distinct (service, category, action, outcome, groups, rule, group order) of a flow: its
+# `aigate_requests` child and the service, category and outcome tokens (bounded as `Children`).
+_flow_labels: dict[tuple[Any, ...], tuple[Any, str, str, str]] = {}
 
 
 def primary_group(groups: frozenset[str], order: Sequence[str] = ()) -> str:
@@ -155,6 +192,8 @@ def set_policy(version: str | None, sha256: str | None) -> None:
     """Show the policy in force in `aigate_policy_info`."""
     global _policy_labels
     labels = (str(version or ""), str(sha256 or ""))
+    if labels == _policy_labels:  # every flow calls this; the policy rarely changes
+        return
     with _policy_lock:
         if labels != _policy_labels:
             POLICY.info({"version": labels[0], "hash": labels[1]})
@@ -165,7 +204,7 @@ def observe_policy(
     ok: bool, reload: bool, version: str | None, sha256: str | None, when: float
 ) -> None:
     if reload:
-        RELOADS.labels("success" if ok else "failure").inc()
+        RELOADS_BY("success" if ok else "failure").inc()
     LAST_RELOAD_OK.set(1 if ok else 0)
     if ok:
         LAST_RELOAD.set(when)
@@ -173,31 +212,54 @@ def observe_policy(
 
 
 def count_hook_error(stage: str) -> None:
-    HOOK_ERRORS.labels(label_token(stage)).inc()
+    HOOK_ERRORS_BY(label_token(stage)).inc()
 
 
 def count_passthrough(protocol: str) -> None:
-    PASSTHROUGH.labels(protocol).inc()
+    PASSTHROUGH_BY(protocol).inc()
+
+
+def count_audit_record(event: str) -> None:
+    AUDIT_RECORDS_BY(event).inc()
+
+
+def observe_websocket(state: FlowState) -> None:
+    """Count the inspected WebSocket messages of one AI flow (call once, when it ends)."""
+    for action, count in state.ws_messages.items():
+        WEBSOCKET_MESSAGES.labels(label_token(action)).inc(count)
+
+
+def _labels_of(
+    service_id: str | None, category: str | None, action: str, outcome: str | None,
+    groups: frozenset[str], rule: str, group_order: Sequence[str],
+) -> tuple[Any, str, str, str]:
+    key = (service_id, category, action, outcome, groups, rule, tuple(group_order))
+    found = _flow_labels.get(key)
+    if found is None:
+        service, category_token = label_token(service_id), label_token(category)
+        outcome_token = label_token(outcome)
+        child = REQUESTS.labels(
+            service, category_token, label_token(action), outcome_token,
+            primary_group(groups, group_order), rule_kind(rule),
+        )
+        if len(_flow_labels) >= CHILDREN_MAX:
+            _flow_labels.clear()
+        found = _flow_labels[key] = (child, service, category_token, outcome_token)
+    return found
 
 
 def observe_flow(state: FlowState, *, has_body: bool, group_order: Sequence[str] = ()) -> None:
     """Count one decided AI flow (call once per flow, when its outcome is final)."""
     decision = state.decision
-    service = label_token(decision.service.id if decision.service else None)
-    category = label_token(decision.category)
-    outcome = label_token(state.outcome)
-    REQUESTS.labels(
-        service,
-        category,
-        label_token(decision.action),
-        outcome,
-        primary_group(state.identity.groups, group_order),
-        rule_kind(decision.rule),
-    ).inc()
+    requests, service, category, outcome = _labels_of(
+        decision.service.id if decision.service else None, decision.category, decision.action,
+        state.outcome, state.identity.groups, decision.rule, group_order,
+    )
+    requests.inc()
     DECISION_SECONDS.observe(max(0.0, state.decision_seconds))
     set_policy(state.policy_version, state.policy_hash)
     if outcome in ("warned", "acknowledged", "continued"):
-        WARN_PAGES.labels(service, "shown" if outcome == "warned" else outcome).inc()
+        WARN_PAGES_BY(service, "shown" if outcome == "warned" else outcome).inc()
     if state.ack is not None:
         ACKNOWLEDGEMENTS.labels(label_token(state.ack.service_id)).inc()
     if state.error_stage:
@@ -210,18 +272,18 @@ def _observe_inspection(raw: Any, category: str, *, forwarded: bool, has_body: b
     inspection = summarize(raw)
     if inspection is None:
         if forwarded and has_body:
-            UNSCANNED.labels("not_inspected").inc()
+            UNSCANNED_BY("not_inspected").inc()
         return
     if inspection.inspected:
-        INSPECTED.labels(category).inc()
+        INSPECTED_BY(category).inc()
     else:
-        UNSCANNED.labels(inspection.unscanned_reason or "unknown").inc()
+        UNSCANNED_BY(inspection.unscanned_reason or "unknown").inc()
     if inspection.bytes_scanned:
         SCANNED_BYTES.inc(inspection.bytes_scanned)
     if inspection.seconds is not None:
         SCAN_SECONDS.observe(inspection.seconds)
     for finding in inspection.findings:
-        FINDINGS.labels(finding.detector, finding.data_class, inspection.action or "none").inc(
+        FINDINGS_BY(finding.detector, finding.data_class, inspection.action or "none").inc(
             finding.count
         )
 

@@ -36,9 +36,15 @@ _PROGRAM_AGENTS = (
 
 
 def _header(headers: Mapping[str, str], name: str) -> str:
-    """Case-insensitive lookup that works for plain dicts and mitmproxy Headers alike."""
+    """Case-insensitive lookup that works for plain dicts and mitmproxy Headers alike.
+
+    Only a plain dict is scanned for another spelling: mitmproxy's Headers (not a dict) already
+    match case-insensitively, and scanning them costs microseconds per header.
+    """
     value = headers.get(name)
     if value is None:
+        if not isinstance(headers, dict):
+            return ""
         for key, candidate in headers.items():
             if key.lower() == name:
                 return candidate

@@ -1,0 +1,327 @@
+"""Inspect what forwarded AI requests send (prompts, uploads, WebSocket messages) and apply the
+policy's `dlp` section: block, warn, redact or log.
+
+Only flows the enforcing addon lets through are inspected (outcome allowed, continued or
+monitored); non-AI traffic, blocked flows and requests without a body cost nothing.
+
+- `requestheaders`: an upload whose Content-Length is over `dlp.max_scan_bytes` is refused with
+  413 (`on_oversize: block`) before its body is read, so it never streams upstream unscanned.
+- `request` (body buffered): decode, extract, scan (bodies over `OFF_LOOP_BYTES` off the event
+  loop), then act. `block` answers 403 naming the kinds of data found, never the values: the
+  block page for navigations and form posts, the provider's error JSON for API clients.
+  `redact` forwards the decoded body with each value replaced (`[REDACTED:credit_card]`), without
+  Content-Encoding and with a fixed Content-Length; a body that cannot be redacted in place is
+  blocked. `warn` forwards with a notice header (`x-aigate-notice`): a page cannot be shown in
+  the middle of a web app's POST without breaking the app, so the person is not interrupted and
+  the audit record carries the warning. `log` forwards.
+- `websocket_message`: client-to-server messages are scanned; `block` drops the message,
+  `redact` rewrites it; counts by action go to `FlowState.ws_messages`.
+
+Monitor mode scans and records the verdict but never acts. An exception while inspecting fails
+closed like the enforcing addon (`answer.fail_closed`, stage "inspect"), unless `on_error: allow`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from typing import Any
+
+from mitmproxy import http
+from mitmproxy.websocket import WebSocketMessage
+
+from aigate.classify import normalize_host
+from aigate.flowstate import FLOW_KEY, FlowState
+from aigate.inspect import (
+    DlpVerdict,
+    Inspection,
+    RedactionError,
+    Scanner,
+    dlp_action,
+    inspect_request,
+    inspect_ws,
+    redact_request,
+)
+from aigate.inspect.result import Extraction
+from aigate.policy.loaded import LoadedPolicy
+from aigate.proxy.answer import fail_closed, header_safe, refusal
+from aigate.proxy.runtime import Runtime
+
+# Bodies larger than this are scanned in a worker thread so other flows keep moving.
+OFF_LOOP_BYTES = 64 * 1024
+INSPECTED_OUTCOMES = frozenset({"allowed", "continued", "monitored"})
+INSPECT_ERROR_REASON = "aigate could not inspect this request, so it was stopped to be safe."
+
+logger = logging.getLogger(__name__)
+
+
+def kind_label(scanner: Scanner, detector_id: str) -> str:
+    """What a person calls a kind of data ("payment card number"), from the detector's text."""
+    for detector in scanner.detectors:
+        if detector.id == detector_id and detector.description:
+            text = detector.description.split(" (", 1)[0].strip().rstrip(".")
+            if len(text) > 1 and text[1].islower():
+                text = text[0].lower() + text[1:]  # keep acronyms such as "AWS ..."
+            return text
+    return detector_id.replace("_", " ")
+
+
+def found_kinds(scanner: Scanner, inspection: Inspection) -> list[tuple[str, int]]:
+    """(label, count) per kind of data found: what pages and messages may show."""
+    counts = Counter(f.detector for f in inspection.findings)
+    return [(kind_label(scanner, kind), counts[kind]) for kind in sorted(counts)]
+
+
+def why(verdict: DlpVerdict, labels: list[str], rule_reason: str) -> str:
+    """The clause that says why a request was stopped or flagged (kinds of data, never values)."""
+    if verdict.rule_id in ("dlp.on_oversize", "dlp.on_unscanned") or not labels:
+        text = verdict.reason
+    else:
+        text = "it contains " + ", ".join(labels)
+    return f"{text}; {rule_reason}" if rule_reason else text
+
+
+def dlp_message(
+    what: str, verb: str, reason: str, request_id: str, organisation: str | None
+) -> str:
+    """The sentence an API client reads, e.g. in PermissionDeniedError."""
+    who = f"the {organisation} AI policy" if organisation else "the company AI policy"
+    reason = " ".join(reason.split()).rstrip(".")
+    return f"{what} was {verb} by {who} (aigate): {reason}. Request id: {request_id}."
+
+
+def _rule_reason(loaded: LoadedPolicy, rule_id: str | None) -> str:
+    rule = next((r for r in loaded.policy.dlp.rules if r.id == rule_id), None)
+    return rule.reason.strip() if rule is not None else ""
+
+
+def _content_length(request: http.Request) -> int | None:
+    try:
+        return int(request.headers.get("content-length", ""))
+    except ValueError:
+        return None
+
+
+class Inspect:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    # --- hooks ------------------------------------------------------------------------------
+
+    def requestheaders(self, flow: http.HTTPFlow) -> None:
+        if flow.response or flow.error or not flow.live:
+            return
+        state = _inspectable(flow)
+        if state is None:
+            return
+        try:
+            self._check_size(flow, state)
+        except Exception:
+            self._failed(flow, state)
+
+    async def request(self, flow: http.HTTPFlow) -> None:
+        if flow.response or flow.error or not flow.live:
+            return
+        state = _inspectable(flow)
+        if state is None or not flow.request.raw_content:
+            return
+        try:
+            await self._inspect(flow, state)
+        except Exception:
+            self._failed(flow, state)
+
+    async def websocket_message(self, flow: http.HTTPFlow) -> None:
+        websocket = flow.websocket
+        state = _inspectable(flow)
+        if websocket is None or state is None or not websocket.messages:
+            return
+        message = websocket.messages[-1]
+        if not message.from_client or message.dropped:
+            return
+        try:
+            action = await self._inspect_ws(flow, state, message)
+        except Exception:
+            logger.error("aigate: inspect failed on a WebSocket message to %s",
+                         flow.request.pretty_host, exc_info=True)
+            state.error_stage = "inspect"
+            action = "error"
+            if state.decision.enforced and self._on_error() != "allow":
+                message.drop()
+        state.ws_messages[action] = state.ws_messages.get(action, 0) + 1
+
+    # --- steps --------------------------------------------------------------------------------
+
+    def _check_size(self, flow: http.HTTPFlow, state: FlowState) -> None:
+        """Refuse an upload over the scan limit from its Content-Length, before the body."""
+        request = flow.request
+        loaded = self.runtime.policy
+        dlp = loaded.policy.dlp
+        if not dlp.enabled:
+            return
+        # Inspection needs the whole body: a streamed request would be forwarded before `request`.
+        request.stream = False
+        length = _content_length(request)
+        if length is None or length <= dlp.max_scan_bytes:
+            return
+        inspection = Inspection(
+            Extraction("oversize"),
+            oversize=True,
+            unscanned=(f"body of {length} bytes is over the scan limit of {dlp.max_scan_bytes}",),
+        )
+        verdict = dlp_action(dlp, (), oversize=True)
+        state.inspection = inspection.with_verdict(verdict.action, verdict.rule_id)
+        if verdict.action == "block" and state.decision.enforced:
+            self._block(flow, state, loaded, verdict, inspection, status=413)
+
+    async def _inspect(self, flow: http.HTTPFlow, state: FlowState) -> None:
+        loaded = self.runtime.policy
+        scanner = self._scanner()
+        dlp = loaded.policy.dlp
+        if not dlp.enabled:
+            return
+        request = flow.request
+        service = state.decision.service
+        body = request.raw_content or b""
+        args: dict[str, Any] = {
+            "body": body,
+            "host": normalize_host(request.pretty_host),
+            "path": request.path,
+            "content_type": request.headers.get("content-type"),
+            "content_encoding": request.headers.get("content-encoding"),
+            "api_format": service.api_format if service else None,
+            "max_bytes": dlp.max_scan_bytes,
+        }
+        if len(body) > OFF_LOOP_BYTES:
+            inspection = await asyncio.to_thread(inspect_request, scanner, **args)
+            if flow.response or flow.error or not flow.live:
+                return
+        else:
+            inspection = inspect_request(scanner, **args)
+        verdict = dlp_action(
+            dlp,
+            inspection.findings,
+            service=service.id if service else None,
+            category=state.decision.category,
+            groups=state.identity.groups,
+            unscanned=inspection.unscanned,
+            oversize=inspection.oversize,
+        )
+        state.inspection = inspection.with_verdict(verdict.action, verdict.rule_id)
+        if not state.decision.enforced:
+            return  # monitor mode: the verdict is recorded, never applied
+        if verdict.action == "redact":
+            try:
+                redacted = redact_request(inspection, request.headers.get("content-type"))
+            except RedactionError as e:
+                logger.info("aigate: request %s cannot be redacted (%s); blocked",
+                            state.request_id, e)
+                state.inspection = inspection.with_verdict("block", verdict.rule_id)
+                state.notes["dlp"] = "redaction impossible; blocked"
+                self._block(flow, state, loaded, verdict, inspection)
+                return
+            request.headers.pop("content-encoding", None)
+            request.content = redacted  # also sets Content-Length
+        elif verdict.action == "block":
+            self._block(flow, state, loaded, verdict, inspection)
+        elif verdict.action == "warn":
+            labels = [label for label, _ in found_kinds(scanner, inspection)]
+            notice = dlp_message(
+                "This request",
+                "flagged",
+                why(verdict, labels, _rule_reason(loaded, verdict.rule_id)),
+                state.request_id,
+                loaded.policy.organisation,
+            )
+            # The enforcing addon puts notes["notice"] on the response as NOTICE_HEADER.
+            earlier = state.notes.get("notice")
+            state.notes["notice"] = header_safe(f"{earlier} {notice}" if earlier else notice)
+
+    async def _inspect_ws(
+        self, flow: http.HTTPFlow, state: FlowState, message: WebSocketMessage
+    ) -> str:
+        """Scan one client message; drop or rewrite it per the verdict. Returns the action."""
+        loaded = self.runtime.policy
+        scanner = self._scanner()
+        dlp = loaded.policy.dlp
+        if not dlp.enabled:
+            return "allow"
+        content = message.text if message.is_text else message.content
+        host, path = normalize_host(flow.request.pretty_host), flow.request.path
+        if len(message.content) > OFF_LOOP_BYTES:
+            inspection = await asyncio.to_thread(inspect_ws, scanner, content, host=host, path=path)
+        else:
+            inspection = inspect_ws(scanner, content, host=host, path=path)
+        service = state.decision.service
+        verdict = dlp_action(
+            dlp,
+            inspection.findings,
+            service=service.id if service else None,
+            category=state.decision.category,
+            groups=state.identity.groups,
+            unscanned=inspection.unscanned,
+        )
+        action: str = verdict.action
+        if not state.decision.enforced or action not in ("block", "redact"):
+            return action
+        if action == "redact":
+            try:
+                message.content = redact_request(inspection)
+                return action
+            except RedactionError:
+                action = "block"
+        message.drop()
+        logger.info("aigate: dropped a WebSocket message of %s to %s (%s)", state.request_id,
+                    flow.request.pretty_host, ", ".join(inspection.kinds) or verdict.reason)
+        return action
+
+    def _block(
+        self,
+        flow: http.HTTPFlow,
+        state: FlowState,
+        loaded: LoadedPolicy,
+        verdict: DlpVerdict,
+        inspection: Inspection,
+        status: int = 403,
+    ) -> None:
+        kinds = found_kinds(self._scanner(), inspection) if inspection.findings else []
+        reason = why(verdict, [label for label, _ in kinds], _rule_reason(loaded, verdict.rule_id))
+        service = state.decision.service
+        what = f"This request to {service.name}" if service else "This request"
+        message = dlp_message(what, "blocked", reason, state.request_id,
+                              loaded.policy.organisation)
+        page_reason = f"Your request was stopped before it left the company: {reason}."
+        code = "request_too_large" if status == 413 else "sensitive_data_blocked"
+        flow.response = refusal(
+            flow, state, loaded, message, code, status=status, reason=page_reason, findings=kinds
+        )
+        state.outcome = "blocked"
+
+    def _failed(self, flow: http.HTTPFlow, state: FlowState) -> None:
+        """An exception while inspecting: fail closed (or record and pass in monitor mode)."""
+        if not state.decision.enforced:
+            logger.error("aigate: inspect failed for %s (monitor mode: passed)",
+                         flow.request.pretty_host, exc_info=True)
+            state.error_stage = "inspect"
+            return
+        fail_closed(flow, self.runtime, "inspect", state, INSPECT_ERROR_REASON)
+
+    def _scanner(self) -> Scanner:
+        scanner = self.runtime.scanner
+        if scanner is None:
+            raise RuntimeError("no DLP scanner built for the aigate policy")
+        return scanner
+
+    def _on_error(self) -> str:
+        try:
+            return self.runtime.policy.policy.on_error
+        except Exception:
+            return "block"
+
+
+def _inspectable(flow: http.HTTPFlow) -> FlowState | None:
+    """The FlowState of an AI flow aigate forwards, else None (non-AI, refused, answered)."""
+    state = flow.metadata.get(FLOW_KEY)
+    if isinstance(state, FlowState) and state.outcome in INSPECTED_OUTCOMES:
+        return state
+    return None
