@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from aigate.policy import DEFAULT_POLICY, PolicyError, load_policy
+from aigate.cli._policy import load_or_report
+from aigate.policy import DEFAULT_POLICY
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,13 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        loaded = load_policy(args.policy)
-    except PolicyError as e:
-        for problem in e.problems:
-            print(problem, file=sys.stderr)
-        count = len(e.problems)
-        print(f"{args.policy}: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
+    loaded = load_or_report(args.policy)
+    if loaded is None:
         return 1
     policy = loaded.policy
     print(

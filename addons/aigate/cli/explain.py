@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from aigate.classify import split_target
+from aigate.cli._policy import add_policy_option, load_or_report
 from aigate.decide import Decision, RequestFacts, decide
 from aigate.inspect import (
     DlpVerdict,
@@ -25,7 +26,7 @@ from aigate.inspect import (
 )
 from aigate.inspect.custom import ConfigError
 from aigate.inspect.result import Finding, Inspection, Locator
-from aigate.policy import DEFAULT_POLICY, LoadedPolicy, PolicyError, load_policy
+from aigate.policy import LoadedPolicy
 
 # How strict an outcome is, for picking the final action: `log` forwards like `allow`.
 _STRICTNESS = {"allow": 0, "log": 0, "warn": 1, "redact": 2, "block": 3}
@@ -60,9 +61,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="'NAME: VALUE'",
         help="request header, repeatable; Content-Type and Content-Encoding say how to read --body",
     )
-    parser.add_argument(
-        "--policy", default=str(DEFAULT_POLICY), help="policy YAML (default: the shipped one)"
-    )
+    add_policy_option(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(func=run)
 
@@ -74,10 +73,8 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as e:
         print(f"aigate explain: {e}", file=sys.stderr)
         return 2
-    try:
-        loaded = load_policy(args.policy)
-    except PolicyError as e:
-        print(e, file=sys.stderr)
+    loaded = load_or_report(args.policy)
+    if loaded is None:
         return 1
     method = args.method or ("POST" if body is not None else "GET")
     facts = request_facts(loaded, args.url, args.user, args.ip, method)

@@ -12,7 +12,8 @@ import json
 import sys
 from pathlib import Path
 
-from aigate.policy import DEFAULT_POLICY, LoadedPolicy, PolicyError, load_policy
+from aigate.cli._policy import add_policy_option, load_or_report
+from aigate.policy import LoadedPolicy
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--all", action="store_true", help="send all traffic (except plain host names) to aigate"
     )
-    parser.add_argument("--policy", default=str(DEFAULT_POLICY), help="policy YAML file")
+    add_policy_option(parser)
     parser.add_argument("-o", "--output", default="-", help="output file (default: stdout)")
     parser.set_defaults(func=run)
 
@@ -87,10 +88,8 @@ def pac_text(loaded: LoadedPolicy, proxy: str, all_traffic: bool = False) -> str
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        loaded = load_policy(args.policy)
-    except PolicyError as e:
-        print(e, file=sys.stderr)
+    loaded = load_or_report(args.policy)
+    if loaded is None:
         return 1
     text = pac_text(loaded, args.proxy, args.all)
     if args.output == "-":

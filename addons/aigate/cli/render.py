@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from aigate.policy import DEFAULT_POLICY, PolicyError, load_policy
+from aigate.cli._policy import load_or_report
+from aigate.policy import DEFAULT_POLICY
 from aigate.respond.document import render_policy
 
 
@@ -39,12 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        loaded = load_policy(args.policy)
-    except PolicyError as e:
-        for problem in e.problems:
-            print(problem, file=sys.stderr)
-        print(f"{args.policy}: fix the problems above (see `aigate check`)", file=sys.stderr)
+    loaded = load_or_report(args.policy)
+    if loaded is None:
         return 1
     text = render_policy(loaded.policy, loaded.catalog, args.format)
     if args.output:

@@ -319,11 +319,15 @@ def warn_page(
         f"I have read the guidance above and will follow the {ctx.organisation or 'company'} "
         "AI policy when using this service."
     )
-    leave = next(
-        (u for u in (back_url, *(a.url for a in ctx.alternatives), ctx.policy_url) if safe_url(u)),
-        None,
-    )
-    leave_link = _link(leave, "No thanks, take me back") if leave else ""
+    leave_link = ""
+    if safe_url(back_url):
+        leave_link = _link(back_url, "No thanks, take me back")
+    else:
+        alternative = next((a for a in ctx.alternatives if safe_url(a.url)), None)
+        if alternative is not None:
+            leave_link = _link(alternative.url, f"No thanks, use {alternative.name} instead")
+        elif safe_url(ctx.policy_url):
+            leave_link = _link(ctx.policy_url, "No thanks, read the policy")
     body = (
         f"<h1>Before you use {_e(service)}</h1>"
         f'<p class="host">{_e(ctx.host)}</p>'
