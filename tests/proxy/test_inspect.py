@@ -19,7 +19,10 @@ import anthropic
 import openai
 import pytest
 from aigate.flowstate import FLOW_KEY
+from aigate.inspect import build_scanner
 from aigate.inspect.detectors.secrets_code import crc_checksum
+from aigate.policy.model import Dlp
+from aigate.proxy.inspect import kind_label
 from aigate.record import metrics
 from aigate.record.inspection import summarize
 from proxyharness import (
@@ -405,3 +408,19 @@ def test_websocket_message_is_redacted_in_place(proxy, upstream):
     finally:
         sock.close()
     assert json.loads(echo) == {"text": "card [REDACTED:credit_card]"}
+
+
+# --- what people read -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("detector", "label"),
+    [
+        ("credit_card", "payment card number"),
+        ("aws_access_key_id", "AWS access key id"),
+        ("jwt", "JSON Web Token"),
+        ("not_a_detector", "not a detector"),
+    ],
+)
+def test_kinds_of_data_are_named_as_people_say_them(detector, label):
+    assert kind_label(build_scanner(Dlp()), detector) == label

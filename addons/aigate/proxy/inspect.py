@@ -5,7 +5,10 @@ Only flows the enforcing addon lets through are inspected (outcome allowed, cont
 monitored); non-AI traffic, blocked flows and requests without a body cost nothing.
 
 - `requestheaders`: an upload whose Content-Length is over `dlp.max_scan_bytes` is refused with
-  413 (`on_oversize: block`) before its body is read, so it never streams upstream unscanned.
+  413 (`on_oversize: block`), decided from the headers, and request streaming is turned off for
+  inspected flows, so nothing reaches the upstream unscanned. (mitmproxy 12 still reads, and
+  drops, the body of a request answered in `requestheaders` before it sends the answer; its
+  `body_size_limit` option is the hard cap on what it will read.)
 - `request` (body buffered): decode, extract, scan (bodies over `OFF_LOOP_BYTES` off the event
   loop), then act. `block` answers 403 naming the kinds of data found, never the values: the
   block page for navigations and form posts, the provider's error JSON for API clients.
@@ -153,7 +156,7 @@ class Inspect:
     # --- steps --------------------------------------------------------------------------------
 
     def _check_size(self, flow: http.HTTPFlow, state: FlowState) -> None:
-        """Refuse an upload over the scan limit from its Content-Length, before the body."""
+        """Refuse an upload over the scan limit from its Content-Length: it is never scanned."""
         request = flow.request
         loaded = self.runtime.policy
         dlp = loaded.policy.dlp
@@ -185,7 +188,7 @@ class Inspect:
         body = request.raw_content or b""
         args: dict[str, Any] = {
             "body": body,
-            "host": normalize_host(request.pretty_host),
+            "host": normalize_host(request.host_header or request.host),
             "path": request.path,
             "content_type": request.headers.get("content-type"),
             "content_encoding": request.headers.get("content-encoding"),
@@ -247,7 +250,8 @@ class Inspect:
         if not dlp.enabled:
             return "allow"
         content = message.text if message.is_text else message.content
-        host, path = normalize_host(flow.request.pretty_host), flow.request.path
+        host = normalize_host(flow.request.host_header or flow.request.host)
+        path = flow.request.path
         if len(message.content) > OFF_LOOP_BYTES:
             inspection = await asyncio.to_thread(inspect_ws, scanner, content, host=host, path=path)
         else:
