@@ -184,7 +184,11 @@ def report(title: str, samples: Samples, totals: list[int]) -> None:
 
 
 async def measure(kinds: list[str], requests: int) -> None:
-    work = Path(tempfile.mkdtemp(prefix="aigate-bench-hooks-"))
+    with tempfile.TemporaryDirectory(prefix="aigate-bench-hooks-") as tmp:
+        await measure_in(Path(tmp), kinds, requests)
+
+
+async def measure_in(work: Path, kinds: list[str], requests: int) -> None:
     addons = build_addons()
     with taddons.context(Proxyserver(), *addons) as tctx:  # Proxyserver: its options only
         tctx.options.update(
