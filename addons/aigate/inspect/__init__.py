@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from aigate.inspect import custom
@@ -101,20 +100,20 @@ def inspect_request(
     scanned and `oversize` is set; undecodable bodies are unscanned with the reason."""
     started = time.perf_counter()
     if len(body) > max_bytes:
-        return _done(
-            Inspection(
-                Extraction("oversize"),
-                oversize=True,
-                unscanned=(f"body of {len(body)} bytes is over the scan limit of {max_bytes}",),
-            ),
-            started,
+        return Inspection(
+            Extraction("oversize"),
+            oversize=True,
+            unscanned=(f"body of {len(body)} bytes is over the scan limit of {max_bytes}",),
+            seconds=time.perf_counter() - started,
         )
     try:
-        decoded = decode(body, content_encoding, max_bytes)
+        decoded = decode(body, content_encoding, max_bytes) if content_encoding else body
     except DecodeError as e:
-        oversize = "bomb guard" in str(e)
-        return _done(
-            Inspection(Extraction("undecodable"), unscanned=(str(e),), oversize=oversize), started
+        return Inspection(
+            Extraction("undecodable"),
+            unscanned=(str(e),),
+            oversize="bomb guard" in str(e),
+            seconds=time.perf_counter() - started,
         )
     extraction = extract(
         decoded,
@@ -125,7 +124,13 @@ def inspect_request(
         limits=limits,
     )
     findings = tuple(scanner.scan_extraction(extraction))
-    return _done(Inspection(extraction, findings, extraction.unscanned, body=decoded), started)
+    return Inspection(
+        extraction,
+        findings,
+        extraction.unscanned,
+        body=decoded,
+        seconds=time.perf_counter() - started,
+    )
 
 
 def inspect_ws(
@@ -136,7 +141,9 @@ def inspect_ws(
     extraction = extract_ws(message, host=host, path=path)
     findings = tuple(scanner.scan_extraction(extraction))
     raw = message.encode() if isinstance(message, str) else message
-    return _done(Inspection(extraction, findings, extraction.unscanned, body=raw), started)
+    return Inspection(
+        extraction, findings, extraction.unscanned, body=raw, seconds=time.perf_counter() - started
+    )
 
 
 def redact_request(inspection: Inspection, content_type: str | None = None) -> bytes:
@@ -147,6 +154,3 @@ def redact_request(inspection: Inspection, content_type: str | None = None) -> b
         inspection.body, inspection.extraction, inspection.findings, content_type=content_type
     )
 
-
-def _done(inspection: Inspection, started: float) -> Inspection:
-    return replace(inspection, seconds=time.perf_counter() - started)

@@ -31,6 +31,9 @@ class DlpVerdict:
         return self.rule_id
 
 
+_ALLOW = DlpVerdict("allow")
+
+
 def _matches(
     rule: DlpRule,
     finding: Finding,
@@ -62,8 +65,10 @@ def dlp_action(
     """The verdict for one request. `redact` is only honoured by the caller if every finding can
     be redacted in place (see aigate.inspect.redact.RedactionError); otherwise it blocks."""
     if not dlp.enabled:
-        return DlpVerdict("allow")
+        return _ALLOW
     findings = list(findings)
+    if not findings and not unscanned and not oversize:
+        return _ALLOW  # the common case: nothing found, nothing to match rules against
     kinds = tuple(sorted({f.detector for f in findings}))
     classes = tuple(sorted({f.data_class for f in findings}))
     best = DlpVerdict("allow", kinds=kinds, classes=classes)

@@ -3,7 +3,7 @@ a redacted preview and a keyed digest, so logs, block pages and metrics can neve
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 DataClass = Literal["pii", "financial", "secret", "confidential", "custom"]
@@ -80,5 +80,15 @@ class Inspection:
         return sum(len(s.text) for s in self.extraction.segments)
 
     def with_verdict(self, action: str, rule: str | None) -> Inspection:
-        """A copy carrying the DLP action taken, for the audit record."""
-        return replace(self, action=action, rule=rule)
+        """A copy carrying the DLP action taken, for the audit record. (Built directly: it runs
+        once per inspected request, and `dataclasses.replace` costs several times more.)"""
+        return Inspection(
+            self.extraction,
+            self.findings,
+            self.unscanned,
+            self.body,
+            self.oversize,
+            self.seconds,
+            action,
+            rule,
+        )

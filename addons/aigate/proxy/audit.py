@@ -22,6 +22,7 @@ from mitmproxy import ctx, exceptions, http
 from mitmproxy.net.http import url
 
 from aigate.flowstate import FLOW_KEY, FlowState
+from aigate.proxy.headers import host_header
 from aigate.record import events, metrics
 from aigate.record.audit import (
     DEFAULT_BACKUPS,
@@ -49,7 +50,7 @@ def _authority_host(authority: str) -> str:
 def pretty_host(request: http.Request) -> str:
     """`request.pretty_host` (the Host header's host, else the request's), parsed once per
     distinct Host header: mitmproxy parses it afresh on every call (~5 us)."""
-    authority = request.host_header
+    authority = host_header(request)
     return _authority_host(authority) if authority else request.host
 
 

@@ -35,6 +35,7 @@ from aigate.proxy.answer import (
     is_navigation,
     new_request_id,
 )
+from aigate.proxy.headers import host_header
 from aigate.proxy.identify import IDENTITY_KEY, client_ip, proxy_user
 from aigate.proxy.runtime import Runtime
 from aigate.respond.api_errors import policy_message
@@ -153,7 +154,7 @@ class Enforce:
             identity = Identity(user, loaded.groups_for(user, ip), ip)
         # The Host header (or :authority) names the site; `decide` normalizes it. (mitmproxy's
         # `pretty_host` parses the same header but costs several times more per request.)
-        host = request.host_header or request.host
+        host = host_header(request) or request.host
         facts = RequestFacts(
             host, request.path, request.method, identity.user, identity.groups, identity.client_ip
         )

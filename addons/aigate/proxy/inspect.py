@@ -49,6 +49,7 @@ from aigate.inspect import (
 from aigate.inspect.result import Extraction
 from aigate.policy.loaded import LoadedPolicy
 from aigate.proxy.answer import fail_closed, header_safe, refusal
+from aigate.proxy.headers import header_values, host_header
 from aigate.proxy.runtime import Runtime
 
 # Bodies larger than this are scanned in a worker thread so other flows keep moving.
@@ -101,7 +102,7 @@ def _rule_reason(loaded: LoadedPolicy, rule_id: str | None) -> str:
 
 def _content_length(request: http.Request) -> int | None:
     try:
-        return int(request.headers.get("content-length", ""))
+        return int(header_values(request, b"content-length")[0] or "")
     except ValueError:
         return None
 
@@ -186,12 +187,15 @@ class Inspect:
         request = flow.request
         service = state.decision.service
         body = request.raw_content or b""
+        content_type, content_encoding = header_values(
+            request, b"content-type", b"content-encoding"
+        )
         args: dict[str, Any] = {
             "body": body,
-            "host": normalize_host(request.host_header or request.host),
+            "host": normalize_host(host_header(request) or request.host),
             "path": request.path,
-            "content_type": request.headers.get("content-type"),
-            "content_encoding": request.headers.get("content-encoding"),
+            "content_type": content_type,
+            "content_encoding": content_encoding,
             "api_format": service.api_format if service else None,
             "max_bytes": dlp.max_scan_bytes,
         }
@@ -215,7 +219,7 @@ class Inspect:
             return  # monitor mode: the verdict is recorded, never applied
         if verdict.action == "redact":
             try:
-                redacted = redact_request(inspection, request.headers.get("content-type"))
+                redacted = redact_request(inspection, content_type)
             except RedactionError as e:
                 logger.info("aigate: request %s cannot be redacted (%s); blocked",
                             state.request_id, e)

@@ -11,6 +11,7 @@ from mitmproxy import http
 from aigate.classify import normalize_host
 from aigate.flowstate import FLOW_KEY, FlowState
 from aigate.proxy.answer import fail_closed
+from aigate.proxy.headers import host_header
 from aigate.proxy.runtime import Runtime
 
 
@@ -30,7 +31,7 @@ class Tenant:
             rule = loaded.policy.services.get(service.id)
             if rule is None or not rule.tenant:
                 return
-            host = flow.request.host_header or flow.request.host
+            host = host_header(flow.request) or flow.request.host
             headers = loaded.tenant_headers(service.id, normalize_host(host))
             for name, value in headers:
                 flow.request.headers[name] = value

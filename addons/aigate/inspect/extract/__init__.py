@@ -9,12 +9,13 @@ import functools
 import importlib
 import json
 import pkgutil
+import re
 from typing import Any
 from urllib.parse import parse_qsl
 
 from aigate.inspect import uploads
 from aigate.inspect.extract import multipart
-from aigate.inspect.extract.base import Extractor, Leaves, binary_leaves, walk
+from aigate.inspect.extract.base import BINARY_KEYS, Extractor, Leaves, binary_leaves, walk
 from aigate.inspect.result import Extraction, Segment
 
 
@@ -31,19 +32,28 @@ def registry() -> tuple[Extractor, ...]:
 
 def select(api_format: str | None, host: str, path: str, container: str) -> Extractor | None:
     """A web-app extractor for this host and path, else the API format's extractor."""
-    for ex in registry():
-        if (
-            ex.hosts
-            and ex.container == container
-            and ex.matches_host(host)
-            and ex.matches_path(path)
-        ):
+    web_apps, by_format = _candidates(api_format, host, container)
+    for ex in web_apps:
+        if ex.matches_path(path):
             return ex
+    return by_format
+
+
+@functools.lru_cache(maxsize=1024)
+def _candidates(
+    api_format: str | None, host: str, container: str
+) -> tuple[tuple[Extractor, ...], Extractor | None]:
+    """The web-app extractors for a host and the API format's extractor, remembered: a proxy
+    inspects the same few AI hosts over and over (the path, which varies, is checked per call)."""
+    web_apps = tuple(
+        ex for ex in registry() if ex.hosts and ex.container == container and ex.matches_host(host)
+    )
+    by_format = None
     if api_format and container != "ws":
-        for ex in registry():
-            if api_format in ex.api_formats and not ex.hosts:
-                return ex
-    return None
+        by_format = next(
+            (ex for ex in registry() if api_format in ex.api_formats and not ex.hosts), None
+        )
+    return web_apps, by_format
 
 
 def extract(
@@ -71,7 +81,7 @@ def extract(
         return _form(body)
     doc = _json(body) if _looks_json(ctype, body) else None
     if doc is not None:
-        return _from_doc("generic_json", doc, walk(doc))
+        return _from_doc("generic_json", doc, walk(doc), source=body)
     if uploads.is_text_like(None, ctype, body):
         return Extraction("text", (Segment(body.decode("utf-8", "replace"), (("text",),)),))
     return _upload(body, path.rsplit("/", 1)[-1] or "upload", content_type, limits, "raw_upload")
@@ -89,11 +99,11 @@ def extract_ws(message: bytes | str, *, host: str = "", path: str = "") -> Extra
     extractor = select(None, host, path, "ws")
     doc = _json(message.encode()) if message.lstrip()[:1] in ("{", "[") else None
     if extractor is not None and doc is not None:
-        found = _from_doc(extractor.name, doc, extractor.leaves(doc))
+        found = _from_doc(extractor.name, doc, extractor.leaves(doc), source=message)
         if found.segments:
             return found
     if doc is not None:
-        return _from_doc("generic_json", doc, walk(doc))
+        return _from_doc("generic_json", doc, walk(doc), source=message)
     return Extraction("text", (Segment(message, (("text",),)),))
 
 
@@ -108,13 +118,35 @@ def _json(body: bytes) -> Any:
         return None
 
 
-def _from_doc(name: str, doc: Any, leaves: Leaves, prefix: tuple = ()) -> Extraction:
+def _from_doc(
+    name: str, doc: Any, leaves: Leaves, prefix: tuple = (), source: bytes | str | None = None
+) -> Extraction:
+    """`source`, the JSON text `doc` was parsed from, lets most prompts skip the second walk."""
     segments = tuple(Segment(text, (*prefix, *steps)) for steps, text in leaves)
+    if source is not None and not _may_hold_binary(source):
+        return Extraction(name, segments)
     skipped = tuple(
         f"binary data at {'/'.join(map(str, p))} (image or file) not scanned"
         for p in binary_leaves(doc)
     )
     return Extraction(name, segments, skipped)
+
+
+# A binary payload (see base._is_binary) is a `data:` URL or sits under a binary key; in JSON
+# text either is spelled out or \u-escaped. UTF-16/32 JSON (it has NUL bytes) is always walked,
+# and so is text over `_MARK_SEARCH_MAX`, where the search would cost more than the walk.
+_BINARY_MARKS = ("\\u", "data:", *sorted(BINARY_KEYS))
+_BINARY_MARK = re.compile("|".join(map(re.escape, _BINARY_MARKS)))
+_BINARY_MARK_BYTES = re.compile("|".join(map(re.escape, _BINARY_MARKS)).encode())
+_MARK_SEARCH_MAX = 512
+
+
+def _may_hold_binary(source: bytes | str) -> bool:
+    if len(source) > _MARK_SEARCH_MAX:
+        return True
+    if isinstance(source, bytes):
+        return b"\0" in source or _BINARY_MARK_BYTES.search(source) is not None
+    return _BINARY_MARK.search(source) is not None
 
 
 def _with_extractor(extractor: Extractor, body: bytes) -> Extraction | None:
@@ -125,10 +157,12 @@ def _with_extractor(extractor: Extractor, body: bytes) -> Extraction | None:
                 if doc is None:
                     return None
                 prefix = (("form", key, 0),)
-                return _from_doc(extractor.name, doc, extractor.leaves(doc), prefix)
+                return _from_doc(extractor.name, doc, extractor.leaves(doc), prefix, value)
         return None
     doc = _json(body)
-    return None if doc is None else _from_doc(extractor.name, doc, extractor.leaves(doc))
+    if doc is None:
+        return None
+    return _from_doc(extractor.name, doc, extractor.leaves(doc), source=body)
 
 
 def _form_pairs(body: bytes) -> list[tuple[str, str]]:

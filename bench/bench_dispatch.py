@@ -1,0 +1,104 @@
+"""What mitmproxy's own hook dispatch costs per request for aigate's addon list, in-process.
+
+Usage: .venv/bin/python bench/bench_dispatch.py [--requests N]
+
+mitmproxy's AddonManager walks every addon for every event (traverse, getattr, a safecall
+context per chain entry), and fires an `update` event after each flow hook. This drives the
+eight events of one forwarded request (requestheaders, request, responseheaders, response, each
+followed by update) through `AddonManager.invoke_addon` for a script-like addon holding: the
+aigate addons' hook shapes as no-ops (what `-s addons/aigate_addons.py` gives mitmproxy), and a
+single no-op addon defining the same hooks (what one dispatcher addon would give). The difference
+is the most a dispatcher could save per request; the hooks' own work is not included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from types import SimpleNamespace
+
+from aigate.proxy import build_addons
+from mitmproxy import hooks
+from mitmproxy.addonmanager import safecall
+from mitmproxy.proxy.layers.http import (
+    HttpRequestHeadersHook,
+    HttpRequestHook,
+    HttpResponseHeadersHook,
+    HttpResponseHook,
+)
+from mitmproxy.test import taddons, tflow
+
+FLOW_HOOKS = ("requestheaders", "request", "responseheaders", "response", "error",
+              "next_layer", "tls_clienthello", "websocket_message", "websocket_end")
+
+
+def _noop(*_args: object) -> None:
+    return None
+
+
+def shaped_like(addon: object) -> object:
+    """A no-op stand-in with the same per-request hooks as `addon`."""
+    hooks_of = {name: _noop for name in FLOW_HOOKS if hasattr(addon, name)}
+    return type(type(addon).__name__, (), {n: staticmethod(f) for n, f in hooks_of.items()})()
+
+
+class Script:
+    """Like mitmproxy's Script addon: its `addons` is the module, whose `addons` is the list."""
+
+    def __init__(self, addons: list[object]) -> None:
+        self.ns = SimpleNamespace(addons=addons)
+
+    @property
+    def addons(self) -> list[object]:
+        return [self.ns]
+
+
+async def per_request(addons: list[object], requests: int) -> float:
+    """Best-of-5 microseconds to dispatch one request's events to `addons`."""
+    with taddons.context() as tctx:
+        manager = tctx.master.addons
+        script = Script(addons)
+        flow = tflow.tflow(resp=True)
+        events: list[hooks.Hook] = []
+        for hook in (HttpRequestHeadersHook, HttpRequestHook, HttpResponseHeadersHook,
+                     HttpResponseHook):
+            events += [hook(flow), hooks.UpdateHook([flow])]
+
+        async def once() -> None:
+            for event in events:
+                with safecall():
+                    await manager.invoke_addon(script, event)
+
+        for _ in range(500):
+            await once()
+        best = float("inf")
+        for _ in range(5):
+            started = time.perf_counter()
+            for _ in range(requests):
+                await once()
+            best = min(best, (time.perf_counter() - started) / requests)
+        return best * 1e6
+
+
+async def measure(requests: int) -> None:
+    ours = [shaped_like(addon) for addon in build_addons()]
+    one = type("Dispatcher", (), {n: staticmethod(_noop) for n in FLOW_HOOKS})()
+    many = await per_request(ours, requests)
+    single = await per_request([one], requests)
+    print(f"dispatch per request, {len(ours)} addons (as today): {many:6.1f} us")
+    print(f"dispatch per request, 1 dispatcher addon:        {single:6.1f} us")
+    print(f"a dispatcher would save at most:                {many - single:6.1f} us")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=5000)
+    args = parser.parse_args()
+    asyncio.run(measure(args.requests))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
