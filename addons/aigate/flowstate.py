@@ -7,10 +7,13 @@ Addons never call each other: this record is their whole contract.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from aigate.decide import Decision
 from aigate.identify import Identity
+
+if TYPE_CHECKING:
+    from aigate.inspect.result import Inspection
 
 FLOW_KEY = "aigate"
 
@@ -46,7 +49,7 @@ class FlowState:
     policy_hash: str
     outcome: Outcome | None = None
     ack: Acknowledgement | None = None
-    inspection: Any = None  # aigate.inspect result, set by the inspect addon
+    inspection: Inspection | None = None  # set by the inspect addon
     error_stage: str | None = None
     decision_seconds: float = 0.0
     notes: dict[str, str] = field(default_factory=dict)

@@ -1,9 +1,10 @@
 """The real proxy (tests/proxy/proxyharness.py) with the record addons, for the audit and
 Prometheus end-to-end tests, plus a test-only addon that plays the inspect step.
 
-`FakeInspect` reads an `x-test-inspection` request header (JSON) and puts it on
-`FlowState.inspection` as the inspect addon will; `x-test-error: <stage>` marks the flow as
-failed in that stage. Both headers are removed before the request goes upstream.
+`FakeInspect` reads an `x-test-inspection` request header (JSON, see `inspection_from_json`) and
+puts the `Inspection` it describes on `FlowState.inspection`, as the inspect addon does;
+`x-test-error: <stage>` marks the flow as failed in that stage. Both headers are removed before
+the request goes upstream.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "proxy"))
 
 from aigate.flowstate import FLOW_KEY
+from aigate.inspect.result import Extraction, Finding, Inspection, Segment
 from aigate.proxy import build_addons
 from aigate.proxy.audit import Audit
 from aigate.proxy.metrics import Metrics
@@ -40,6 +42,30 @@ TEST_HOSTS = ("api.openai.test", "allowed.openai.test", "chat.warn.test", "chat.
 __all__ = ["FakeUpstream", "RunningProxy", "make_client", "open_tunnel", "record_proxy"]
 
 
+def inspection_from_json(raw: str) -> Inspection:
+    """The inspection a JSON spec describes: `scanned` (prompt characters), `findings` (each
+    `detector`, `class`, `count`, `preview`), `unscanned` (reason sentences), `oversize`,
+    `seconds`, and the DLP verdict `action` and `rule`."""
+    spec = json.loads(raw)
+    scanned = spec.get("scanned", 0)
+    segments = (Segment("x" * scanned, (("json", ("messages", 0, "content")),)),) if scanned else ()
+    findings = tuple(
+        Finding(f["detector"], f["class"], 0, 1, 0.9, f.get("preview", "x…"), f"d{n}")
+        for f in spec.get("findings", ())
+        for n in range(f.get("count", 1))
+    )
+    oversize = spec.get("oversize", False)
+    return Inspection(
+        Extraction("oversize" if oversize else "openai", segments),
+        findings,
+        tuple(spec.get("unscanned", ())),
+        oversize=oversize,
+        seconds=spec.get("seconds", 0.0),
+        action=spec.get("action"),
+        rule=spec.get("rule"),
+    )
+
+
 class FakeInspect:
     def request(self, flow: Any) -> None:
         state = flow.metadata.get(FLOW_KEY)
@@ -48,7 +74,7 @@ class FakeInspect:
         if state is None:
             return
         if raw:
-            state.inspection = json.loads(raw)
+            state.inspection = inspection_from_json(raw)
         if stage:
             state.error_stage = stage
             state.outcome = "error"

@@ -41,11 +41,13 @@ GRAFANA_VARIABLES = {
     "$service": ".*",
 }
 BLOCK_FINDING = json.dumps({
-    "inspected": True, "bytes_scanned": 512, "seconds": 0.003, "action": "block",
+    "scanned": 512, "seconds": 0.003, "action": "block", "rule": "no-secrets",
     "findings": [{"detector": "aws_access_key", "class": "secret", "count": 6,
                   "preview": "AKIA************"}],
 })
-UNSCANNED = json.dumps({"inspected": False, "unscanned_reason": "too_large"})
+UNSCANNED = json.dumps({
+    "oversize": True, "unscanned": ["body of 300000 bytes is over the scan limit of 262144"],
+})
 
 
 def tool(name: str) -> str:

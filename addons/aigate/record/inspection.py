@@ -1,19 +1,21 @@
-"""A recordable view of `FlowState.inspection`, read defensively.
+"""A recordable view of `FlowState.inspection` (an `aigate.inspect.result.Inspection`).
 
-The inspection result is owned by the inspect step and may change shape; the audit log and the
-metrics only need a few facts from it, so they read them here by duck typing (attributes or mapping
-keys, several spellings) and never fail on a missing or odd field. Only redacted previews are
-kept, and every value that becomes a metric label is reduced to a short token.
+The audit log and the metrics need only a few facts from an inspection, in a form safe to keep:
+unscanned reasons reduced to fixed categories (the sentences hold sizes, file names and exception
+text), findings counted per (detector, class) with a short redacted preview, and every value that
+becomes a metric label reduced to a short token.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from aigate.inspect.result import Finding, Inspection
 
 PREVIEW_MAX_CHARS = 64
 _TOKEN = re.compile(r"[^a-z0-9_.-]+")
@@ -25,7 +27,7 @@ class FindingSummary:
     detector: str
     data_class: str
     count: int
-    preview: str | None  # already redacted by the inspect step; truncated here
+    preview: str  # already redacted by the inspect step; truncated here
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +38,7 @@ class InspectionSummary:
     findings: tuple[FindingSummary, ...]  # one per (detector, class), with its count
     action: str | None  # the DLP action taken (block, warn, redact, log), if any
     rule: str | None
-    seconds: float | None
+    seconds: float
 
     @property
     def unscanned_reason(self) -> str | None:
@@ -67,17 +69,20 @@ class InspectionSummary:
         }
 
 
-# Unscanned reasons arrive as sentences (with sizes, file names, exception text); records and
-# labels keep only their category. First match wins.
+# The inspect step's unscanned reasons are sentences (with sizes, file names, exception text);
+# records and labels keep only their category. First match wins; anything else is "other".
 _REASON_CATEGORIES: tuple[tuple[str, str], ...] = (
     ("websocket", "binary_websocket"),
     ("time limit", "time_limit"),
     ("scan limit", "too_large"),
     ("too large", "too_large"),
-    ("too_large", "too_large"),
+    ("bomb guard", "too_large"),
     ("page limit", "too_large"),
     ("text limit", "too_large"),
+    ("nested deeper", "too_large"),
+    ("members after", "too_large"),
     ("image/audio/video", "unsupported_format"),
+    ("(image or file)", "unsupported_format"),
     ("binary content", "unsupported_format"),
     ("unsupported", "unsupported_format"),
     ("encrypted", "unreadable_document"),
@@ -85,8 +90,9 @@ _REASON_CATEGORIES: tuple[tuple[str, str], ...] = (
     ("no text layer", "unreadable_document"),
     ("boundary", "malformed"),
     ("decod", "undecodable"),
+    ("corrupt", "undecodable"),
+    ("truncated", "undecodable"),
 )
-_PLAIN_TOKEN = re.compile(r"^[a-z0-9_]{1,40}$")
 
 
 def reason_category(text: str) -> str:
@@ -95,7 +101,7 @@ def reason_category(text: str) -> str:
     for needle, category in _REASON_CATEGORIES:
         if needle in lowered:
             return category
-    return lowered if _PLAIN_TOKEN.match(lowered) else "other"
+    return "other"
 
 
 @functools.lru_cache(maxsize=1024)  # the same few services, categories and groups per flow
@@ -110,135 +116,58 @@ def label_token(value: object, default: str = "unknown") -> str:
     return _token(str(value)) or default
 
 
-@functools.cache
-def _is_mapping(cls: type) -> bool:
-    return issubclass(cls, Mapping)  # an ABC check: slow enough to remember per class
+def _preview(text: str) -> str:
+    return text if len(text) <= PREVIEW_MAX_CHARS else text[: PREVIEW_MAX_CHARS - 1] + "…"
 
 
-_MISSING = object()
+def _findings(findings: tuple[Finding, ...]) -> tuple[FindingSummary, ...]:
+    """One summary per (detector, class), counted, with the first finding's preview."""
+    counts: Counter[tuple[str, str]] = Counter()
+    previews: dict[tuple[str, str], str] = {}
+    for finding in findings:
+        key = (finding.detector, finding.data_class)
+        counts[key] += 1
+        previews.setdefault(key, finding.preview)
+    return tuple(
+        FindingSummary(label_token(key[0]), label_token(key[1]), count, _preview(previews[key]))
+        for key, count in counts.items()
+    )
 
 
-def _get(obj: Any, *names: str) -> Any:
-    """The first of `names` the object has, as a key (mappings) or an attribute, else None."""
-    if _is_mapping(type(obj)):
-        for name in names:
-            if name in obj:
-                return obj[name]
-        return None
-    for name in names:
-        value = getattr(obj, name, _MISSING)
-        if value is not _MISSING:
-            return value
-    return None
-
-
-def _int(value: Any) -> int:
-    try:
-        return max(0, int(value))
-    except (TypeError, ValueError):
-        return 0
-
-
-def _float(value: Any) -> float | None:
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except (TypeError, ValueError):
-        return None
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    value = getattr(value, "value", value)  # enums
-    return str(value)
-
-
-def _findings(raw_findings: Any) -> tuple[FindingSummary, ...]:
-    if type(raw_findings) is tuple and not raw_findings:  # the usual case: no ABC checks
-        return ()
-    if raw_findings is None or isinstance(raw_findings, str | bytes | Mapping):
-        return ()
-    if not isinstance(raw_findings, Iterable):
-        return ()
-    grouped: dict[tuple[str, str], FindingSummary] = {}
-    for raw in raw_findings:
-        detector = label_token(_text(_get(raw, "detector", "detector_id", "kind")))
-        data_class = label_token(_text(_get(raw, "data_class", "class", "cls", "class_")))
-        count = _get(raw, "count")
-        count = _int(count) if count is not None else 1
-        preview = _text(_get(raw, "preview", "redacted", "redacted_preview"))
-        if preview is not None and len(preview) > PREVIEW_MAX_CHARS:
-            preview = preview[: PREVIEW_MAX_CHARS - 1] + "…"
-        seen = grouped.get((detector, data_class))
-        if seen is None:
-            grouped[(detector, data_class)] = FindingSummary(detector, data_class, count, preview)
-        else:
-            grouped[(detector, data_class)] = FindingSummary(
-                detector, data_class, seen.count + count, seen.preview or preview
-            )
-    return tuple(grouped.values())
-
-
-def _unscanned(inspection: Any) -> tuple[str, ...]:
-    raw = _get(inspection, "unscanned")
-    texts: list[str] = []
-    if type(raw) is tuple and not raw:  # the usual case: everything was scanned
-        pass
-    elif isinstance(raw, str):
-        texts.append(raw)
-    elif isinstance(raw, Iterable) and not isinstance(raw, bytes | Mapping):
-        texts.extend(str(item) for item in raw)
-    if not texts:
-        single = _get(inspection, "unscanned_reason", "skipped_reason")
-        if single:
-            texts.append(str(single))
-    categories = [reason_category(t) for t in texts]
-    if _get(inspection, "oversize") is True:
+def _unscanned(inspection: Inspection) -> tuple[str, ...]:
+    """The categories of what was not scanned; why nothing was, first."""
+    if not inspection.unscanned and not inspection.oversize:
+        return ()  # the usual case
+    categories = [reason_category(text) for text in inspection.unscanned]
+    if inspection.oversize:
         categories.insert(0, "too_large")
-    if _get(_get(inspection, "extraction"), "extractor") == "undecodable":
+    if inspection.extraction.extractor == "undecodable":
         categories.insert(0, "undecodable")
     return tuple(dict.fromkeys(categories))
 
 
-@functools.cache
-def _frozen(cls: type) -> bool:
-    params = getattr(cls, "__dataclass_params__", None) if dataclasses.is_dataclass(cls) else None
-    return bool(params and params.frozen)
+# The last inspection summarized, and its summary: the audit log and the metrics each summarize
+# the same flow's inspection, one after the other. An Inspection is frozen, so the summary stays
+# true while it is cached.
+_last: tuple[Inspection | None, InspectionSummary | None] = (None, None)
 
 
-# The last frozen inspection summarized, and its summary: the audit log and the metrics each
-# summarize the same flow's inspection, one after the other.
-_last: tuple[Any, InspectionSummary | None] = (None, None)
-
-
-def summarize(inspection: Any) -> InspectionSummary | None:
-    """Summarize an inspection result; None when the flow was not inspected at all."""
+def summarize(inspection: Inspection | None) -> InspectionSummary | None:
+    """Summarize an inspection; None when the flow was not inspected at all."""
     global _last
     if inspection is None:
         return None
-    last = _last
-    if last[0] is inspection:
-        return last[1]
-    summary = _summarize(inspection)
-    if _frozen(type(inspection)):  # immutable: the summary stays true while it is cached
-        _last = (inspection, summary)
-    return summary
-
-
-def _summarize(inspection: Any) -> InspectionSummary:
-    unscanned = _unscanned(inspection)
-    inspected = _get(inspection, "inspected", "scanned")
-    inspected = bool(inspected) if inspected is not None else not unscanned
-    rule = _get(inspection, "rule", "rule_id", "dlp_rule")
-    if rule is not None and not isinstance(rule, str):
-        rule = _get(rule, "id", "rule_id")
-    action = _get(inspection, "action", "dlp_action")
-    return InspectionSummary(
-        inspected=inspected,
-        unscanned=unscanned,
-        bytes_scanned=_int(_get(inspection, "bytes_scanned", "scanned_bytes")),
-        findings=_findings(_get(inspection, "findings")),
-        action=label_token(_text(action)) if action is not None else None,
-        rule=_text(rule),
-        seconds=_float(_get(inspection, "seconds", "scan_seconds", "duration")),
+    last, summary = _last
+    if last is inspection:
+        return summary
+    summary = InspectionSummary(
+        inspected=inspection.inspected,
+        unscanned=_unscanned(inspection),
+        bytes_scanned=inspection.bytes_scanned,
+        findings=_findings(inspection.findings) if inspection.findings else (),
+        action=inspection.action,
+        rule=inspection.rule,
+        seconds=inspection.seconds,
     )
+    _last = (inspection, summary)
+    return summary

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import (
     CollectorRegistry,
@@ -27,6 +27,9 @@ from prometheus_client import (
 
 from aigate.flowstate import FlowState
 from aigate.record.inspection import label_token, summarize
+
+if TYPE_CHECKING:
+    from aigate.inspect.result import Inspection
 
 disable_created_metrics()  # `*_created` series double the count and nothing here reads them
 
@@ -268,7 +271,9 @@ def observe_flow(state: FlowState, *, has_body: bool, group_order: Sequence[str]
                         has_body=has_body)
 
 
-def _observe_inspection(raw: Any, category: str, *, forwarded: bool, has_body: bool) -> None:
+def _observe_inspection(
+    raw: Inspection | None, category: str, *, forwarded: bool, has_body: bool
+) -> None:
     inspection = summarize(raw)
     if inspection is None:
         if forwarded and has_body:
@@ -280,8 +285,7 @@ def _observe_inspection(raw: Any, category: str, *, forwarded: bool, has_body: b
         UNSCANNED_BY(inspection.unscanned_reason or "unknown").inc()
     if inspection.bytes_scanned:
         SCANNED_BYTES.inc(inspection.bytes_scanned)
-    if inspection.seconds is not None:
-        SCAN_SECONDS.observe(inspection.seconds)
+    SCAN_SECONDS.observe(inspection.seconds)
     for finding in inspection.findings:
         FINDINGS_BY(finding.detector, finding.data_class, inspection.action or "none").inc(
             finding.count

@@ -2,31 +2,55 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 from aigate.catalog import default_catalog
 from aigate.decide import Decision
 from aigate.flowstate import Acknowledgement, FlowState
 from aigate.identify import Identity
+from aigate.inspect.result import Extraction, Finding, Inspection, Segment
 
 
-@dataclass
-class FakeFinding:
-    detector: str
-    data_class: str
-    count: int = 1
-    preview: str | None = None
+def found(
+    detector: str, data_class: str, count: int = 1, preview: str = "x…"
+) -> tuple[Finding, ...]:
+    """`count` findings of one detector and class, as the scanner reports them."""
+    return tuple(
+        Finding(detector, data_class, 0, 1, 0.9, preview, f"{detector}-{n}")  # type: ignore[arg-type]
+        for n in range(count)
+    )
 
 
-@dataclass
-class FakeInspection:
-    inspected: bool = True
-    unscanned_reason: str | None = None
-    bytes_scanned: int = 0
-    findings: list[Any] = field(default_factory=list)
-    action: str | None = None
-    seconds: float | None = 0.002
+def make_inspection(
+    scanned: int = 0,
+    findings: tuple[Finding, ...] = (),
+    unscanned: tuple[str, ...] = (),
+    *,
+    extractor: str = "openai",
+    oversize: bool = False,
+    seconds: float = 0.002,
+    action: str | None = None,
+    rule: str | None = None,
+) -> Inspection:
+    """An inspection of a request whose prompt had `scanned` characters."""
+    segments = (Segment("x" * scanned, (("json", ("messages", 0, "content")),)),) if scanned else ()
+    return Inspection(
+        Extraction(extractor, segments),
+        findings,
+        unscanned,
+        oversize=oversize,
+        seconds=seconds,
+        action=action,
+        rule=rule,
+    )
+
+
+def too_large() -> Inspection:
+    """The inspection of a body over the scan limit: nothing was scanned."""
+    return make_inspection(
+        unscanned=("body of 9000000 bytes is over the scan limit of 4194304",),
+        extractor="oversize",
+        oversize=True,
+        seconds=0.0,
+    )
 
 
 def make_state(
@@ -40,7 +64,7 @@ def make_state(
     request_id: str = "req-1",
     enforced: bool = True,
     ack: bool = False,
-    inspection: Any = None,
+    inspection: Inspection | None = None,
     error_stage: str | None = None,
 ) -> FlowState:
     svc = default_catalog().get(service)

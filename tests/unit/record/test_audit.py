@@ -15,7 +15,7 @@ from aigate.record.audit import (
 )
 from aigate.record.events import PolicyEvent
 from aigate.record.ledger import verify
-from record_factories import FakeFinding, FakeInspection, make_state
+from record_factories import found, make_inspection, make_state
 
 
 def read_all(path):
@@ -41,10 +41,8 @@ def test_rfc3339_is_utc_with_z():
 
 def test_decision_record_has_the_issue_fields_and_no_query():
     state = make_state(
-        inspection=FakeInspection(
-            bytes_scanned=120,
-            findings=[FakeFinding("aws_key", "secret", 2, "AKIA****************")],
-            action="block",
+        inspection=make_inspection(
+            120, found("aws_key", "secret", 2, "AKIA****************"), action="block"
         )
     )
     record = decision_record(

@@ -1,6 +1,7 @@
 import pytest
-from aigate.record.inspection import PREVIEW_MAX_CHARS, summarize
-from record_factories import FakeFinding, FakeInspection
+from aigate.inspect.result import Extraction, Inspection
+from aigate.record.inspection import PREVIEW_MAX_CHARS, reason_category, summarize
+from record_factories import found, make_inspection, too_large
 
 
 def test_not_inspected_is_none():
@@ -8,90 +9,102 @@ def test_not_inspected_is_none():
 
 
 @pytest.mark.parametrize(
-    "raw, inspected, reason",
+    "inspection, inspected, reason, unscanned",
     [
-        (FakeInspection(), True, None),
-        (FakeInspection(inspected=False, unscanned_reason="Too Large"), False, "too_large"),
-        ({"unscanned_reason": "binary_websocket"}, False, "binary_websocket"),
-        ({"scanned": True, "findings": []}, True, None),
-        (object(), True, None),
+        (make_inspection(100), True, None, ()),
+        (make_inspection(), True, None, ()),  # an empty prompt: nothing to scan, nothing skipped
+        (too_large(), False, "too_large", ("too_large",)),
+        (make_inspection(extractor="ws_binary", unscanned=("binary WebSocket message",)),
+         False, "binary_websocket", ("binary_websocket",)),
+        (make_inspection(
+            extractor="undecodable", unscanned=("corrupt gzip body (BadGzipFile)",)),
+         False, "undecodable", ("undecodable",)),
+        (make_inspection(  # a decompression bomb: undecodable first, and too large
+            extractor="undecodable", oversize=True,
+            unscanned=("gzip body decodes to more than 4194304 bytes (decompression bomb guard)",)),
+         False, "undecodable", ("undecodable", "too_large")),
+        (make_inspection(100, unscanned=("a.pdf: PDF has no text layer (scanned image?)",)),
+         True, None, ("unreadable_document",)),
     ],
 )
-def test_inspected_or_unscanned_with_reason_from_any_shape(raw, inspected, reason):
-    summary = summarize(raw)
-    assert (summary.inspected, summary.unscanned_reason) == (inspected, reason)
+def test_inspected_or_unscanned_with_reason_categories(inspection, inspected, reason, unscanned):
+    summary = summarize(inspection)
+    assert (summary.inspected, summary.unscanned_reason, summary.unscanned) == (
+        inspected, reason, unscanned
+    )
 
 
 @pytest.mark.parametrize(
-    "finding",
+    "text, category",
     [
-        FakeFinding("aws_key", "secret", 2, "AKIA…"),
-        {"detector": "aws_key", "cls": "secret", "count": 2, "redacted": "AKIA…"},
+        ("body of 9000000 bytes is over the scan limit of 4194304", "too_large"),
+        ("binary WebSocket message", "binary_websocket"),
+        ("report.pdf: encrypted PDF", "unreadable_document"),
+        ("a.zip: unreadable ZIP (Bad magic number)", "unreadable_document"),
+        ("cat.png: image/audio/video content is not scanned", "unsupported_format"),
+        ("binary data at messages/0/content/1 (image or file) not scanned", "unsupported_format"),
+        ("big.pdf: pages after 50 not scanned (page limit)", "too_large"),
+        ("a.zip: members after 100 skipped", "too_large"),
+        ("a.docx: time limit of 2.0s reached", "time_limit"),
+        ("multipart body without a boundary", "malformed"),
+        ("unsupported content-encoding 'x-secret'", "unsupported_format"),
+        ("truncated zstd body", "undecodable"),
+        ("invalid literal for int() with base 10: 'SECRET-VALUE'", "other"),
+        ("secret_value", "other"),  # even a token-like reason is never passed through
     ],
 )
-def test_findings_read_from_attributes_or_mappings(finding):
-    (summary,) = summarize(FakeInspection(findings=[finding])).findings
-    assert (summary.detector, summary.data_class, summary.count, summary.preview) == (
-        "aws_key", "secret", 2, "AKIA…"
+def test_unscanned_reasons_become_categories_never_sentences(text, category):
+    assert reason_category(text) == category
+    summary = summarize(make_inspection(extractor="x", unscanned=(text,)))
+    assert summary.unscanned == (category,)
+    assert text not in repr(summary.as_record())
+
+
+def test_findings_are_counted_per_detector_and_class_with_the_first_preview():
+    findings = (*found("aws_access_key", "secret", 2, "AKIA…1"), *found("email", "pii", 1, "j…"),
+                *found("aws_access_key", "secret", 1, "AKIA…2"))
+    summary = summarize(make_inspection(100, findings).with_verdict("block", "no-secrets"))
+    assert [(f.detector, f.data_class, f.count, f.preview) for f in summary.findings] == [
+        ("aws_access_key", "secret", 3, "AKIA…1"), ("email", "pii", 1, "j…")
+    ]
+    assert (summary.inspected, summary.bytes_scanned, summary.action, summary.rule) == (
+        True, 100, "block", "no-secrets"
     )
 
 
 def test_long_previews_are_truncated():
-    (summary,) = summarize(FakeInspection(findings=[FakeFinding("d", "c", 1, "x" * 500)])).findings
-    assert len(summary.preview) == PREVIEW_MAX_CHARS
+    (summary,) = summarize(make_inspection(10, found("d", "custom", 1, "x" * 500))).findings
+    assert len(summary.preview) == PREVIEW_MAX_CHARS and summary.preview.endswith("…")
 
 
-def test_odd_fields_do_not_raise():
-    summary = summarize({"findings": "not a list", "bytes_scanned": "lots", "seconds": "slow"})
-    assert (summary.findings, summary.bytes_scanned, summary.seconds) == ((), 0, None)
+def test_detector_ids_become_bounded_label_tokens():
+    inspection = make_inspection(10, found("Project Falcon/Names " * 5, "custom"))
+    (summary,) = summarize(inspection).findings
+    assert summary.detector == "project_falcon_names_project_falcon_name"
 
 
-def real_inspection(**kwargs):
-    from aigate.inspect.result import Extraction, Finding, Inspection, Segment
-
-    secrets = [Finding("aws_access_key", "secret", 0, 20, 0.9, "AKIA…", f"d{n}") for n in range(3)]
-    findings = (*secrets, Finding("email", "pii", 30, 40, 0.8, "j…@…com", "d9"))
-    extraction = Extraction("openai", (Segment("x" * 100, ()),))
-    return Inspection(extraction, findings, **kwargs)
-
-
-def test_real_inspection_findings_are_counted_per_detector_and_class():
-    summary = summarize(real_inspection().with_verdict("block", "dlp.secrets"))
-    assert [(f.detector, f.data_class, f.count) for f in summary.findings] == [
-        ("aws_access_key", "secret", 3), ("email", "pii", 1)
-    ]
-    assert (summary.inspected, summary.bytes_scanned, summary.action, summary.rule) == (
-        True, 100, "block", "dlp.secrets"
+def test_the_audit_fields_of_an_inspection():
+    inspection = make_inspection(
+        120,
+        found("email", "pii", 2, "j…@…com"),
+        ("a.png: image/audio/video content is not scanned",),
+        seconds=0.004, action="warn", rule="dlp.default_action",
     )
+    assert summarize(inspection).as_record() == {
+        "inspected": True,
+        "unscanned_reason": None,
+        "unscanned": ["unsupported_format"],
+        "bytes_scanned": 120,
+        "dlp_action": "warn",
+        "dlp_rule": "dlp.default_action",
+        "scan_seconds": 0.004,
+        "findings": [{"detector": "email", "class": "pii", "count": 2, "preview": "j…@…com"}],
+    }
 
 
-@pytest.mark.parametrize(
-    "texts, category",
-    [
-        (("body of 9000000 bytes is over the scan limit of 4194304",), "too_large"),
-        (("binary WebSocket message",), "binary_websocket"),
-        (("report.pdf: encrypted PDF",), "unreadable_document"),
-        (("cat.png: image/audio/video content is not scanned",), "unsupported_format"),
-        (("invalid literal for int() with base 10: 'SECRET-VALUE'",), "other"),
-    ],
-)
-def test_unscanned_reasons_become_categories_never_sentences(texts, category):
-    from aigate.inspect.result import Extraction, Inspection
-
-    summary = summarize(Inspection(Extraction("x"), unscanned=texts))
-    assert summary.unscanned == (category,)
-    assert summary.unscanned_reason == category
-    assert "SECRET" not in repr(summary.as_record())
-
-
-def test_undecodable_body_is_categorised_by_its_extractor():
-    from aigate.inspect.result import Extraction, Inspection
-
-    inspection = Inspection(Extraction("undecodable"), unscanned=("Error -3 while decompressing",))
-    assert summarize(inspection).unscanned_reason == "undecodable"
-
-
-def test_partly_unscanned_request_is_inspected_and_lists_what_was_skipped():
-    summary = summarize(real_inspection(unscanned=("a.pdf: PDF has no text layer",)))
-    assert summary.inspected and summary.unscanned_reason is None
-    assert summary.as_record()["unscanned"] == ["unreadable_document"]
+def test_the_same_inspection_is_summarized_once_and_another_anew():
+    first = make_inspection(10, found("email", "pii"))
+    assert summarize(first) is summarize(first)
+    second = Inspection(Extraction("oversize"), unscanned=("over the scan limit",), oversize=True)
+    assert summarize(second).unscanned_reason == "too_large"
+    assert summarize(first).findings[0].detector == "email"

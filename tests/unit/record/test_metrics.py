@@ -4,7 +4,7 @@ import pytest
 from aigate.record import metrics
 from aigate.record.inspection import label_token
 from prometheus_client import generate_latest
-from record_factories import FakeFinding, FakeInspection, make_state
+from record_factories import found, make_inspection, make_state, too_large
 
 
 def value(name, **labels):
@@ -49,8 +49,8 @@ def test_a_flow_moves_request_decision_and_inspection_metrics():
     before_findings = value("aigate_findings_total", detector="email", **{"class": "pii"},
                             action="block")
     before_bytes = value("aigate_scanned_bytes_total")
-    state = make_state("chatgpt-anonymous", "block", "blocked", inspection=FakeInspection(
-        bytes_scanned=300, findings=[FakeFinding("email", "pii", 3)], action="block"))
+    state = make_state("chatgpt-anonymous", "block", "blocked", inspection=make_inspection(
+        300, found("email", "pii", 3), action="block"))
     metrics.observe_flow(state, has_body=True)
     assert value("aigate_requests_total", **labels) == before + 1
     assert value("aigate_findings_total", detector="email", **{"class": "pii"},
@@ -74,9 +74,9 @@ def test_warn_steps_are_counted(outcome, ack, step):
 @pytest.mark.parametrize(
     "inspection, outcome, has_body, counter, labels",
     [
-        (FakeInspection(), "allowed", True, "aigate_inspected_requests_total",
+        (make_inspection(80), "allowed", True, "aigate_inspected_requests_total",
          {"category": "chat"}),
-        (FakeInspection(inspected=False, unscanned_reason="too_large"), "allowed", True,
+        (too_large(), "allowed", True,
          "aigate_unscanned_requests_total", {"reason": "too_large"}),
         (None, "allowed", True, "aigate_unscanned_requests_total", {"reason": "not_inspected"}),
     ],
@@ -118,7 +118,7 @@ def test_no_user_or_url_reaches_a_label():
 
 
 def test_exposition_passes_promtool_check_metrics(promtool):
-    metrics.observe_flow(make_state(inspection=FakeInspection(findings=[FakeFinding("a", "b")])),
+    metrics.observe_flow(make_state(inspection=make_inspection(10, found("a", "b"))),
                          has_body=True)
     result = subprocess.run([promtool, "check", "metrics"], input=generate_latest(metrics.REGISTRY),
                             capture_output=True, timeout=30)
