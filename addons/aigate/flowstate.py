@@ -14,6 +14,7 @@ from aigate.identify import Identity
 
 if TYPE_CHECKING:
     from aigate.inspect.result import Inspection
+    from aigate.record.inspection import InspectionSummary
 
 FLOW_KEY = "aigate"
 
@@ -50,6 +51,7 @@ class FlowState:
     outcome: Outcome | None = None
     ack: Acknowledgement | None = None
     inspection: Inspection | None = None  # set by the inspect addon
+    inspection_summary: InspectionSummary | None = None  # see record.inspection.summary_of
     error_stage: str | None = None
     decision_seconds: float = 0.0
     notes: dict[str, str] = field(default_factory=dict)

@@ -24,7 +24,7 @@ import orjson
 
 from aigate.flowstate import FlowState
 from aigate.record.events import HookError, PolicyEvent
-from aigate.record.inspection import summarize
+from aigate.record.inspection import summary_of
 from aigate.record.ledger import ACK_EVENT, Ledger, last_hash
 
 STDOUT = "-"
@@ -114,7 +114,7 @@ def decision_record(
     """The `decision` record of one AI flow."""
     decision, identity = state.decision, state.identity
     service = decision.service
-    inspection = summarize(state.inspection)
+    inspection = summary_of(state)
     scan_seconds = inspection.seconds if inspection else None
     record: dict[str, Any] = {
         "time": rfc3339(time),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from aigate.flowstate import FlowState
     from aigate.inspect.result import Finding, Inspection
 
 PREVIEW_MAX_CHARS = 64
@@ -146,21 +147,21 @@ def _unscanned(inspection: Inspection) -> tuple[str, ...]:
     return tuple(dict.fromkeys(categories))
 
 
-# The last inspection summarized, and its summary: the audit log and the metrics each summarize
-# the same flow's inspection, one after the other. An Inspection is frozen, so the summary stays
-# true while it is cached.
-_last: tuple[Inspection | None, InspectionSummary | None] = (None, None)
+def summary_of(state: FlowState) -> InspectionSummary | None:
+    """The flow's inspection summary, computed once and kept on the flow: the audit log and the
+    metrics both read it, and nothing outlives the flow (the inspection holds the prompt)."""
+    if state.inspection is None:
+        return None
+    if state.inspection_summary is None:
+        state.inspection_summary = summarize(state.inspection)
+    return state.inspection_summary
 
 
 def summarize(inspection: Inspection | None) -> InspectionSummary | None:
     """Summarize an inspection; None when the flow was not inspected at all."""
-    global _last
     if inspection is None:
         return None
-    last, summary = _last
-    if last is inspection:
-        return summary
-    summary = InspectionSummary(
+    return InspectionSummary(
         inspected=inspection.inspected,
         unscanned=_unscanned(inspection),
         bytes_scanned=inspection.bytes_scanned,
@@ -169,5 +170,3 @@ def summarize(inspection: Inspection | None) -> InspectionSummary | None:
         rule=inspection.rule,
         seconds=inspection.seconds,
     )
-    _last = (inspection, summary)
-    return summary

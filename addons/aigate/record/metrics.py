@@ -26,10 +26,10 @@ from prometheus_client import (
 )
 
 from aigate.flowstate import FlowState
-from aigate.record.inspection import label_token, summarize
+from aigate.record.inspection import InspectionSummary, label_token, summary_of
 
 if TYPE_CHECKING:
-    from aigate.inspect.result import Inspection
+    pass
 
 disable_created_metrics()  # `*_created` series double the count and nothing here reads them
 
@@ -267,14 +267,13 @@ def observe_flow(state: FlowState, *, has_body: bool, group_order: Sequence[str]
         ACKNOWLEDGEMENTS.labels(label_token(state.ack.service_id)).inc()
     if state.error_stage:
         count_hook_error(state.error_stage)
-    _observe_inspection(state.inspection, category, forwarded=outcome in FORWARDED,
+    _observe_inspection(summary_of(state), category, forwarded=outcome in FORWARDED,
                         has_body=has_body)
 
 
 def _observe_inspection(
-    raw: Inspection | None, category: str, *, forwarded: bool, has_body: bool
+    inspection: InspectionSummary | None, category: str, *, forwarded: bool, has_body: bool
 ) -> None:
-    inspection = summarize(raw)
     if inspection is None:
         if forwarded and has_body:
             UNSCANNED_BY("not_inspected").inc()

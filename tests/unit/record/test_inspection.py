@@ -1,7 +1,11 @@
 import pytest
-from aigate.inspect.result import Extraction, Inspection
-from aigate.record.inspection import PREVIEW_MAX_CHARS, reason_category, summarize
-from record_factories import found, make_inspection, too_large
+from aigate.record.inspection import (
+    PREVIEW_MAX_CHARS,
+    reason_category,
+    summarize,
+    summary_of,
+)
+from record_factories import found, make_inspection, make_state, too_large
 
 
 def test_not_inspected_is_none():
@@ -102,9 +106,8 @@ def test_the_audit_fields_of_an_inspection():
     }
 
 
-def test_the_same_inspection_is_summarized_once_and_another_anew():
-    first = make_inspection(10, found("email", "pii"))
-    assert summarize(first) is summarize(first)
-    second = Inspection(Extraction("oversize"), unscanned=("over the scan limit",), oversize=True)
-    assert summarize(second).unscanned_reason == "too_large"
-    assert summarize(first).findings[0].detector == "email"
+def test_a_flow_is_summarized_once_and_the_summary_stays_with_the_flow():
+    state = make_state(inspection=make_inspection(10, found("email", "pii")))
+    assert summary_of(state) is summary_of(state)
+    assert state.inspection_summary.findings[0].detector == "email"
+    assert summary_of(make_state()) is None  # not inspected
