@@ -108,6 +108,14 @@ def timed_hooks(addons: list[object], hooks: tuple[str, ...]) -> list[tuple[str,
     return found
 
 
+def upstream_response() -> http.Response:
+    """The upstream's answer, with the `alt-svc` header real AI services (and bench_proxy's fake
+    upstream) send, which the streaming addon removes."""
+    response = tflow.tresp()
+    response.headers["alt-svc"] = 'h3=":443"; ma=86400'
+    return response
+
+
 async def run_http(addons: list[object], kind: Kind, requests: int) -> tuple[Samples, list[int]]:
     """Time every HTTP hook of every addon over `requests` fresh flows of one kind (an `async`
     hook is awaited inside its timing, as mitmproxy awaits it)."""
@@ -116,7 +124,7 @@ async def run_http(addons: list[object], kind: Kind, requests: int) -> tuple[Sam
     totals: list[int] = []
     clock = time.perf_counter_ns
     flows = [make_flow(kind) for _ in range(requests)]
-    upstream = [tflow.tresp() for _ in range(requests)]
+    upstream = [upstream_response() for _ in range(requests)]
     gc.collect()
     gc.freeze()  # the flows made above are not the hooks' garbage: keep them out of GC passes
     for flow, response in zip(flows, upstream, strict=True):

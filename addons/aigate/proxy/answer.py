@@ -8,7 +8,8 @@ every enforcement hook follows on an exception: an AI request is answered with a
 from __future__ import annotations
 
 import logging
-import secrets
+import os
+import threading
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -32,9 +33,26 @@ _HTML = {"content-type": "text/html; charset=utf-8", "cache-control": "no-store"
 logger = logging.getLogger(__name__)
 
 
+_ID_HEX = 12  # 6 random bytes
+_ID_BATCH = 256
+_ids: list[str] = []
+_ids_lock = threading.Lock()
+
+
 def new_request_id() -> str:
-    """A short random id people can quote to the help desk; also in the audit log."""
-    return secrets.token_hex(6)
+    """A short random id people can quote to the help desk; also in the audit log.
+
+    Drawn from the OS random source 256 ids at a time: a system call per request costs more
+    than the rest of the id. `list.pop` is atomic, so threads never share an id.
+    """
+    while True:
+        try:
+            return _ids.pop()
+        except IndexError:
+            with _ids_lock:
+                if not _ids:
+                    pool = os.urandom(_ID_HEX // 2 * _ID_BATCH).hex()
+                    _ids.extend(pool[i : i + _ID_HEX] for i in range(0, len(pool), _ID_HEX))
 
 
 def header_safe(text: str) -> str:

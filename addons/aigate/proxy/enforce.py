@@ -203,12 +203,10 @@ class Enforce:
 
     def _take_ack_cookies(self, request: http.Request) -> tuple[str, ...]:
         """aigate's cookie values, removed from the request: the upstream never sees them."""
-        # One pass over the raw fields first: few requests carry the cookie, and mitmproxy's
-        # per-name lookup costs several times more.
-        if not any(
-            _COOKIE_BYTES in value and name.lower() == b"cookie"
-            for name, value in request.headers.fields
-        ):
+        # One substring search over the raw values first (a match in another header only costs
+        # the exact check below): few requests carry the cookie, and mitmproxy's per-name
+        # lookup costs several times more.
+        if _COOKIE_BYTES not in b"\n".join([value for _, value in request.headers.fields]):
             return ()
         values = request.headers.get_all("cookie")
         if not values or not any(COOKIE_NAME in v for v in values):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from mitmproxy import http
 
+_AUTHORITY_VERSIONS = (b"HTTP/2.0", b"HTTP/3")  # `is_http2`, `is_http3`
+
 
 def header_values(request: http.Request, *names: bytes) -> list[str | None]:
     """`request.headers.get(name)` for each lower-case name, in one pass."""
@@ -20,8 +22,14 @@ def header_values(request: http.Request, *names: bytes) -> list[str | None]:
     return [b", ".join(v).decode("utf-8", "surrogateescape") if v else None for v in found]
 
 
+def header_value(request: http.Request, name: bytes) -> str | None:
+    """`request.headers.get(name)` for one lower-case name (half the cost of the general case)."""
+    found = [value for key, value in request.headers.fields if key.lower() == name]
+    return b", ".join(found).decode("utf-8", "surrogateescape") if found else None
+
+
 def host_header(request: http.Request) -> str | None:
     """`request.host_header`: the Host header, or the :authority of HTTP/2 and HTTP/3."""
-    if request.is_http2 or request.is_http3:
+    if request.data.http_version in _AUTHORITY_VERSIONS:
         return request.host_header
-    return header_values(request, b"host")[0]
+    return header_value(request, b"host")

@@ -27,6 +27,7 @@ closed like the enforcing addon (`answer.fail_closed`, stage "inspect"), unless 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections import Counter
 from typing import Any
@@ -49,7 +50,7 @@ from aigate.inspect import (
 from aigate.inspect.result import Extraction
 from aigate.policy.loaded import LoadedPolicy
 from aigate.proxy.answer import fail_closed, header_safe, refusal
-from aigate.proxy.headers import header_values, host_header
+from aigate.proxy.headers import header_value, header_values, host_header
 from aigate.proxy.runtime import Runtime
 
 # Bodies larger than this are scanned in a worker thread so other flows keep moving.
@@ -100,9 +101,13 @@ def _rule_reason(loaded: LoadedPolicy, rule_id: str | None) -> str:
     return rule.reason.strip() if rule is not None else ""
 
 
+# The same few AI hosts over and over: normalizing costs several times a cache hit.
+_normal_host = functools.lru_cache(maxsize=1024)(normalize_host)
+
+
 def _content_length(request: http.Request) -> int | None:
     try:
-        return int(header_values(request, b"content-length")[0] or "")
+        return int(header_value(request, b"content-length") or "")
     except ValueError:
         return None
 
@@ -192,7 +197,7 @@ class Inspect:
         )
         args: dict[str, Any] = {
             "body": body,
-            "host": normalize_host(host_header(request) or request.host),
+            "host": _normal_host(host_header(request) or request.host),
             "path": request.path,
             "content_type": content_type,
             "content_encoding": content_encoding,

@@ -17,13 +17,16 @@ class Streaming:
         response = flow.response
         if response is None or FLOW_KEY not in flow.metadata:
             return
-        # One pass over the raw fields: mitmproxy's per-name header lookups each rescan them.
+        # One pass over the raw fields: mitmproxy's per-name header lookups (and `del`) each
+        # rescan them through a method call per field.
+        headers = response.headers
+        fields = headers.fields
         alt_svc = False
-        for name, value in response.headers.fields:
+        for name, value in fields:
             lower = name.lower()
             if lower == b"alt-svc":
                 alt_svc = True
             elif lower == b"content-type" and value.startswith(b"text/event-stream"):
                 response.stream = True
         if alt_svc:
-            del response.headers["alt-svc"]
+            headers.fields = tuple(f for f in fields if f[0].lower() != b"alt-svc")

@@ -68,8 +68,9 @@ def json_line(record: dict[str, Any]) -> bytes:
 
 def clean_path(path: str) -> str:
     """The request path without query string or fragment (they may carry keys or prompts)."""
-    for mark in ("?", "#"):
-        path = path.split(mark, 1)[0]
+    if "?" in path or "#" in path:  # most paths have neither: skip the splits
+        for mark in ("?", "#"):
+            path = path.split(mark, 1)[0]
     return path[:PATH_MAX_CHARS] or "/"
 
 
@@ -111,17 +112,19 @@ def decision_record(
     status: int | None,
     time: float,
 ) -> dict[str, Any]:
-    """The `decision` record of one AI flow."""
+    """The `decision` record of one AI flow (one dict literal: it is built for every request)."""
     decision, identity = state.decision, state.identity
     service = decision.service
+    groups = identity.groups
     inspection = summary_of(state)
+    decision_seconds = state.decision_seconds
     scan_seconds = inspection.seconds if inspection else None
-    record: dict[str, Any] = {
+    return {
         "time": rfc3339(time),
         "event": "decision",
         "request_id": state.request_id,
         "user": identity.user,
-        "groups": sorted(identity.groups),
+        "groups": sorted(groups) if len(groups) > 1 else list(groups),
         "client_ip": identity.client_ip,
         "service": service.id if service else None,
         "category": decision.category,
@@ -137,11 +140,10 @@ def decision_record(
         "policy_hash": state.policy_hash,
         "status": status,
         "error_stage": state.error_stage,
-        "decision_seconds": round(state.decision_seconds, 6),
-        "added_latency_seconds": round(state.decision_seconds + (scan_seconds or 0.0), 6),
+        "decision_seconds": round(decision_seconds, 6),
+        "added_latency_seconds": round(decision_seconds + (scan_seconds or 0.0), 6),
+        **(inspection.as_record() if inspection else NOT_INSPECTED),
     }
-    record.update(inspection.as_record() if inspection else NOT_INSPECTED)
-    return record
 
 
 def ack_record(state: FlowState, *, time: float) -> dict[str, Any] | None:
