@@ -49,6 +49,7 @@ from aigate.inspect import (
 )
 from aigate.inspect.result import Extraction
 from aigate.policy.loaded import LoadedPolicy
+from aigate.policy.model import Dlp
 from aigate.proxy.answer import fail_closed, header_safe, refusal
 from aigate.proxy.headers import header_value, header_values, host_header
 from aigate.proxy.runtime import Runtime
@@ -210,15 +211,7 @@ class Inspect:
                 return
         else:
             inspection = inspect_request(scanner, **args)
-        verdict = dlp_action(
-            dlp,
-            inspection.findings,
-            service=service.id if service else None,
-            category=state.decision.category,
-            groups=state.identity.groups,
-            unscanned=inspection.unscanned,
-            oversize=inspection.oversize,
-        )
+        verdict = _verdict(dlp, inspection, state)
         state.inspection = inspection.with_verdict(verdict.action, verdict.rule_id)
         if not state.decision.enforced:
             return  # monitor mode: the verdict is recorded, never applied
@@ -265,15 +258,7 @@ class Inspect:
             inspection = await asyncio.to_thread(inspect_ws, scanner, content, host=host, path=path)
         else:
             inspection = inspect_ws(scanner, content, host=host, path=path)
-        service = state.decision.service
-        verdict = dlp_action(
-            dlp,
-            inspection.findings,
-            service=service.id if service else None,
-            category=state.decision.category,
-            groups=state.identity.groups,
-            unscanned=inspection.unscanned,
-        )
+        verdict = _verdict(dlp, inspection, state)
         action: str = verdict.action
         if not state.decision.enforced or action not in ("block", "redact"):
             return action
@@ -338,3 +323,17 @@ def _inspectable(flow: http.HTTPFlow) -> FlowState | None:
     if isinstance(state, FlowState) and state.outcome in INSPECTED_OUTCOMES:
         return state
     return None
+
+
+def _verdict(dlp: Dlp, inspection: Inspection, state: FlowState) -> DlpVerdict:
+    """What the policy's DLP rules say about an inspection on this flow."""
+    service = state.decision.service
+    return dlp_action(
+        dlp,
+        inspection.findings,
+        service=service.id if service else None,
+        category=state.decision.category,
+        groups=state.identity.groups,
+        unscanned=inspection.unscanned,
+        oversize=inspection.oversize,
+    )
