@@ -30,6 +30,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 bench: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,bench]'  # the peers bench_scan compares against
 	$(PY) bench/run.py
 
 clean:
