@@ -22,6 +22,7 @@ run: $(STAMP)
 	$(VENV)/bin/aigate run $(ARGS)
 
 test: $(STAMP)
+	@.ci/system-deps
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
