@@ -3,8 +3,9 @@
 Usage: .venv/bin/python bench/bench_proxy.py [--requests N] [--rounds R]
 
 Starts a fake TLS upstream (tests/proxy/proxyharness.py) and, one at a time, bare mitmdump and
-mitmdump with the aigate addons (`-s addons/aigate_addons.py`), both with `bench/route.py`
-sending every upstream connection to the fake upstream and `connection_strategy=lazy`. Prints:
+mitmdump with the aigate addons (`-s addons/aigate_addons.py`), both with
+`tests/e2e/upstream_route.py` sending every upstream connection to the fake upstream and
+`connection_strategy=lazy`. Prints:
 
 - passthrough: new connections per second to a non-AI host (CONNECT, TLS relayed, one request),
   aigate vs bare mitmdump with `ignore_hosts` (goal >= 0.95x);
@@ -122,12 +123,12 @@ def mitmdump(confdir: Path, upstream: Upstream, *extra: str) -> Iterator[Proxy]:
     """A mitmdump process routed to `upstream`."""
     argv = [
         MITMDUMP, "--listen-host", "127.0.0.1", "--listen-port", "0",
-        "-s", str(ROOT / "bench" / "route.py"),
+        "-s", str(ROOT / "tests" / "e2e" / "upstream_route.py"),
         "--set", f"confdir={confdir}", "--set", "connection_strategy=lazy",
         "--set", "flow_detail=0", "--set", "termlog_verbosity=info",
         "--set", f"ssl_verify_upstream_trusted_ca={upstream.ca_path}", *extra,
     ]
-    env = {**os.environ, "AIGATE_BENCH_UPSTREAM": "{}:{}".format(*upstream.address)}
+    env = {**os.environ, "AIGATE_TEST_UPSTREAM": "{}:{}".format(*upstream.address)}
     proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
     assert proc.stdout is not None

@@ -13,12 +13,17 @@ import shutil
 import pytest
 
 
+def on_ci() -> bool:
+    """Whether this run is CI's (`CI=true`), where every component must be present."""
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
 def require_command(command: str, package: str) -> str:
     """The path of `command`; skip (locally) or fail (under CI=true) when it is missing."""
     path = shutil.which(command)
     if path:
         return path
     message = f"needs `{command}`: apt-get install {package} (or run .ci/system-deps as root)"
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    if on_ci():
         pytest.fail(f"CI is missing a test component: {message}", pytrace=False)
     pytest.skip(message)

@@ -34,11 +34,13 @@ class Match:
 
 
 def normalize_host(host: str) -> str:
-    """Canonical host: lowercase, no port, brackets or trailing dot, IDNA as punycode.
+    """Canonical host: lowercase, no userinfo, port, brackets or trailing dot, IDNA as punycode.
 
     Returns "" for input that cannot be a host name.
     """
     host = host.strip()
+    if "@" in host:  # userinfo has no place in a host; the name after it is the one servers see
+        host = host.rsplit("@", 1)[1]
     if not host:
         return ""
     if host.startswith("["):

@@ -65,15 +65,23 @@ _NOT_AI_REASON = "Not an AI service in the catalog."
 _MONITOR_STEP = "mode: monitor (recorded, not enforced)"
 
 
-def decide(policy: LoadedPolicy, facts: RequestFacts) -> Decision:
-    """What the policy says about this request, and the walk that got there (see module doc)."""
+def decide(
+    policy: LoadedPolicy, facts: RequestFacts, service: Service | None = None
+) -> Decision:
+    """What the policy says about this request, and the walk that got there (see module doc).
+
+    `service` skips classifying the host: the request is decided as that service (the
+    unlisted-endpoint pseudo-service of `aigate.endpoints`, for a host outside the catalog).
+    """
     enforced = policy.policy.mode == "enforce"
-    match = policy.classifier.classify(normalize_host(facts.host), facts.path or "/")
-    if match is None:
-        return Decision(
-            "passthrough", None, "catalog", _NOT_AI_REASON, enforced=enforced, trace=_NOT_AI_TRACE
-        )
-    service = match.service
+    if service is None:
+        match = policy.classifier.classify(normalize_host(facts.host), facts.path or "/")
+        if match is None:
+            return Decision(
+                "passthrough", None, "catalog", _NOT_AI_REASON, enforced=enforced,
+                trace=_NOT_AI_TRACE,
+            )
+        service = match.service
     exception = policy.exception_for(facts.groups, service)
     if exception is not None:
         base = policy.base_resolution(service).rule

@@ -57,3 +57,5 @@ class FlowState:
     notes: dict[str, str] = field(default_factory=dict)
     # Client-to-server WebSocket messages inspected, by DLP action ("block": dropped).
     ws_messages: dict[str, int] = field(default_factory=dict)
+    # The model API shape (`aigate.endpoints`) of a request to an unlisted AI endpoint.
+    endpoint: str | None = None

@@ -1,10 +1,11 @@
 """A real person in a real browser: headless Chromium (Playwright) through the real proxy.
 
 The policy under test is the shipped default (policies/default.yaml): DeepSeek is blocked,
-ChatGPT is warned, consumer Copilot is redirected to Microsoft 365 Copilot Chat. Every upstream
-connection goes to the fake TLS upstream (tests/proxy/proxyharness.py), so no request leaves
-127.0.0.1. Chromium trusts the proxy's CA (and the fake upstream's, for passthrough) through
-`--ignore-certificate-errors-spki-list`. One browser and one proxy serve the whole module.
+ChatGPT is warned, consumer Copilot is redirected to Microsoft 365 Copilot Chat, and secrets in
+anything sent to an AI service are blocked. Every upstream connection goes to the fake TLS
+upstream (tests/proxy/proxyharness.py), so no request leaves 127.0.0.1. One browser and one proxy
+serve the whole module; each test gets a fresh profile. Screenshots land in
+tests/artifacts/screenshots (see browserharness.py).
 
 Chromium sends background requests of its own (update and account checks) through the proxy:
 assertions look only at the hosts a test opens.
@@ -12,68 +13,29 @@ assertions look only at the hosts a test opens.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
-import shutil
-import struct
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "proxy"))
-
+from aigate.cli import main
 from aigate.flowstate import FLOW_KEY
 from aigate.policy.load import load_policy
 from aigate.policy.loaded import LoadedPolicy
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from proxyharness import (
-    FakeUpstream,
-    RunningProxy,
-    SeenRequest,
-    catalog_hosts,
-    start_proxy,
-    wait_for,
+from browserharness import (
+    DEFAULT_POLICY,
+    folded,
+    fresh_page,
+    launch_browser,
+    screenshot,
+    shipped_policy_proxy,
+    submit_prompt,
 )
+from playwright.sync_api import Browser, Page
+from proxyharness import FakeUpstream, RunningProxy, SeenRequest, wait_for
 
-POLICY = Path(__file__).resolve().parents[2] / "policies" / "default.yaml"
-CHROMIUM = "/usr/bin/chromium"
-INSTALL_HINT = (
-    "Debian's Chromium is needed for the browser tests: "
-    "apt-get install -y --no-install-recommends chromium fonts-liberation"
-)
-TIMEOUT_MS = 15_000
 ACK_COOKIE = "aigate_ack"
-
-
-def spki_pin(ca_path: Path) -> str:
-    """Chromium's SPKI pin of a certificate: base64(sha256(DER SubjectPublicKeyInfo))."""
-    cert = x509.load_pem_x509_certificate(ca_path.read_bytes())
-    der = cert.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return base64.b64encode(hashlib.sha256(der).digest()).decode()
-
-
-def png_size(path: Path) -> tuple[int, int]:
-    """(width, height) from a PNG's IHDR chunk; fails if the file is not a PNG."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    assert data[12:16] == b"IHDR"
-    width, height = struct.unpack(">II", data[16:24])
-    return width, height
-
-
-def screenshot(page: Page, path: Path) -> None:
-    """A full-page PNG of what the person sees; fails if it is not a plausible picture."""
-    shot = page.screenshot(path=str(path), full_page=True)
-    width, height = png_size(path)
-    assert width >= 1280 and height >= 600, (width, height)
-    assert len(shot) > 20_000, "the screenshot looks blank"
+AWS_KEY_ID = "AKIAQ3EGRLMNV4XKTYJW"  # shaped like a real key id, not AWS's documentation one
 
 
 def outcome(proxy: RunningProxy, url: str) -> str:
@@ -91,9 +53,9 @@ def is_navigation(request: SeenRequest) -> bool:
     return request.headers.get("sec-fetch-mode") == "navigate"
 
 
-def folded(text: str) -> str:
-    """Whitespace collapsed, as a browser renders it."""
-    return " ".join(text.split())
+def audit_records(proxy: RunningProxy, event: str) -> list[dict]:
+    lines = proxy.audit_log.read_text().splitlines() if proxy.audit_log.exists() else []
+    return [r for r in map(json.loads, lines) if r["event"] == event]
 
 
 @pytest.fixture(scope="module")
@@ -103,66 +65,39 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def policy() -> LoadedPolicy:
-    return load_policy(POLICY)
+    return load_policy(DEFAULT_POLICY)
 
 
 @pytest.fixture(scope="module")
-def upstream(work: Path) -> Iterator[FakeUpstream]:
-    server = FakeUpstream(work / "upstream", catalog_hosts())
-    yield server
-    server.close()
+def proxy_and_upstream(work: Path) -> Iterator[tuple[RunningProxy, FakeUpstream]]:
+    with shipped_policy_proxy(work) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
-def proxy(work: Path, upstream: FakeUpstream) -> Iterator[RunningProxy]:
-    policy_dir = work / "policy"
-    policy_dir.mkdir()
-    shutil.copy(POLICY, policy_dir / POLICY.name)
-    confdir = work / "confdir"
-    confdir.mkdir()
-    running = start_proxy(confdir, upstream, {"aigate_policy": str(policy_dir / POLICY.name)})
-    yield running
-    running.stop()
+def proxy(proxy_and_upstream) -> RunningProxy:
+    return proxy_and_upstream[0]
+
+
+@pytest.fixture(scope="module")
+def upstream(proxy_and_upstream) -> FakeUpstream:
+    return proxy_and_upstream[1]
 
 
 @pytest.fixture(scope="module")
 def browser(proxy: RunningProxy, upstream: FakeUpstream) -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} not found. {INSTALL_HINT}")
-    pins = f"{spki_pin(proxy.ca_path)},{spki_pin(upstream.ca_path)}"
-    args = [
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--ignore-certificate-errors-spki-list={pins}",
-    ]
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            chromium_sandbox=False,
-            args=args,
-            proxy={"server": proxy.url},
-        )
+    with launch_browser(proxy.url, [proxy.ca_path, upstream.ca_path]) as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser profile (no cookies) per test, with a desktop-sized window."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    tab = context.new_page()
-    yield tab
-    context.close()
+    with fresh_page(browser) as tab:
+        yield tab
 
 
 def test_blocked_service_shows_the_block_page_and_never_reaches_upstream(
-    page, proxy, upstream, policy, tmp_path
+    page, proxy, upstream, policy
 ):
     rule = policy.policy.services["deepseek"]
     response = page.goto("https://chat.deepseek.com/")
@@ -185,14 +120,14 @@ def test_blocked_service_shows_the_block_page_and_never_reaches_upstream(
     assert request_id
     assert page.locator("footer code").first.inner_text() == request_id
 
-    screenshot(page, tmp_path / "block.png")
+    screenshot(page, "browser-block")
     assert outcome(proxy, "https://chat.deepseek.com/") == "blocked"
     assert seen_by_upstream(upstream, "chat.deepseek.com") == []
     assert "chat.deepseek.com" not in upstream.sni
 
 
 def test_warned_service_coaches_then_continues_and_upstream_never_sees_the_cookie(
-    page, proxy, upstream, policy, tmp_path
+    page, proxy, upstream, policy
 ):
     guidelines = policy.policy.document.guidelines
     response = page.goto("https://chatgpt.com/")
@@ -203,7 +138,7 @@ def test_warned_service_coaches_then_continues_and_upstream_never_sees_the_cooki
     )
     assert page.locator(".guide .do li").all_inner_texts() == list(guidelines.dos)
     assert page.locator(".guide .dont li").all_inner_texts() == list(guidelines.donts)
-    screenshot(page, tmp_path / "warn.png")
+    screenshot(page, "browser-warn")
     # By design only navigations wait for the person; subresources (the favicon) pass.
     assert not [r for r in seen_by_upstream(upstream, "chatgpt.com") if is_navigation(r)]
 
@@ -227,6 +162,15 @@ def test_warned_service_coaches_then_continues_and_upstream_never_sees_the_cooki
     assert {r.path for r in seen} >= {"/", "/c/second-visit"}
     assert not [r for r in seen if ACK_COOKIE in r.headers.get("cookie", "")]
 
+    # The acknowledgement is on record: one ledger entry, for this service and policy version,
+    # in a hash chain that `aigate acks verify` accepts.
+    wait_for(lambda: audit_records(proxy, "ack"))
+    acks = [a for a in audit_records(proxy, "ack") if a["service"] == "chatgpt"]
+    assert len(acks) == 1
+    assert acks[0]["policy_version"] == policy.version
+    assert acks[0]["client_ip"] == "127.0.0.1"
+    assert main(["acks", "verify", str(proxy.audit_log)]) == 0
+
 
 def test_redirected_service_lands_on_the_approved_tool(page, proxy, upstream, policy):
     target = policy.policy.services["microsoft-copilot"].redirect_to
@@ -239,6 +183,32 @@ def test_redirected_service_lands_on_the_approved_tool(page, proxy, upstream, po
     assert (echoed["host"], echoed["path"]) == ("m365.cloud.microsoft", "/chat")
     assert outcome(proxy, "https://copilot.microsoft.com/") == "redirected"
     assert seen_by_upstream(upstream, "copilot.microsoft.com") == []
+    screenshot(page, "browser-redirect")
+
+
+def test_form_post_with_a_secret_gets_the_block_page_naming_the_kind_of_data(
+    page, proxy, upstream
+):
+    before = upstream.snapshot()
+    # An allowed service: only the data stops the request.
+    response = submit_prompt(
+        page, "https://m365.cloud.microsoft", f"why does aws_access_key_id = {AWS_KEY_ID} fail?"
+    )
+    assert response.status == 403
+    # The service is approved; the page says this request was stopped, not the service.
+    assert page.locator("h1").inner_text() == (
+        "Your request to Microsoft 365 Copilot Chat (in the Microsoft 365 app) was blocked"
+    )
+    assert page.locator("section[aria-labelledby=h-request]").count() == 0
+    found = page.locator("section[aria-labelledby=h-found]")
+    assert found.locator("h2").inner_text() == "Sensitive data found"
+    assert found.locator("li").all_inner_texts() == ["AWS access key id"]
+    assert "AWS access key id" in page.locator(".reason").inner_text()
+    assert AWS_KEY_ID not in page.content(), "the page repeats the secret"
+    screenshot(page, "browser-dlp-block")
+    assert outcome(proxy, "https://m365.cloud.microsoft/chat/ask") == "blocked"
+    posted = [r for r in upstream.requests_since(before) if r.method == "POST"]
+    assert posted == [], "the secret reached the upstream"
 
 
 def test_non_ai_site_is_passed_through_without_decryption(page, proxy, upstream):

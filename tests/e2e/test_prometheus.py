@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import socket
 import subprocess
 import time
@@ -22,6 +21,7 @@ from typing import Any
 
 import pytest
 import yaml
+from components import require_command
 from recordharness import (
     acknowledge,
     make_client,
@@ -51,11 +51,8 @@ UNSCANNED = json.dumps({
 
 
 def tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        pytest.fail(f"{name} is missing: run .ci/run (it installs Debian's prometheus package, "
-                    "which brings promtool)")
-    return path
+    """prometheus or promtool, both from Debian's prometheus package."""
+    return require_command(name, "prometheus")
 
 
 def free_port() -> int:
@@ -194,7 +191,8 @@ def stack(tmp_path_factory) -> Iterator[tuple[Any, Prometheus]]:
                                         timeout=30)["data"]["result"], "never scraped the proxy"
             policy = work / "policy" / "policy.yaml"
             send_round(proxy, upstream)
-            policy.write_text(policy.read_text().replace('version: "t1"', 'version: "t2"'))
+            policy.write_text(policy.read_text().replace(  # overdue: AigatePolicyReviewOverdue
+                'version: "t1"', 'version: "t2"\nreview_by: 2000-01-01'))
             assert prometheus.wait_data('aigate_policy_info{version="t2"}')["data"]["result"]
             send_round(proxy, upstream)
             policy.write_text(policy.read_text() + "\nnot_a_policy_key: [\n")

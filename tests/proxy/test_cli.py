@@ -20,6 +20,7 @@ from aigate.cli import build_parser
 from aigate.cli.pac import pac_text
 from aigate.cli.run import mitmdump_arguments
 from aigate.policy import DEFAULT_POLICY, PolicyError, load_policy
+from components import require_command
 from proxyharness import BROWSER_HEADERS, DATA, TEST_POLICY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +44,7 @@ def _start(argv: list[str], ready: re.Pattern[str]) -> tuple[subprocess.Popen[st
                 found.append(match)
 
     threading.Thread(target=read, daemon=True).start()
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 60  # `aigate run` starts one worker per core
     while not found and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     if not found:
@@ -155,8 +156,7 @@ def _pac_answers(pac: str, hosts: list[str]) -> dict[str, str]:
         "{ out[h] = FindProxyForURL('https://' + h + '/', h); });"
         "console.log(JSON.stringify(out));"
     )
-    node = shutil.which("node")
-    assert node is not None, "the PAC test runs the file in node: install nodejs (.ci/run does)"
+    node = require_command("node", "nodejs")  # the PAC file runs in a real JavaScript engine
     result = subprocess.run([node, "-e", script], capture_output=True, text=True, check=True)
     return json.loads(result.stdout)
 

@@ -33,7 +33,8 @@ def test_non_ai_host_is_passed_through_with_the_upstreams_own_certificate(proxy,
     assert reply.startswith(b"HTTP/1.1 200")
     assert upstream.connections_since(before) == 1
     assert not proxy.flows_for("example.org"), "a passed-through request was decrypted"
-    assert proxy.master.options.allow_hosts == [intercept_pattern(proxy_policy(proxy))]
+    expected = intercept_pattern(proxy_policy(proxy), ["aigate.policy"])  # + the policy page
+    assert proxy.master.options.allow_hosts == [expected]
 
 
 def proxy_policy(proxy):

@@ -9,7 +9,9 @@ name must exist in the repository.
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
+import shlex
 import subprocess
 import tomllib
 from pathlib import Path
@@ -17,6 +19,7 @@ from pathlib import Path
 import kubernetes_validate
 import pytest
 import yaml
+from aigate.cli import build_parser
 from components import require_command
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -184,3 +187,26 @@ def test_container_lock_pins_every_runtime_dependency():
     for requirement in project["dependencies"]:
         name = re.match(r"[A-Za-z0-9_.-]+", requirement).group(0).lower().replace("_", "-")
         assert name in pins, f"{name} is not pinned in deploy/docker/requirements.lock"
+
+
+def run_command_lines() -> dict[str, list[str]]:
+    """The `aigate run` arguments each deploy file starts the proxy with."""
+    dockerfile = (DEPLOY / "docker" / "Dockerfile").read_text()
+    cmd = re.search(r"^CMD (\[.*?\])$", dockerfile.replace("\\\n", ""), re.M | re.S).group(1)
+    unit = (DEPLOY / "systemd" / "aigate.service").read_text().replace("\\\n", "")
+    exec_start = shlex.split(re.search(r"^ExecStart=(.*)$", unit, re.M).group(1))
+    compose = yaml.safe_load((DEPLOY / "docker" / "compose.yaml").read_text())
+    return {
+        "deployment.yaml": container()["args"],
+        "Dockerfile": json.loads(cmd),
+        "compose.yaml": compose["services"]["aigate"]["command"],
+        "aigate.service": exec_start[exec_start.index("run") + 1:],
+    }
+
+
+@pytest.mark.parametrize("name", ["deployment.yaml", "Dockerfile", "compose.yaml", "aigate.service"])
+def test_deploy_command_line_is_accepted_by_aigate_run(name):
+    args = build_parser().parse_args(["run", *run_command_lines()[name]])
+    assert args.command == "run"
+    assert args.metrics_port == 9464 and args.metrics_host == "0.0.0.0"
+    assert not [o for o in args.options if o.startswith("aigate_metrics_")], "use the flags"

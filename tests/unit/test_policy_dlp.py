@@ -24,7 +24,7 @@ groups:
   engineering: {users: [alice]}
 """
 FIRST = 8
-SHIPPED = sorted(SHIPPED_DIR.rglob("*.yaml"))
+SHIPPED = sorted(p for p in SHIPPED_DIR.rglob("*.yaml") if not p.name.endswith(".cases.yaml"))
 
 
 def problems(snippet: str, base_dir: Path | None = None) -> list[Problem]:

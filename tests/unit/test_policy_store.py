@@ -6,7 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
+from aigate.inspect.custom import edm_digest
 from aigate.policy import PolicyError
+from aigate.policy.loaded import LoadedPolicy
 from aigate.policy.store import PolicyStore
 
 GOOD = """organisation: Acme
@@ -81,13 +83,18 @@ def test_a_bad_edit_keeps_the_last_good_policy(policy_file):
     assert store.current.version == "3"
 
 
-def test_a_deleted_file_keeps_the_last_good_policy(policy_file):
+def test_a_deleted_file_keeps_the_last_good_policy_and_recovers_when_it_returns(policy_file):
     store = PolicyStore(policy_file)
     good = store.current
+    text = policy_file.read_text()
     policy_file.unlink()
     result = store.reload_if_changed()
-    assert not result.ok and "cannot read policy" in (result.error or "")
+    assert not result.ok and f"{policy_file}:1: cannot read policy" in (result.error or "")
     assert store.current is good
+    write(policy_file, text)  # the same content comes back
+    back = store.reload_if_changed()
+    assert (back.ok, back.error) == (True, None)
+    assert store.current.sha256 == good.sha256
 
 
 def test_an_edited_catalog_file_triggers_a_reload(tmp_path):
@@ -124,3 +131,91 @@ def test_a_catalog_file_added_by_an_edit_is_watched(tmp_path, policy_file):
     write(catalog, entry.format(name="Two"))
     assert store.reload_if_changed().changed
     assert store.current.catalog.get("acme-gpt").name == "Two"
+
+
+CATALOG_ENTRY = (
+    "services:\n  - {{id: acme-gpt, name: {name}, vendor: Acme, category: chat,\n"
+    "     hosts: [gpt.acme.example], jurisdiction: US, risk: low, url: 'https://a.example/'}}\n"
+)
+NAMING = "catalog: [extra.yaml]\n"
+EXACT = "dlp:\n  exact_match:\n    - {id: customers, file: digests.txt, key_env: AIGATE_TEST_KEY}\n"
+
+
+def digests(*values: str) -> str:
+    return "".join(edm_digest(b"k", v) + "\n" for v in values)
+
+
+@pytest.fixture
+def named_files(tmp_path: Path) -> Path:
+    """A policy naming a catalog file and an exact-match digest file."""
+    write(tmp_path / "extra.yaml", CATALOG_ENTRY.format(name="One"))
+    write(tmp_path / "digests.txt", digests("A-1"))
+    policy = tmp_path / "policy.yaml"
+    write(policy, GOOD.format(version="1", action="warn") + NAMING + EXACT)
+    return policy
+
+
+def test_every_file_the_policy_names_is_watched(named_files):
+    store = PolicyStore(named_files)
+    folder = named_files.parent
+    assert set(store.watched) == {named_files, folder / "extra.yaml", folder / "digests.txt"}
+
+
+@pytest.mark.parametrize(
+    "file, content",
+    [
+        ("policy.yaml", GOOD.format(version="2", action="warn") + NAMING + EXACT),
+        ("extra.yaml", CATALOG_ENTRY.format(name="Two")),
+        ("digests.txt", digests("A-1", "B-2")),
+    ],
+)
+def test_a_change_to_any_named_file_reloads_and_is_offered_to_accept(named_files, file, content):
+    accepted: list[LoadedPolicy] = []
+    store = PolicyStore(named_files, accept=accepted.append)
+    write(named_files.parent / file, content)
+    result = store.reload_if_changed()
+    assert (result.ok, result.changed) == (True, True)
+    assert accepted == [accepted[0], store.current] and store.current is not accepted[0]
+
+
+def test_a_deleted_digest_file_keeps_the_last_good_policy_until_it_returns(named_files):
+    store = PolicyStore(named_files)
+    good = store.current
+    digest_file = named_files.parent / "digests.txt"
+    digest_file.unlink()
+    result = store.reload_if_changed()
+    assert not result.ok and "digests.txt" in (result.error or "")
+    assert store.current is good
+    write(digest_file, digests("A-1"))
+    assert store.reload_if_changed().ok
+
+
+def test_a_policy_refused_by_accept_keeps_the_last_good_one(policy_file):
+    def refuse_blocking(loaded: LoadedPolicy) -> None:
+        if loaded.policy.default.action == "block":
+            raise ValueError("dlp: cannot build the scanner")
+
+    store = PolicyStore(policy_file, accept=refuse_blocking)
+    good = store.current
+    write(policy_file, GOOD.format(version="2", action="block"))
+    result = store.reload_if_changed()
+    assert not result.ok and result.error == f"{policy_file}:1: dlp: cannot build the scanner"
+    assert store.current is good
+
+
+def test_a_catalog_file_named_by_a_failed_edit_is_watched_until_it_appears(policy_file):
+    store = PolicyStore(policy_file)
+    write(policy_file, policy_file.read_text() + "catalog: [later.yaml]\n")
+    failed = store.reload_if_changed()
+    assert not failed.ok and "later.yaml' not found" in (failed.error or "")
+    write(policy_file.parent / "later.yaml", CATALOG_ENTRY.format(name="Later"))
+    fixed = store.reload_if_changed()
+    assert (fixed.ok, fixed.changed) == (True, True)
+    assert store.current.catalog.get("acme-gpt").name == "Later"
+
+
+def test_an_explicit_reload_rereads_files_whose_stat_did_not_move(named_files):
+    store = PolicyStore(named_files)
+    first = store.current
+    result = store.reload()
+    assert result.ok and store.current is not first  # SIGHUP: a fresh load, same content

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+from pathlib import Path
 
 from aigate.record.audit import in_rotation_order
-from aigate.record.ledger import acknowledgements, verify
+from aigate.record.ledger import Verification, acknowledgements, verify
 
 EXPORT_FIELDS = ("acknowledged_at", "user", "groups", "client_ip", "service", "policy_version",
                  "policy_hash", "request_id")
@@ -18,7 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "acks",
         help="verify or export the acknowledgement ledger",
         description="Acknowledgements of the AI policy are chained by hash in the audit log. "
-        "Rotated files (LOG.N ... LOG.1, LOG) are read oldest first whatever the order given.",
+        "Rotated files (LOG.N ... LOG.1, LOG) are read oldest first whatever the order given; "
+        "each LOG (e.g. one per worker: audit.w1.jsonl, audit.w2.jsonl) is its own chain.",
     )
     sub = parser.add_subparsers(dest="acks_command", required=True, metavar="ACTION")
     check = sub.add_parser(
@@ -41,12 +43,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.set_defaults(func=run_export)
 
 
+def chains(logs: list[str]) -> list[list[Path]]:
+    """The logs grouped into one hash chain per log (LOG with its LOG.N backups, oldest first):
+    each worker of `aigate run --workers N` writes its own log (`audit.w1.jsonl`, ...)."""
+    grouped: dict[str, list[Path]] = {}
+    for path in in_rotation_order(logs):
+        base, _, suffix = str(path).rpartition(".")
+        grouped.setdefault(base if base and suffix.isdigit() else str(path), []).append(path)
+    return list(grouped.values())
+
+
 def run_verify(args: argparse.Namespace) -> int:
     try:
-        result = verify(in_rotation_order(args.logs), partial=args.partial)
+        results = [verify(files, partial=args.partial) for files in chains(args.logs)]
     except OSError as e:
         print(f"aigate acks verify: {e.filename}: {e.strerror}", file=sys.stderr)
         return 1
+    result = Verification(sum(r.acks for r in results),
+                          tuple(b for r in results for b in r.breaks),
+                          any(r.starts_mid_chain for r in results))
     for problem in result.breaks:
         print(f"{problem}", file=sys.stderr)
     if not result.ok:

@@ -1,11 +1,17 @@
-"""`aigate check [POLICY]`: validate a policy; errors are `file:line: message` lines on stderr."""
+"""`aigate check [POLICY]`: validate a policy; errors are `file:line: message` lines on stderr.
+
+A policy past its `review_by` date is still valid (exit 0) but gets a warning: enforcement must
+not stop because a review is late.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from aigate.cli._policy import load_or_report
 from aigate.policy import DEFAULT_POLICY
+from aigate.policy.review import days_overdue
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -13,7 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "check",
         help="validate a policy file",
         description="Validate a policy file against the model and the catalog. Exit 0 with a "
-        "one-line summary when valid; otherwise exit 1 with one `file:line: message` per problem.",
+        "one-line summary when valid (and a warning on stderr when its review_by date has passed); "
+        "otherwise exit 1 with one `file:line: message` per problem.",
     )
     parser.add_argument(
         "policy",
@@ -36,4 +43,11 @@ def run(args: argparse.Namespace) -> int:
         f"{len(policy.risk_rules)} risk rules, {len(policy.exceptions)} exceptions, "
         f"{len(policy.groups)} groups; catalog of {len(loaded.catalog)} services"
     )
+    overdue = days_overdue(policy.review_by)
+    if overdue:
+        print(
+            f"{args.policy}: warning: review_by {policy.review_by} has passed ({overdue} "
+            f"day{'s' if overdue != 1 else ''} overdue); review the policy and set a new review_by",
+            file=sys.stderr,
+        )
     return 0

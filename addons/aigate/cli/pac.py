@@ -14,6 +14,7 @@ from pathlib import Path
 
 from aigate.cli._policy import add_policy_option, load_or_report
 from aigate.policy import LoadedPolicy
+from aigate.respond.document import POLICY_HOST
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,8 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def host_patterns(loaded: LoadedPolicy) -> tuple[list[str], list[str], list[str]]:
-    """(exact hosts, domain suffixes, shell globs) that the proxy intercepts."""
-    exact: set[str] = set()
+    """(exact hosts, domain suffixes, shell globs) that the proxy intercepts, and the host where
+    it serves the policy document."""
+    exact: set[str] = {POLICY_HOST}
     suffixes: set[str] = set()
     globs: set[str] = set()
     hosts = [h for s in loaded.catalog.services.values() for h in s.hosts]

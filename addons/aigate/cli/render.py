@@ -8,7 +8,7 @@ from pathlib import Path
 
 from aigate.cli._policy import load_or_report
 from aigate.policy import DEFAULT_POLICY
-from aigate.respond.document import render_policy
+from aigate.respond.document import FORMATS, render_policy
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -16,9 +16,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "render",
         help="render a policy as a document for people (HTML or Markdown)",
         description="Render the policy for the people it applies to: purpose, scope, "
-        "guidelines, which AI tools are approved or blocked and why, how to request a tool, "
-        "training, contact. Generated from the same YAML the proxy enforces, so the published "
-        "text and the enforcement cannot drift apart.",
+        "definitions, guidelines, which AI tools are approved, restricted or blocked and why, "
+        "how to request a tool, which data may go to which tools, training, contact, "
+        "violations, disclaimer and acknowledgement. Generated from the same YAML the proxy "
+        "enforces (and serves at http://aigate.policy/), so the published text and the "
+        "enforcement cannot drift apart.",
     )
     parser.add_argument(
         "policy",
@@ -29,9 +31,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=("html", "markdown"),
+        choices=FORMATS,
         default="html",
-        help="output format (default: html, a self-contained page)",
+        help="html (default: a self-contained, printable page) or md (Markdown; `markdown` is "
+        "an alias)",
     )
     parser.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"

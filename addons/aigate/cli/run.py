@@ -3,11 +3,15 @@
 The addons are added to mitmdump's own master before its command line is parsed, so every
 mitmdump option (`--set proxyauth=...`, `--mode`, ...) works as usual. `connection_strategy=lazy`
 is always set last: a blocked request must never open an upstream connection.
+
+With `--workers N` (N > 1) this process is the supervisor of N such processes sharing one address
+(`aigate.serve.workers`); each worker is `aigate run --workers 1` started by it.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from aigate.policy import DEFAULT_POLICY
@@ -24,7 +28,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--listen-host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--listen-port", type=int, default=8080, help="port to listen on")
     parser.add_argument(
-        "--metrics-port", type=int, help="serve Prometheus metrics on this port"
+        "--metrics-port", type=int,
+        help="serve Prometheus /metrics, /healthz and /readyz on this port",
+    )
+    parser.add_argument(
+        "--metrics-host", help="address of the metrics port (default 127.0.0.1; 0.0.0.0 to let a "
+        "remote Prometheus or a probe reach it)",
+    )
+    parser.add_argument(
+        "--workers", type=_positive, default=default_workers(), metavar="N",
+        help="proxy processes sharing the listening address, one per core (default: %(default)s, "
+        "the cores available here; 1: a single process)",
     )
     parser.add_argument(
         "--set",
@@ -49,6 +63,8 @@ def mitmdump_arguments(args: argparse.Namespace) -> list[str]:
     ]
     if args.metrics_port is not None:
         argv += ["--set", f"aigate_metrics_port={args.metrics_port}"]
+    if args.metrics_host is not None:
+        argv += ["--set", f"aigate_metrics_host={args.metrics_host}"]
     for option in args.options:
         argv += ["--set", option]
     return [*argv, "--set", "connection_strategy=lazy"]
@@ -68,17 +84,41 @@ class Banner:
         print(f"aigate: clients must trust the CA at {ca}", flush=True)
 
 
+def default_workers() -> int:
+    """The cores this process may run on (a container's CPU set, not the host's)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value}: use 1 or more workers")
+    return value
+
+
 def run(args: argparse.Namespace) -> int:
+    from aigate.serve.workers import WORKER_ENV
+
+    if args.workers > 1 and not os.environ.get(WORKER_ENV):
+        from aigate.cli._supervise import supervise
+
+        return supervise(args)
     from mitmproxy.tools import cmdline
     from mitmproxy.tools.dump import DumpMaster
     from mitmproxy.tools.main import run as run_master
 
     from aigate.proxy import build_addons
+    from aigate.serve.worker import Worker
+
+    supervised = bool(os.environ.get(WORKER_ENV))
+    if supervised:
+        import aigate.serve.reuseport  # noqa: F401  # registers `--mode reuseport`
+    extra = [Worker()] if supervised else [Banner()]
 
     class AigateMaster(DumpMaster):
         def __init__(self, options) -> None:
             super().__init__(options)
-            self.addons.add(*build_addons(), Banner())
+            self.addons.add(*build_addons(), *extra)
 
     run_master(AigateMaster, cmdline.mitmdump, mitmdump_arguments(args))
     return 0

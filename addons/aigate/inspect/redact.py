@@ -63,7 +63,14 @@ def redact(
     for index, found in by_segment.items():
         segment = extraction.segments[index]
         edits.append((segment.locator, redact_text(segment.text, found, mark)))
-    return _apply_bytes(body, edits, content_type)
+    try:
+        return _apply_bytes(body, edits, content_type)
+    except RedactionError:
+        raise
+    except (ValueError, LookupError, TypeError, RecursionError) as e:
+        # A body the extractor could read but this rewrite cannot (hostile nesting, bytes that
+        # are not UTF-8 in a text part): the caller blocks, as for any unredactable body.
+        raise RedactionError(f"the body cannot be rewritten in place ({type(e).__name__})") from e
 
 
 def _apply_bytes(body: bytes, edits: list[tuple[Locator, str]], content_type: str | None) -> bytes:
@@ -109,7 +116,8 @@ def _apply(text: str, edits: list[tuple[Locator, str]]) -> str:
 
 
 def _json(text: str, edits: list[tuple[Locator, str]]) -> str:
-    doc: Any = json.loads(text)
+    bom = "\ufeff" if text.startswith("\ufeff") else ""  # a BOM the extractor read past stays
+    doc: Any = json.loads(text[len(bom) :])
     grouped: dict[tuple, list[tuple[Locator, str]]] = defaultdict(list)
     for locator, new in edits:
         grouped[tuple(locator[0][1])].append((locator[1:], new))
@@ -121,7 +129,7 @@ def _json(text: str, edits: list[tuple[Locator, str]]) -> str:
         for key in path[:-1]:
             parent = parent[key]
         parent[path[-1]] = _apply(parent[path[-1]], inner)
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    return bom + json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
 def _form(text: str, edits: list[tuple[Locator, str]]) -> str:

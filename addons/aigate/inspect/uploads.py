@@ -237,7 +237,12 @@ def _office(
         key=lambda m: _natural(m.filename),
     )
     texts = []
+    room = budget.limits.max_text - budget.chars  # text past it is cut anyway: stop reading
     for member in parts[: budget.limits.max_members]:
+        if room < 0:
+            out.unscanned.append(f"{name}: {member.filename} and later parts not scanned "
+                                 "(text limit)")
+            break
         if budget.expired():
             out.unscanned.append(f"{name}: parts after {member.filename} not scanned (time limit)")
             break
@@ -250,6 +255,7 @@ def _office(
             run = next((g for g in m.groups() if g is not None), None)
             pieces.append(html.unescape(run) if run is not None else "\n")
         texts.append("".join(pieces))
+        room -= len(texts[-1]) + 1
     _add(out, budget, name, "\n".join(texts))
 
 

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from aigate.catalog import Catalog, CatalogError, default_catalog, load_catalog
 from aigate.classify import Classifier
+from aigate.endpoints import with_unlisted
 from aigate.policy.errors import PolicyError, Problem, format_path
 from aigate.policy.loaded import LoadedPolicy
 from aigate.policy.model import Policy
@@ -74,15 +75,23 @@ def _load(
     try:
         policy = Policy.model_validate(doc.data)
     except ValidationError as e:
-        raise PolicyError(_structure_problems(doc, e)) from e
+        raise PolicyError(structure_problems(doc, e)) from e
     catalog, catalog_problems = _catalog(policy, doc, path, base or default_catalog())
     if catalog_problems:
         raise PolicyError(catalog_problems)
+    shipped = catalog is default_catalog()
+    catalog = _shipped_with_unlisted() if shipped else with_unlisted(catalog)
     problems = check_policy(policy, catalog, doc, path.parent if path is not None else None)
     if problems:
         raise PolicyError(problems)
-    classifier = _default_classifier() if catalog is default_catalog() else Classifier(catalog)
+    classifier = _default_classifier() if shipped else Classifier(catalog)
     return LoadedPolicy.compile(policy, path, catalog, classifier, sha256)
+
+
+@cache
+def _shipped_with_unlisted() -> Catalog:
+    """The shipped catalog plus the unlisted-endpoint pseudo-service, shared by every load."""
+    return with_unlisted(default_catalog())
 
 
 @cache
@@ -123,8 +132,11 @@ def _catalog(
     return Catalog({**base.services, **extra.services}), []
 
 
-def _structure_problems(doc: YamlDocument, error: ValidationError) -> list[Problem]:
-    """pydantic errors as located problems; a misspelt required key is one problem, not two."""
+def structure_problems(
+    doc: YamlDocument, error: ValidationError, root: type[BaseModel] = Policy
+) -> list[Problem]:
+    """pydantic errors as located problems; a misspelt required key is one problem, not two.
+    `root` is the model `doc` was validated as (policy test cases reuse this)."""
     problems = []
     suggested: set[KeyPath] = set()
     items = error.errors()
@@ -132,7 +144,7 @@ def _structure_problems(doc: YamlDocument, error: ValidationError) -> list[Probl
         if item["type"] != "extra_forbidden":
             continue
         parent, key = item["loc"][:-1], item["loc"][-1]
-        allowed = _fields_at(parent)
+        allowed = _fields_at(parent, root)
         hint = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
         if hint:
             suggested.add((*parent, hint[0]))
@@ -176,9 +188,9 @@ def _type_message(item: Any, key_is_wrong: bool) -> str:
     return f"{item['msg']} (got {shown})"
 
 
-def _fields_at(path: KeyPath) -> list[str]:
+def _fields_at(path: KeyPath, root: type[BaseModel] = Policy) -> list[str]:
     """Field names of the model found at `path` in the policy, for "did you mean" hints."""
-    node: Any = Policy
+    node: Any = root
     for part in path:
         node = _unwrap(node)
         if isinstance(node, type) and issubclass(node, BaseModel):

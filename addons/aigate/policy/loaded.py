@@ -15,6 +15,7 @@ from pathlib import Path
 from aigate.catalog import Catalog, Service
 from aigate.classify import Classifier
 from aigate.decide import Alternative
+from aigate.endpoints import name_hint
 from aigate.policy.model import Policy, RiskMatch, Rule
 
 _GROUPS_CACHE_LIMIT = 65536
@@ -53,6 +54,8 @@ class _Index:
     tenant: dict[str, tuple[tuple[str, str, frozenset[str]], ...]]
     inspect_exact: frozenset[str]
     inspect_suffixes: tuple[str, ...]
+    inspect_networks: tuple[IpNetwork, ...]
+    name_hints: bool
     groups_cache: dict[tuple[str | None, str | None], frozenset[str]] = field(default_factory=dict)
 
 
@@ -123,11 +126,16 @@ class LoadedPolicy:
         return not index.training_groups.get(training_id, frozenset()).isdisjoint(groups)
 
     def intercepts(self, host: str) -> bool:
-        """Whether to decrypt `host` (normalized): it may be AI or the policy inspects it."""
+        """Whether to decrypt `host` (normalized): it may be AI or the policy inspects it (by
+        name, by network for an IP literal, or by a model-server name hint when enabled)."""
         index = self._index
         if host in index.inspect_exact or self.classifier.may_be_ai(host):
             return True
-        return any(host.endswith(suffix) for suffix in index.inspect_suffixes)
+        if any(host.endswith(suffix) for suffix in index.inspect_suffixes):
+            return True
+        if index.inspect_networks and _in_networks(host, index.inspect_networks):
+            return True
+        return index.name_hints and name_hint(host)
 
     def tenant_headers(self, service_id: str, host: str) -> list[tuple[str, str]]:
         """Headers that pin `service_id` to the company tenant on `host` (normalized)."""
@@ -258,4 +266,21 @@ def _compile(policy: Policy, catalog: Catalog) -> _Index:
         tenant=tenant,
         inspect_exact=frozenset(h for h in inspect if not h.startswith("*.")),
         inspect_suffixes=tuple(h[1:] for h in inspect if h.startswith("*.")),
+        inspect_networks=tuple(
+            ipaddress.ip_network(cidr, strict=False) for cidr in policy.inspect_networks
+        ),
+        name_hints=policy.unlisted_endpoints.detect and policy.unlisted_endpoints.name_hints,
     )
+
+
+def _in_networks(host: str, networks: tuple[IpNetwork, ...]) -> bool:
+    """Whether `host` is an IP literal inside one of `networks` (names never are)."""
+    if not host or not (host[0].isdigit() or ":" in host):
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return any(address.version == n.version and address in n for n in networks)

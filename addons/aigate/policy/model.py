@@ -6,6 +6,7 @@ Every mapping forbids unknown keys so a typo is an error, not a silently ignored
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -134,6 +135,16 @@ class Warn(Strict):
     ack_ttl_hours: float = Field(24 * 30, gt=0, description="How long an acknowledgement lasts.")
 
 
+class Audit(Strict):
+    """What happens to AI requests while the audit log cannot be written (disk full, read-only)."""
+
+    on_failure: Literal["block", "allow"] = Field(
+        "block",
+        description="block: AI requests get a 503 until a record can be written again (non-AI "
+        "traffic is unaffected); allow: they are forwarded unrecorded (logged and counted).",
+    )
+
+
 DlpAction = Literal["block", "warn", "redact", "log"]
 DataClassName = Literal["pii", "financial", "secret", "confidential", "custom"]
 
@@ -201,11 +212,27 @@ class Dlp(Strict):
     )
 
 
+class UnlistedEndpoints(Strict):
+    """Requests to hosts outside the catalog whose path and JSON body look like a model API: they
+    are decided as the service `unlisted-ai-endpoint` (category `unlisted`). docs/routing.md says
+    which of them aigate can see."""
+
+    detect: bool = Field(True, description="Recognise and decide them (false: pass them).")
+    name_hints: bool = Field(
+        False,
+        description="Also decrypt HTTPS to hosts with a name word such as llm, ollama, vllm, "
+        "litellm or inference (off by default: a guess that decrypts more of people's traffic).",
+    )
+
+
 class Policy(Strict):
     """A company AI policy: the document, the groups and the rules, in one file."""
 
     organisation: str
     version: str
+    review_by: date | None = Field(
+        None, description="Review the policy by this date; `aigate check` warns after it."
+    )
     mode: Mode = "enforce"
     contact: Contact
     policy_url: str | None = Field(None, description="Where the full policy is published.")
@@ -214,10 +241,17 @@ class Policy(Strict):
     inspect_hosts: list[str] = Field(
         [], description="Extra hosts to decrypt and inspect although the catalog omits them."
     )
+    inspect_networks: list[str] = Field(
+        [],
+        description="Networks (CIDR, e.g. 10.0.0.0/8) whose IP-literal HTTPS destinations are "
+        "decrypted and inspected, e.g. internal GPU servers reached by address.",
+    )
+    unlisted_endpoints: UnlistedEndpoints = UnlistedEndpoints()
     on_error: Literal["block", "allow"] = "block"
     groups: dict[Identifier, Group] = {}
     training: dict[Identifier, Training] = {}
     warn: Warn = Warn()
+    audit: Audit = Audit()
     default: Rule = Field(description="What happens to AI services no other rule mentions.")
     services: dict[str, ServiceRule] = {}
     categories: dict[str, Rule] = {}

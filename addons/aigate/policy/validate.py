@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 
 import re2
 
-from aigate.catalog import CATEGORIES, Catalog
+from aigate.catalog import CATEGORIES as CATALOG_CATEGORIES
+from aigate.catalog import Catalog
+from aigate.endpoints import UNLISTED_CATEGORY
 from aigate.inspect import custom
 from aigate.inspect.detectors import builtin
 from aigate.inspect.engine import Scanner
@@ -24,6 +26,8 @@ from aigate.policy.loaded import risk_matches
 from aigate.policy.model import DlpRule, Exception_, Policy, RiskMatch, Rule
 from aigate.yamlfile import KeyPath, YamlDocument
 
+# Categories a policy may name: the catalog's, and the pseudo-service's (`aigate.endpoints`).
+CATEGORIES = (*CATALOG_CATEGORIES, UNLISTED_CATEGORY)
 _HEADER = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
 _HOST = re.compile(r"^(\*\.)?([a-z0-9-]+\.)*[a-z0-9-]+\.?$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -60,6 +64,7 @@ class _Checker:
         self.exceptions()
         self.dlp()
         self.inspect_hosts()
+        self.inspect_networks()
         self.problems.sort(key=lambda p: (p.file, p.line))
         return self.problems
 
@@ -390,6 +395,14 @@ class _Checker:
         if earlier.groups:
             return bool(later.groups) and set(later.groups) <= set(earlier.groups)
         return True
+
+    def inspect_networks(self) -> None:
+        for index, cidr in enumerate(self.policy.inspect_networks):
+            try:
+                ipaddress.ip_network(cidr, strict=False)
+            except ValueError:
+                self.add(("inspect_networks", index),
+                         f"invalid network '{cidr}'; write it like 10.0.0.0/8")
 
     def inspect_hosts(self) -> None:
         for index, host in enumerate(self.policy.inspect_hosts):

@@ -12,10 +12,12 @@ from aigate.proxy.identify import Identify
 from aigate.proxy.inspect import Inspect
 from aigate.proxy.metrics import Metrics
 from aigate.proxy.passthrough import Passthrough
+from aigate.proxy.policypage import PolicyPage
 from aigate.proxy.policyreload import PolicyReload
 from aigate.proxy.runtime import Runtime
 from aigate.proxy.streaming import Streaming
 from aigate.proxy.tenant import Tenant
+from aigate.proxy.unlisted import Unlisted
 
 
 def build_addons() -> list[object]:
@@ -25,10 +27,12 @@ def build_addons() -> list[object]:
         PolicyReload(runtime),  # first: the others read the policy it loads
         Passthrough(runtime),  # tls_clienthello: non-AI TLS is never decrypted
         Identify(runtime),  # requestheaders: user and groups
+        PolicyPage(runtime),  # requestheaders: answers http(s)://aigate.policy/ itself
         Enforce(runtime),  # requestheaders: decide; block / warn / redirect / allow
+        Unlisted(runtime),  # request: model-API-shaped requests to hosts outside the catalog
         Tenant(runtime),  # requestheaders: tenant pinning on forwarded requests
         Streaming(),  # responseheaders: SSE streamed, alt-svc dropped
         Inspect(runtime),  # request bodies and WebSocket messages of forwarded AI flows
-        Audit(),  # last, with Metrics: they read FlowState once the flow's outcome is final
+        Audit(runtime),  # last, with Metrics: they read FlowState once the flow's outcome is final
         Metrics(runtime),
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import replace
@@ -20,12 +21,14 @@ from aigate.decide import Decision
 from aigate.flowstate import FLOW_KEY, FlowState
 from aigate.identify import Identity
 from aigate.policy.loaded import LoadedPolicy
+from aigate.proxy.policypage import POLICY_PAGE_KEY
 from aigate.proxy.runtime import Runtime
 from aigate.respond.api_errors import api_error, policy_message, text_error
 from aigate.respond.negotiate import response_kind
 from aigate.respond.pages import PageContext, block_page, notice_page
 
 NOTICE_HEADER = "x-aigate-notice"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 REQUEST_ID_HEADER = "x-aigate-request-id"
 ERROR_REASON = "aigate could not evaluate this request, so it was stopped to be safe."
 _HTML = {"content-type": "text/html; charset=utf-8", "cache-control": "no-store"}
@@ -57,7 +60,8 @@ def new_request_id() -> str:
 
 def header_safe(text: str) -> str:
     """One line of printable ASCII, fit for a response header."""
-    return " ".join(text.split()).encode("ascii", "replace").decode("ascii")
+    line = " ".join(text.split()).encode("ascii", "replace").decode("ascii")
+    return _CONTROL.sub("?", line)  # NUL and other controls that `split` leaves in place
 
 
 def _kind(flow: http.HTTPFlow, api_format: str | None) -> str:
@@ -78,19 +82,24 @@ def refusal(
     *,
     status: int = 403,
     reason: str | None = None,
+    rule: str | None = None,
     findings: Iterable[tuple[str, int]] = (),
 ) -> http.Response:
     """A refusal in the client's language: the block page, the provider's error JSON, or short
-    text. `reason` and `findings` (kind label, count) override the page's why, e.g. for DLP."""
+    text. `reason`, `rule` and `findings` (kind label, count) override the page's why, e.g. for
+    DLP, whose refusal comes from a data rule rather than the access rule."""
     decision = state.decision
     service = decision.service
     kind = _kind(flow, service.api_format if service else None)
     if kind == "html":
         ctx = PageContext.from_decision(
-            decision, loaded.policy, state.request_id, flow.request.pretty_host, findings
+            decision, loaded.policy, state.request_id, flow.request.pretty_host, findings,
+            policy_page_url=flow.metadata.get(POLICY_PAGE_KEY),
         )
         if reason is not None:
             ctx = replace(ctx, reason=reason)
+        if rule is not None:
+            ctx = replace(ctx, rule=rule)
         return html_response(status, block_page(ctx), state.request_id)
     if kind == "api":
         body, headers = api_error(service.api_format if service else None, status, message, code)
@@ -109,6 +118,17 @@ def block_response(flow: http.HTTPFlow, state: FlowState, loaded: LoadedPolicy) 
         service=service.name if service else None,
     )
     return refusal(flow, state, loaded, message, "policy_blocked")
+
+
+def warn_notice(state: FlowState, loaded: LoadedPolicy) -> str:
+    """The `NOTICE_HEADER` text of a warned request forwarded to an API client (no page)."""
+    service = state.decision.service
+    return header_safe(
+        policy_message(
+            state.decision.reason, state.request_id, organisation=loaded.policy.organisation,
+            service=service.name if service else None, verb="allowed with a warning",
+        )
+    )
 
 
 def is_navigation(flow: http.HTTPFlow, state: FlowState) -> bool:
@@ -165,7 +185,9 @@ def fail_closed(
     Call from an `except` block; non-AI requests are left alone. `reason` is what the person
     or API client reads (a sentence; its first clause titles the page).
     """
-    is_ai, api_format = _service_of(flow, runtime)
+    service = state.decision.service if state is not None else None
+    # A decided flow is AI whatever its host (an unlisted endpoint is outside the catalog).
+    is_ai, api_format = (True, service.api_format) if service else _service_of(flow, runtime)
     if not is_ai:
         logger.warning("aigate: %s failed on a non-AI request; passed", stage, exc_info=True)
         return

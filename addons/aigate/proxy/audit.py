@@ -9,6 +9,16 @@ inspecting addons.
 
 The default log is `<confdir>/aigate-audit.jsonl` (confdir defaults to ~/.mitmproxy), next to
 the CA and the acknowledgement key: one directory holds the proxy's state.
+
+When a record cannot be written (disk full, read-only file system) the policy's
+`audit.on_failure` decides. `block` (the default): from that moment AI requests are answered
+with a 503 saying the audit log cannot be written, before anything goes upstream, and an
+acknowledgement that cannot be recorded grants nothing; refusals aigate answers anyway (block,
+warn, redirect) keep their answer. `allow`: requests go on unrecorded. Either way the error is
+logged at once and every `LOG_EVERY` seconds while it lasts, `aigate_audit_write_errors_total`
+counts the lost records, and each new record first tries the log again: the first that succeeds
+is an `audit_resumed` record giving the gap and the number of records lost. The one forwarded
+request whose record failed first had already gone upstream. Non-AI traffic is never affected.
 """
 
 from __future__ import annotations
@@ -17,12 +27,15 @@ import functools
 import logging
 import os
 import time
+from dataclasses import dataclass
 
 from mitmproxy import ctx, exceptions, http
 from mitmproxy.net.http import url
 
 from aigate.flowstate import FLOW_KEY, FlowState
+from aigate.proxy.answer import REQUEST_ID_HEADER, html_response
 from aigate.proxy.headers import host_header
+from aigate.proxy.runtime import Runtime
 from aigate.record import events, metrics
 from aigate.record.audit import (
     DEFAULT_BACKUPS,
@@ -34,9 +47,18 @@ from aigate.record.audit import (
     decision_record,
     error_record,
     policy_record,
+    resumed_record,
 )
+from aigate.respond.api_errors import api_error, text_error
+from aigate.respond.negotiate import response_kind
+from aigate.respond.pages import notice_page
 
 RECORDED_KEY = "aigate.audit.recorded"
+LOG_EVERY = 10.0  # seconds between repeats of the "still cannot write" error
+UNAVAILABLE_STATUS = 503
+UNAVAILABLE_REASON = (
+    "aigate cannot write its audit log, so requests to AI services are stopped until it can."
+)
 _OPTIONS = {"aigate_audit_log", "aigate_audit_max_bytes", "aigate_audit_backups", "confdir"}
 
 logger = logging.getLogger(__name__)
@@ -65,9 +87,51 @@ def _writable_dir(directory: str) -> bool:
     return os.path.isdir(directory) and os.access(directory, os.W_OK)
 
 
+@dataclass(slots=True)
+class Outage:
+    """The audit log cannot be written: since when, why (first error), records lost so far."""
+
+    since: float
+    error: str
+    lost: int = 0
+    logged_at: float = 0.0  # monotonic time of the last error log line
+
+
+def _describe(error: Exception) -> str:
+    """An error without data: the OS reason of an OSError, else the message."""
+    return (error.strerror if isinstance(error, OSError) else None) or str(error)
+
+
+def unavailable_response(flow: http.HTTPFlow, state: FlowState) -> http.Response:
+    """The 503 a refused AI request gets while the audit log cannot be written: a page, the
+    provider's error JSON or text, never retried by the SDKs (`x-should-retry: false`)."""
+    service = state.decision.service
+    api_format = service.api_format if service else None
+    request_id = state.request_id
+    message = f"{UNAVAILABLE_REASON} Request id: {request_id}."
+    kind = response_kind(flow.request.method, flow.request.headers, api_format)
+    if kind == "html":
+        page = notice_page(
+            "The AI usage log cannot be written",
+            f"{UNAVAILABLE_REASON} Every use of an AI service must be recorded. Try again "
+            "later; if it keeps happening, contact IT and quote the request id.",
+            request_id,
+            status="Unavailable",
+        )
+        return html_response(UNAVAILABLE_STATUS, page, request_id)
+    if kind == "api":
+        body, headers = api_error(api_format, UNAVAILABLE_STATUS, message, "audit_unavailable")
+    else:
+        body, headers = text_error(message)
+    headers[REQUEST_ID_HEADER] = request_id
+    return http.Response.make(UNAVAILABLE_STATUS, body, headers)
+
+
 class Audit:
-    def __init__(self) -> None:
+    def __init__(self, runtime: Runtime | None = None) -> None:
+        self.runtime = runtime
         self.log: AuditLog | None = None
+        self.outage: Outage | None = None
         self._subscribed = False
         self._running = False
 
@@ -163,8 +227,42 @@ class Audit:
             self._write(error_record(event))
 
     def request(self, flow: http.HTTPFlow) -> None:
+        state = flow.metadata.get(FLOW_KEY)
+        if not isinstance(state, FlowState):
+            return
         if flow.response is not None:  # answered by aigate: record before it leaves
+            if not self._record(flow) and state.outcome == "acknowledged" and self._blocks():
+                state.ack = None  # an acknowledgement nobody recorded grants nothing
+                self._refuse(flow, state)
+            return
+        try:
+            refuse = self.outage is not None and flow.live and self._blocks()
+            refuse = refuse and not self._resume()
+        except Exception:  # a raising hook would let the request through unrecorded
+            logger.exception("aigate audit: could not check the log for %s", state.request_id)
+            refuse = True
+        if refuse:
+            self._refuse(flow, state)
             self._record(flow)
+
+    def _blocks(self) -> bool:
+        """Whether the policy refuses AI requests while the log cannot be written."""
+        try:
+            return self.runtime is None or self.runtime.policy.policy.audit.on_failure != "allow"
+        except Exception:  # no policy: fail closed
+            return True
+
+    def _refuse(self, flow: http.HTTPFlow, state: FlowState) -> None:
+        state.outcome = "error"
+        state.error_stage = "audit"
+        try:
+            flow.response = unavailable_response(flow, state)
+        except Exception:
+            logger.exception("aigate audit: could not build the 503 of %s", state.request_id)
+            flow.response = http.Response.make(
+                UNAVAILABLE_STATUS, (UNAVAILABLE_REASON + "\n").encode(),
+                {"content-type": "text/plain; charset=utf-8", "x-should-retry": "false"},
+            )
 
     def response(self, flow: http.HTTPFlow) -> None:
         self._record(flow)
@@ -172,10 +270,11 @@ class Audit:
     def error(self, flow: http.HTTPFlow) -> None:
         self._record(flow)
 
-    def _record(self, flow: http.HTTPFlow) -> None:
+    def _record(self, flow: http.HTTPFlow) -> bool:
+        """Write the flow's records (once); False if they could not be written."""
         state = flow.metadata.get(FLOW_KEY)
         if not isinstance(state, FlowState) or flow.metadata.get(RECORDED_KEY):
-            return
+            return True
         flow.metadata[RECORDED_KEY] = True
         now = time.time()
         try:
@@ -192,20 +291,69 @@ class Audit:
         except Exception:
             logger.exception("aigate audit: could not build the record of %s", state.request_id)
             metrics.count_hook_error("audit")
-            return
-        if ack is not None:
-            self._write(ack)
-        self._write(record)
+            return True
+        written = ack is None or self._write(ack)
+        return self._write(record) and written
 
-    def _write(self, record: dict) -> None:
-        log = self.log
+    def _write(self, record: dict) -> bool:
+        """Write one record, first trying the log again if it failed before; False if lost."""
+        error = None if self.outage is None and self.log is not None else self._reopen_error()
+        if error is None:
+            error = self._try_write(record)
+            if error is None:
+                return True
+        self._lose(record, error)
+        return False
+
+    def _reopen_error(self) -> Exception | None:
+        if self.log is None:
+            return ValueError("the audit log is not open")
+        return None if self._resume() else ValueError("the audit log cannot be written")
+
+    def _try_write(self, record: dict) -> Exception | None:
+        assert self.log is not None
         try:
-            if log is None:
-                raise ValueError("audit log not open")
-            log.write(record)
+            self.log.write(record)
         except (OSError, ValueError) as e:
-            logger.error("aigate audit: could not write a %s record: %s", record.get("event"), e)
-            metrics.AUDIT_WRITE_ERRORS.inc()
-            metrics.count_hook_error("audit")
-        else:
-            metrics.count_audit_record(record["event"])
+            return e
+        metrics.count_audit_record(record["event"])
+        return None
+
+    def _resume(self) -> bool:
+        """Try the log again during an outage: on success, the first record written is the
+        `audit_resumed` record of the gap."""
+        outage = self.outage
+        if outage is None:
+            return True
+        if self.log is None or not self.log.has_room():
+            return False
+        now = time.time()
+        if self._try_write(resumed_record(outage.since, outage.lost, outage.error, time=now)):
+            return False
+        self.outage = None
+        logger.warning(
+            "aigate audit: writing to %s again after %.0f s; %d records were lost (see the "
+            "audit_resumed record)", self.log.path, now - outage.since, outage.lost,
+        )
+        return True
+
+    def _lose(self, record: dict, error: Exception) -> None:
+        metrics.AUDIT_WRITE_ERRORS.inc()
+        now = time.monotonic()
+        outage = self.outage
+        if outage is None:
+            outage = self.outage = Outage(time.time(), _describe(error))
+        elif now - outage.logged_at < LOG_EVERY:
+            outage.lost += 1
+            return
+        outage.lost += 1
+        outage.logged_at = now
+        consequence = (
+            "AI requests are refused until it can (audit.on_failure: block)" if self._blocks()
+            else "AI requests go on unrecorded (audit.on_failure: allow)"
+        )
+        path = self.log.path if self.log is not None else self._settings()[0]
+        logger.error(
+            "aigate audit: cannot write to %s: %s; %d records lost so far (this one: %s); %s",
+            path, outage.error, outage.lost, record.get("event"), consequence,
+        )

@@ -30,15 +30,15 @@ from aigate.proxy.answer import (
     NOTICE_HEADER,
     block_response,
     fail_closed,
-    header_safe,
     html_response,
     is_navigation,
     new_request_id,
+    warn_notice,
 )
 from aigate.proxy.headers import host_header
 from aigate.proxy.identify import IDENTITY_KEY, client_ip, proxy_user
+from aigate.proxy.policypage import POLICY_PAGE_KEY
 from aigate.proxy.runtime import Runtime
-from aigate.respond.api_errors import policy_message
 from aigate.respond.cookies import (
     COOKIE_NAME,
     AckSigner,
@@ -48,7 +48,7 @@ from aigate.respond.cookies import (
     set_cookie_header,
     strip_ack_cookie,
 )
-from aigate.respond.pages import PageContext, notice_page, warn_page
+from aigate.respond.pages import PageContext, location_url, notice_page, warn_page
 
 ACK_PATH = "/.aigate/ack"
 KEY_FILE = "aigate-ack.key"
@@ -56,6 +56,21 @@ _ACK_PENDING = "aigate.ack_pending"
 _COOKIE_BYTES = COOKIE_NAME.encode()
 
 logger = logging.getLogger(__name__)
+
+
+# Which of two decisions on one request's names wins: the one that lets less through.
+_STRICTNESS = {"passthrough": 0, "allow": 1, "warn": 2, "redirect": 3, "block": 4}
+
+
+def _other_names(host: str, target: str, sni: str | None) -> list[str]:
+    """The CONNECT/URL host and the SNI where they differ from the (normalized) Host header."""
+    names = []
+    for name in (target, sni):
+        if name and name != host:
+            name = normalize_host(name)
+            if name and name != host and name not in names:
+                names.append(name)
+    return names
 
 
 def subject_of(identity: Identity) -> str:
@@ -159,12 +174,15 @@ class Enforce:
             host, request.path, request.method, identity.user, identity.groups, identity.client_ip
         )
         decision = decide(loaded, facts)
-        if decision.service is None and normalize_host(host) != request.host:
-            # The TLS/CONNECT host names an AI service even if the Host header does not.
-            facts = RequestFacts(
-                request.host, facts.path, facts.method, facts.user, facts.groups, facts.client_ip
-            )
-            decision = decide(loaded, facts)
+        for other in _other_names(normalize_host(host), request.host, flow.client_conn.sni):
+            # The connection goes to the CONNECT (or absolute-URL) host, with the client's SNI,
+            # while the Host header picks a site behind it (domain fronting): every name a
+            # request carries is judged, and the strictest decision stands.
+            candidate = decide(loaded, RequestFacts(
+                other, facts.path, facts.method, facts.user, facts.groups, facts.client_ip
+            ))
+            if _STRICTNESS[candidate.action] > _STRICTNESS[decision.action]:
+                decision = candidate
         if decision.service is None:
             return None
         state = FlowState(
@@ -192,7 +210,11 @@ class Enforce:
             state.outcome = "allowed"
         elif action == "warn":
             self._warn(flow, state, loaded, tokens)
-        elif action == "redirect" and decision.redirect_url and is_navigation(flow, state):
+        elif (
+            action == "redirect"
+            and location_url(decision.redirect_url)
+            and is_navigation(flow, state)
+        ):
             flow.response = http.Response.make(
                 302, b"", {"location": decision.redirect_url, "cache-control": "no-store"}
             )
@@ -235,17 +257,12 @@ class Enforce:
             return
         if not is_navigation(flow, state):
             state.outcome = "allowed"
-            state.notes["notice"] = header_safe(
-                policy_message(
-                    state.decision.reason, state.request_id,
-                    organisation=loaded.policy.organisation, service=service.name,
-                    verb="allowed with a warning",
-                )
-            )
+            state.notes["notice"] = warn_notice(state, loaded)
             return
         token = signer.sign_continue(subject, service.id, flow.request.url, now)
         page_ctx = PageContext.from_decision(
-            state.decision, loaded.policy, state.request_id, flow.request.pretty_host
+            state.decision, loaded.policy, state.request_id, flow.request.pretty_host,
+            policy_page_url=flow.metadata.get(POLICY_PAGE_KEY),
         )
         flow.response = html_response(200, warn_page(page_ctx, ACK_PATH, token), state.request_id)
         state.outcome = "warned"
@@ -263,7 +280,11 @@ class Enforce:
         now = time.time()
         grant = signer.read_continue(token, subject, now)
         host = normalize_host(request.pretty_host)
-        if grant is None or normalize_host(urlsplit(grant.return_url).netloc) != host:
+        if (
+            grant is None
+            or location_url(grant.return_url) is None
+            or normalize_host(urlsplit(grant.return_url).netloc) != host
+        ):
             state.outcome = "blocked"
             state.notes["ack"] = "invalid"
             page = notice_page(

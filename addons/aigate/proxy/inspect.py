@@ -85,7 +85,8 @@ def why(verdict: DlpVerdict, labels: list[str], rule_reason: str) -> str:
         text = verdict.reason
     else:
         text = "it contains " + ", ".join(labels)
-    return f"{text}; {rule_reason}" if rule_reason else text
+    text = f"{text}; {rule_reason}" if rule_reason else text
+    return text.rstrip(".")  # callers end the sentence
 
 
 def dlp_message(
@@ -291,7 +292,8 @@ class Inspect:
         page_reason = f"Your request was stopped before it left the company: {reason}."
         code = "request_too_large" if status == 413 else "sensitive_data_blocked"
         flow.response = refusal(
-            flow, state, loaded, message, code, status=status, reason=page_reason, findings=kinds
+            flow, state, loaded, message, code, status=status, reason=page_reason,
+            rule=verdict.rule_id, findings=kinds,
         )
         state.outcome = "blocked"
 

@@ -1,5 +1,6 @@
 """The metrics addon: counts every AI flow once, and passthrough traffic, into the process-wide
-registry of `aigate.record.metrics`, and serves it on `aigate_metrics_port`.
+registry of `aigate.record.metrics`, and serves it on `aigate_metrics_port` with `/healthz` and
+`/readyz` (ready once the policy is loaded and the proxy listens).
 
 The HTTP server is started once per process (a re-executed `-s` script or a reconfigure with the
 same address reuses it). Load this addon after the passthrough, enforcing and inspecting addons:
@@ -27,6 +28,7 @@ class Metrics:
         self.runtime = runtime
         self._order_of: object = None  # the policy `_order` was read from
         self._order: tuple[str, ...] = ()
+        self._proxyserver: object = None
 
     def load(self, loader) -> None:
         loader.add_option(
@@ -57,10 +59,27 @@ class Metrics:
             metrics.serve(host, port)
         except OSError as e:
             raise exceptions.OptionsError(
-                f"aigate_metrics_port: cannot listen on {host}:{port}: {e.strerror}; choose a "
-                "free port"
+                f"aigate_metrics_port: cannot serve metrics on {host}:{port}: {e.strerror}; "
+                "choose a free port with `aigate run --metrics-port N` (or --set "
+                "aigate_metrics_port=N), or 0 to turn metrics off"
             ) from e
         logger.info("aigate metrics at http://%s:%d/metrics", host, port)
+
+    def running(self) -> None:
+        self._proxyserver = ctx.master.addons.get("proxyserver")
+        metrics.set_readiness(self.not_ready)
+
+    def done(self) -> None:
+        metrics.set_readiness(lambda: "shutting down")
+
+    def not_ready(self) -> str | None:
+        """Why this proxy should get no traffic yet (`/readyz`), or None when it is ready."""
+        if self.runtime is None or self.runtime.store is None:
+            return "policy not loaded"
+        listen_addrs = getattr(self._proxyserver, "listen_addrs", None)
+        if listen_addrs is None or not listen_addrs():
+            return "proxy not listening"
+        return None
 
     def next_layer(self, nextlayer: layer.NextLayer) -> None:
         """Connections relayed as raw TCP at the first decision (`allow_hosts`/`ignore_hosts`,

@@ -4,18 +4,22 @@ Two layers. The fast one: mitmproxy's own `allow_hosts` option is set to one reg
 of every host the policy intercepts (catalog AI hosts plus `inspect_hosts`), so mitmproxy relays
 other connections as raw TCP at its first decision, exactly as cheaply as `ignore_hosts` would
 (an admin's own `allow_hosts` is left alone). The authoritative one: `tls_clienthello` checks the
-SNI (the CONNECT host when there is none) against the policy and passes non-AI TLS through. If that
-check itself fails the connection is intercepted, so the enforcing addon judges each request.
+SNI and the CONNECT host against the policy and passes TLS through only when neither is AI (a
+non-AI SNI must not carry a tunnel to an AI address). If that check itself fails the connection
+is intercepted, so the enforcing addon judges each request.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
+from collections.abc import Iterable
 
 from mitmproxy import ctx, tls
 
 from aigate.classify import normalize_host
+from aigate.endpoints import NAME_HINT_PATTERN
 from aigate.policy.loaded import LoadedPolicy
 from aigate.proxy.runtime import Runtime
 from aigate.record.events import HookError, publish
@@ -27,9 +31,10 @@ def _alternatives(items: set[str]) -> str:
     return "|".join(re.escape(item) for item in sorted(items, key=lambda s: (-len(s), s)))
 
 
-def intercept_pattern(loaded: LoadedPolicy) -> str:
-    """A regex matching `host:port` for exactly the hosts `loaded.intercepts(host)` accepts."""
-    exact: set[str] = set()
+def intercept_pattern(loaded: LoadedPolicy, local_hosts: Iterable[str] = ()) -> str:
+    """A regex matching `host:port` for exactly the hosts `loaded.intercepts(host)` accepts,
+    plus `local_hosts` (answered by the proxy itself, e.g. the policy page)."""
+    exact: set[str] = set(local_hosts)
     subdomains: set[str] = set()  # `*.x`: strict subdomains of x
     domains: set[str] = set()  # registered-domain claims: x and its subdomains
     globs: list[str] = []
@@ -60,9 +65,33 @@ def intercept_pattern(loaded: LoadedPolicy) -> str:
     if domains:
         parts.append(rf"(?:[^:]+\.)?(?:{_alternatives(domains)})")
     parts.extend(sorted(set(globs)))
+    parts.extend(_network_patterns(loaded.policy.inspect_networks))
+    unlisted = loaded.policy.unlisted_endpoints
+    if unlisted.detect and unlisted.name_hints:
+        parts.append(NAME_HINT_PATTERN)
     if not parts:
         return r"^$"  # intercept nothing
     return rf"^(?:{'|'.join(parts)})\.?:\d+$"
+
+
+def _network_patterns(cidrs: Iterable[str]) -> list[str]:
+    """Regexes for IP literals in `cidrs`: exact for IPv4; any IPv6 literal for an IPv6 network
+    (`tls_clienthello` then checks the network itself)."""
+    out: list[str] = []
+    for cidr in cidrs:
+        network = ipaddress.ip_network(cidr, strict=False)
+        if network.version == 6:
+            out.append(r"[0-9a-f]*:[0-9a-f:.]*")
+            continue
+        octets = network.network_address.packed
+        whole, bits = divmod(network.prefixlen, 8)
+        labels = [str(octet) for octet in octets[:whole]]
+        if bits:
+            first = octets[whole]
+            labels.append(f"(?:{'|'.join(str(n) for n in range(first, first + 2 ** (8 - bits)))})")
+        labels += [r"\d{1,3}"] * (4 - len(labels))
+        out.append(r"\.".join(labels))
+    return sorted(set(out))
 
 
 class Passthrough:
@@ -76,7 +105,8 @@ class Passthrough:
         current = list(ctx.options.allow_hosts)
         if current and current != [self._pattern]:
             return
-        pattern = intercept_pattern(loaded)
+        local = self.runtime.policy_host
+        pattern = intercept_pattern(loaded, [local] if local else [])
         if current != [pattern]:
             self._pattern = pattern
             ctx.options.allow_hosts = [pattern]
@@ -85,11 +115,12 @@ class Passthrough:
         if data.ignore_connection:
             return
         try:
-            host = data.client_hello.sni
-            if not host:
-                address = data.context.server.address
-                host = address[0] if address else ""
-            if not self.runtime.policy.intercepts(normalize_host(host)):
+            # Both names count: a non-AI SNI must not carry a tunnel to an AI CONNECT host.
+            address = data.context.server.address
+            names = {normalize_host(data.client_hello.sni or ""),
+                     normalize_host(address[0] if address else "")} - {""}
+            policy = self.runtime.policy
+            if not any(h == self.runtime.policy_host or policy.intercepts(h) for h in names):
                 data.ignore_connection = True
         except Exception as e:
             logger.exception("aigate: passthrough decision failed; intercepting")

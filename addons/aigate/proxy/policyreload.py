@@ -1,26 +1,33 @@
-"""Load the policy named by `aigate_policy` and reload it when the file changes.
+"""Load the policy named by `aigate_policy`; reload it when one of its files changes or on SIGHUP.
 
-Polling, as mitmproxy's own script addon does: a task started in `running` checks the file's
-stat every `RELOAD_INTERVAL` seconds (patchable in tests) and reloads on change. A bad edit is
-logged loudly and the last good policy stays in force: a typo must not turn enforcement off.
-The DLP scanner is built from each new policy before it takes over; a `dlp` section that cannot
-be built (e.g. an exact-match key variable that is not set) counts as a bad edit.
+Polling, as mitmproxy's own script addon does: a task started in `running` stats the policy and
+every file it names (catalog files, exact-match digest files) every `aigate_policy_poll` seconds
+and reloads on change, so an edit is in force within about a second. SIGHUP reloads at once (where
+the platform and thread allow a signal handler; `aigate run` does). A bad edit is logged loudly
+with its file:line problems and the last good policy stays in force: a typo must not turn
+enforcement off. The DLP scanner is built from each new policy before it takes over (see
+`Runtime.install`); a `dlp` section that cannot be built counts as a bad edit.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
+import threading
 
 from mitmproxy import ctx, exceptions
 
 from aigate.policy import DEFAULT_POLICY, PolicyError
-from aigate.policy.loaded import LoadedPolicy
+from aigate.policy.review import review_deadline
 from aigate.policy.store import PolicyStore, ReloadResult
-from aigate.proxy.runtime import Runtime, scanner_for
+from aigate.proxy.runtime import Runtime
+from aigate.record import metrics
 from aigate.record.events import PolicyEvent, publish
 
-RELOAD_INTERVAL = 2.0
+RELOAD_INTERVAL = 1.0  # seconds between polls unless `aigate_policy_poll` says otherwise
+_SIGHUP = getattr(signal, "SIGHUP", None)  # absent on Windows
 
 logger = logging.getLogger(__name__)
 
@@ -30,97 +37,133 @@ class PolicyReload:
         self.runtime = runtime
         self._task: asyncio.Task[None] | None = None
         self._last_error: str | None = None
+        self._signal_loop: asyncio.AbstractEventLoop | None = None
+        self._interval = RELOAD_INTERVAL
 
     def load(self, loader) -> None:
         loader.add_option(
             "aigate_policy",
             str,
             str(DEFAULT_POLICY),
-            "The aigate policy YAML file. Edits are picked up within seconds; a file with errors "
-            "is reported and the last good policy stays in force.",
+            "The aigate policy YAML file. Edits to it and to the files it names (catalog, "
+            "exact-match digests) are in force within seconds, and SIGHUP reloads at once; a file "
+            "with errors is reported and the last good policy stays in force.",
+        )
+        loader.add_option(
+            "aigate_policy_poll",
+            str,
+            f"{RELOAD_INTERVAL:g}",
+            "Seconds between checks of the policy files for changes, e.g. 0.5; 0 reloads only on "
+            "SIGHUP.",
         )
 
     def configure(self, updated: set[str]) -> None:
+        if "aigate_policy_poll" in updated:
+            self._interval = _seconds(ctx.options.aigate_policy_poll)
         if "aigate_policy" not in updated:
             return
         path = ctx.options.aigate_policy
         try:
-            store = PolicyStore(path)
-            scanner = scanner_for(store.current)
-        except Exception as e:
-            error = str(e) if isinstance(e, PolicyError) else f"{path}: dlp: {e}"
-            publish(PolicyEvent(ok=False, reload=False, source=path, error=error))
-            raise exceptions.OptionsError(f"aigate_policy: {error}") from e
+            store = PolicyStore(path, accept=self.runtime.install)
+        except PolicyError as e:
+            publish(PolicyEvent(ok=False, reload=False, source=path, error=str(e)))
+            raise exceptions.OptionsError(f"aigate_policy: {e}") from e
         self.runtime.store = store
-        self.runtime.scanner = scanner
-        self.runtime.policy_loaded()
-        loaded = store.current
-        publish(
-            PolicyEvent(ok=True, reload=False, version=loaded.version, sha256=loaded.sha256,
-                        source=path)
-        )
-        logger.info("aigate policy %s version %s (%s mode)", path, loaded.version, loaded.mode)
+        self._last_error = None
+        self._loaded(store, reload=False)
 
     def running(self) -> None:
+        loop = asyncio.get_running_loop()
         if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._poll())
+            self._task = loop.create_task(self._poll())
+        if _SIGHUP is not None and self._signal_loop is None:
+            if threading.current_thread() is not threading.main_thread():
+                return  # signal handlers live on the main thread (an embedded proxy: no SIGHUP)
+            try:
+                loop.add_signal_handler(_SIGHUP, self.sighup)
+            except (NotImplementedError, RuntimeError, ValueError):
+                return  # e.g. an event loop without signal support
+            self._signal_loop = loop
 
     def done(self) -> None:
         if self._task is not None:
             self._task.cancel()
             self._task = None
+        if self._signal_loop is not None:
+            with contextlib.suppress(Exception):  # the loop may already be closed
+                self._signal_loop.remove_signal_handler(_SIGHUP)
+            self._signal_loop = None
+
+    def sighup(self) -> None:
+        """Reload now, whatever the files' stat says (the SIGHUP handler)."""
+        logger.info("aigate: SIGHUP: reloading the policy")
+        self.check(force=True)
 
     async def _poll(self) -> None:
         while True:
-            await asyncio.sleep(RELOAD_INTERVAL)
+            interval = self._interval
+            await asyncio.sleep(interval if interval > 0 else RELOAD_INTERVAL)
+            if interval <= 0:
+                continue
             try:
                 self.check()
             except Exception:  # never let the poller die: it is the only way edits arrive
                 logger.exception("aigate policy reload failed")
 
-    def check(self) -> None:
-        """Reload the policy if its files changed; log and keep the old one on errors."""
+    def check(self, force: bool = False) -> None:
+        """Reload the policy if its files changed (or now, with `force`); on errors log, count
+        and keep the policy in force."""
         store = self.runtime.store
         if store is None:
             return
-        previous = store.current
         try:
-            result = store.reload_if_changed()
-            if store.current is not previous:
-                result = self._build_scanner(store, previous, result)
-        except Exception as e:
-            logger.exception("aigate policy reload failed; keeping version %s",
-                             store.current.version)
-            publish(PolicyEvent(ok=False, reload=True, version=store.current.version,
-                                sha256=store.current.sha256, source=str(store.path),
-                                error=type(e).__name__))
-            return
-        if not result.changed and result.ok:
+            result = store.reload() if force else store.reload_if_changed()
+        except Exception as e:  # a bug, not a bad edit: still keep the policy in force
+            error = f"{store.path}:1: reload failed: {type(e).__name__}"
+            if error != self._last_error or force:
+                logger.exception("aigate policy reload failed; keeping version %s",
+                                 store.current.version)
+                self._last_error = error
+                self._report(store, ReloadResult(ok=False, changed=False, error=error), log=False)
             return
         if result.ok:
-            self.runtime.policy_loaded()
-            logger.info("aigate policy reloaded: version %s", store.current.version)
-        elif result.error == self._last_error:
+            if result.changed or force or self._last_error is not None:
+                self._last_error = None
+                self._loaded(store, reload=True)
+            return
+        if result.error == self._last_error and not force:
             return  # already reported this broken edit
-        else:
-            logger.error(
-                "aigate policy %s has errors; keeping version %s in force:\n%s",
-                store.path, store.current.version, result.error,
-            )
         self._last_error = result.error
-        publish(
-            PolicyEvent(ok=result.ok, reload=True, version=store.current.version,
-                        sha256=store.current.sha256, source=str(store.path), error=result.error)
-        )
+        self._report(store, result)
 
-    def _build_scanner(
-        self, store: PolicyStore, previous: LoadedPolicy, result: ReloadResult
-    ) -> ReloadResult:
-        """Install the new policy's scanner, or put the previous policy back and report why."""
-        try:
-            self.runtime.scanner = scanner_for(store.current)
-        except Exception as e:
-            store.current = previous
-            store.error = f"{store.path}: dlp: {e}"
-            return ReloadResult(ok=False, changed=False, error=store.error)
-        return result
+    def _loaded(self, store: PolicyStore, reload: bool) -> None:
+        loaded = store.current
+        metrics.set_review_by(review_deadline(loaded.policy.review_by))
+        publish(PolicyEvent(ok=True, reload=reload, version=loaded.version, sha256=loaded.sha256,
+                            source=str(store.path)))
+        logger.info("aigate policy %s %s: version %s, sha256 %s (%s mode)", store.path,
+                    "reloaded" if reload else "loaded", loaded.version, loaded.sha256,
+                    loaded.mode)
+
+    def _report(self, store: PolicyStore, result: ReloadResult, log: bool = True) -> None:
+        current = store.current
+        if log:
+            logger.error(
+                "aigate policy %s has errors; keeping version %s (sha256 %s) in force:\n%s",
+                store.path, current.version, current.sha256, result.error,
+            )
+        publish(PolicyEvent(ok=False, reload=True, version=current.version,
+                            sha256=current.sha256, source=str(store.path), error=result.error))
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise exceptions.OptionsError(
+            f"aigate_policy_poll: {value!r} is not a number of seconds; give e.g. 1 or 0.5, or 0 "
+            "to reload only on SIGHUP"
+        )
+    return seconds

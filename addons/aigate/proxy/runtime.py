@@ -8,7 +8,9 @@ in `configure`; the others only read it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from aigate.inspect import Scanner, build_scanner
@@ -16,35 +18,65 @@ from aigate.policy.loaded import LoadedPolicy
 from aigate.policy.store import PolicyStore
 from aigate.respond.cookies import AckSigner
 
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Active:
+    """A policy and the DLP scanner built from it: swapped as one reference, so a reader never
+    sees the policy of one load with the scanner of another."""
+
+    policy: LoadedPolicy
+    scanner: Scanner
+
 
 class Runtime:
-    """The policy in force, its DLP scanner and the signer for acknowledgement cookies.
+    """The policy in force with its DLP scanner, and the signer for acknowledgement cookies.
 
-    The policy reload addon sets `store` and `scanner` together (a policy whose scanner cannot
-    be built is refused as a whole), so `scanner` always belongs to `policy`.
+    `install` builds the scanner of a loaded policy and only then replaces `active` in a single
+    assignment; a policy whose scanner cannot be built is refused as a whole. Hooks run on the
+    event loop, as does the reload, so a hook that reads `policy` and `scanner` without awaiting
+    in between gets one load; a hook that awaits keeps its own `active` reference.
 
-    Addons that derive settings from the policy register in `on_policy`; the policy reload
-    addon calls them after every successful load.
+    Addons that derive settings from the policy register in `on_policy`; `install` calls them
+    after every successful load.
     """
 
     def __init__(self) -> None:
         self.store: PolicyStore | None = None
-        self.scanner: Scanner | None = None
+        self.active: Active | None = None
         self.signer: AckSigner | None = None
         self.on_policy: list[Callable[[LoadedPolicy], None]] = []
+        # The host the proxy answers itself with the policy document (set by the policy page
+        # addon): always intercepted, never dialled.
+        self.policy_host: str | None = None
 
-    def policy_loaded(self) -> None:
-        """Tell the `on_policy` listeners about the policy now in force."""
+    def install(self, loaded: LoadedPolicy) -> None:
+        """Put `loaded` in force with a fresh scanner (raises `ValueError` if the scanner fails)."""
+        try:
+            scanner = scanner_for(loaded)
+        except Exception as e:
+            raise ValueError(f"dlp: {e}") from e
+        self.active = Active(loaded, scanner)
         for listener in self.on_policy:
-            listener(self.policy)
+            try:
+                listener(loaded)
+            except Exception:  # the policy is in force; a listener must not undo that
+                logger.exception("aigate: applying the new policy failed in %r", listener)
 
     @property
     def policy(self) -> LoadedPolicy:
         """The last good policy; raises until one has loaded (callers fail closed)."""
-        store = self.store
-        if store is None:
+        active = self.active
+        if active is None:
             raise RuntimeError("no aigate policy loaded")
-        return store.current
+        return active.policy
+
+    @property
+    def scanner(self) -> Scanner | None:
+        """The DLP scanner of `policy`."""
+        active = self.active
+        return active.scanner if active is not None else None
 
 
 def scanner_for(loaded: LoadedPolicy) -> Scanner:

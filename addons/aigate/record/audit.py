@@ -11,6 +11,7 @@ same lock, so chain order is file order.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import sys
@@ -33,6 +34,9 @@ DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 DEFAULT_BACKUPS = 10
 PATH_MAX_CHARS = 2048
 FILE_MODE = 0o640
+# After a failed write, a file system with less free space than this still counts as full: a
+# short record may fit where the next one will not, and the log must not flap.
+MIN_FREE_BYTES = 64 * 1024
 NOT_INSPECTED: dict[str, Any] = {
     "inspected": None, "unscanned_reason": None, "unscanned": [], "bytes_scanned": 0,
     "dlp_action": None, "dlp_rule": None, "scan_seconds": None, "findings": [],
@@ -119,7 +123,7 @@ def decision_record(
     inspection = summary_of(state)
     decision_seconds = state.decision_seconds
     scan_seconds = inspection.seconds if inspection else None
-    return {
+    record = {
         "time": rfc3339(time),
         "event": "decision",
         "request_id": state.request_id,
@@ -144,6 +148,10 @@ def decision_record(
         "added_latency_seconds": round(decision_seconds + (scan_seconds or 0.0), 6),
         **(inspection.as_record() if inspection else NOT_INSPECTED),
     }
+    if state.endpoint is not None:  # an unlisted AI endpoint: the host is outside the catalog
+        record["unlisted"] = True
+        record["endpoint"] = state.endpoint
+    return record
 
 
 def ack_record(state: FlowState, *, time: float) -> dict[str, Any] | None:
@@ -178,6 +186,18 @@ def policy_record(event: PolicyEvent) -> dict[str, Any]:
     }
 
 
+def resumed_record(since: float, lost: int, error: str, *, time: float) -> dict[str, Any]:
+    """An `audit_resumed` record: the log could not be written from `since` until now, and
+    `lost` records are missing from it (`error` says why, e.g. "No space left on device")."""
+    return {
+        "time": rfc3339(time),
+        "event": "audit_resumed",
+        "since": rfc3339(since),
+        "lost_records": lost,
+        "error": error,
+    }
+
+
 def error_record(error: HookError) -> dict[str, Any]:
     """An `error` record: where aigate failed, never the failing data."""
     return {
@@ -195,6 +215,10 @@ class AuditLog:
     A file rotates before a record that would take it past `max_bytes` (0: never): `log.N-1`
     becomes `log.N` (the oldest beyond `backups` is deleted), `log` becomes `log.1`. The ledger
     resumes from the newest acknowledgement already in the files.
+
+    A write that fails (disk full, read-only file system) raises OSError and leaves no partial
+    line behind; the file is reopened by the next write, so the log recovers by itself once the
+    disk frees up, and an acknowledgement that was not written does not advance the chain.
     """
 
     def __init__(
@@ -211,6 +235,8 @@ class AuditLog:
         self._stdout = stdout
         self._file: IO[bytes] | None = None
         self._size = 0
+        self._closed = False
+        self._torn = False  # a failed write left part of a line that could not be removed
         if self.path == STDOUT:
             self.ledger = Ledger()
         else:
@@ -227,6 +253,7 @@ class AuditLog:
     def _rotate(self) -> None:
         assert self._file is not None
         self._file.close()
+        self._file = None  # reopened below, or by the next write if a rename fails
         oldest = f"{self.path}.{self.backups}"
         if os.path.exists(oldest):
             os.remove(oldest)
@@ -240,31 +267,69 @@ class AuditLog:
         """Append one record to the file (or flush it to stdout); returns the record as written
         (sealed for acks)."""
         with self._lock:
-            if record.get("event") == ACK_EVENT:
-                record = self.ledger.seal(record)
-            line = json_line(record)
-            if self.path == STDOUT:
-                out = self._stdout or sys.stdout
-                out.write(line.decode())
-                out.flush()
-                return record
-            file = self._file
-            if file is None:
-                raise ValueError(f"audit log {self.path} is closed")
-            size = len(line)
-            full = self._size + size > self.max_bytes
-            if self.max_bytes and self.backups and self._size and full:
-                self._rotate()
-                file = self._file
-                assert file is not None
-            written = 0
+            last_hash = self.ledger.last_hash
+            try:
+                if record.get("event") == ACK_EVENT:
+                    record = self.ledger.seal(record)
+                line = json_line(record)
+                if self.path == STDOUT:
+                    out = self._stdout or sys.stdout
+                    out.write(line.decode())
+                    out.flush()
+                else:
+                    self._append(line)
+            except BaseException:
+                self.ledger.last_hash = last_hash  # the chain links only records in the file
+                raise
+            return record
+
+    def _append(self, line: bytes) -> None:
+        if self._closed:
+            raise ValueError(f"audit log {self.path} is closed")
+        if self._file is None:  # a write failed before: try the path afresh
+            self._open()
+        if self._torn:
+            line = b"\n" + line
+        size = len(line)
+        full = self._size + size > self.max_bytes
+        if self.max_bytes and self.backups and self._size and full:
+            self._rotate()
+        file = self._file
+        assert file is not None
+        written = 0
+        try:
             while written < size:  # more than one round only after a short write
                 count = file.write(line[written:] if written else line)
                 if not count:
                     raise OSError(f"audit log {self.path}: the write made no progress")
                 written += count
-            self._size += size
-            return record
+        except OSError:
+            self._discard(file, written)
+            raise
+        self._size += size
+        self._torn = False
+
+    def _discard(self, file: IO[bytes], written: int) -> None:
+        """After a failed write: cut off the part of the line that was written (a torn line
+        would break every reader of the JSON Lines file) and drop the file for a reopen."""
+        self._file = None
+        if written:
+            try:
+                os.ftruncate(file.fileno(), self._size)
+            except OSError:
+                self._torn = True  # start the next record on a line of its own
+        with contextlib.suppress(OSError):
+            file.close()
+
+    def has_room(self) -> bool:
+        """Whether the log's file system has `MIN_FREE_BYTES` free (True if it cannot tell)."""
+        if self.path == STDOUT:
+            return True
+        try:
+            stat = os.statvfs(os.path.dirname(os.path.abspath(self.path)))
+        except OSError:
+            return True  # the write will tell
+        return stat.f_bavail * stat.f_frsize >= MIN_FREE_BYTES
 
     def write_all(self, records: Iterable[dict[str, Any]]) -> None:
         for record in records:
@@ -272,6 +337,7 @@ class AuditLog:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             if self._file is not None:
                 self._file.close()
                 self._file = None

@@ -54,7 +54,9 @@ _backlog: deque[Event] = deque(maxlen=BACKLOG_MAX)
 def publish(event: Event) -> None:
     """Count the event and hand it to the subscribers (or keep it for the next one)."""
     if isinstance(event, PolicyEvent):
-        metrics.observe_policy(event.ok, event.reload, event.version, event.sha256, event.time)
+        metrics.observe_policy(
+            event.ok, event.reload, event.version, event.sha256, event.time, event.error
+        )
     else:
         metrics.count_hook_error(event.stage)
     with _lock:

@@ -5,11 +5,18 @@ re-executes an edited `-s` file and a second registration of the same name fails
 are bounded: services and categories come from the catalog, groups and rule kinds from the policy,
 detectors, classes and reasons from the inspect step, each reduced to a short token; never a user,
 a URL or free text.
+
+With `PROMETHEUS_MULTIPROC_DIR` set (`aigate run --workers N`), values go to files in that
+directory and the supervisor serves every worker's sum as one target; Info is not supported
+there, so the policy in force is then a gauge set to 1 (its previous labels set to 0).
 """
 
 from __future__ import annotations
 
+import os
+import re
 import threading
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -22,14 +29,16 @@ from prometheus_client import (
     PlatformCollector,
     ProcessCollector,
     disable_created_metrics,
-    start_http_server,
 )
 
 from aigate.flowstate import FlowState
 from aigate.record.inspection import InspectionSummary, label_token, summary_of
+from aigate.serve.status import Readiness, StatusServer
 
 if TYPE_CHECKING:
     pass
+
+MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 
 disable_created_metrics()  # `*_created` series double the count and nothing here reads them
 
@@ -104,7 +113,13 @@ DECISION_SECONDS = Histogram(
     buckets=(0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1),
     registry=REGISTRY,
 )
-POLICY = Info("aigate_policy", "The policy in force (version, hash).", registry=REGISTRY)
+POLICY_HELP = "The policy in force (version, hash)."
+POLICY: Any = (
+    Gauge("aigate_policy_info", POLICY_HELP, ["version", "hash"], registry=REGISTRY,
+          multiprocess_mode="livemax")
+    if MULTIPROCESS
+    else Info("aigate_policy", POLICY_HELP, registry=REGISTRY)
+)
 RELOADS = Counter(
     "aigate_policy_reloads", "Policy reloads, by result.", ["result"], registry=REGISTRY
 )
@@ -112,12 +127,36 @@ LAST_RELOAD = Gauge(
     "aigate_policy_last_reload_timestamp_seconds",
     "When the policy in force was loaded (Unix time).",
     registry=REGISTRY,
+    multiprocess_mode="livemax",
 )
 LAST_RELOAD_OK = Gauge(
     "aigate_policy_last_reload_success",
     "1 if the last policy load or reload succeeded, 0 if it failed (the last good policy stays).",
     registry=REGISTRY,
+    multiprocess_mode="livemin",  # 0 if any worker's last reload failed
 )
+POLICY_ERROR = Gauge(
+    "aigate_policy_error",
+    "1 while the policy files on disk do not load (the last good policy stays), labelled with "
+    "the file and line of the first problem; no series while they load.",
+    ["file", "line"],
+    registry=REGISTRY,
+    multiprocess_mode="livemax",  # labels are set back to 0 there: no clear() across processes
+)
+_policy_error_labels: tuple[str, ...] | None = None
+REVIEW_BY = Gauge(
+    "aigate_policy_review_by_timestamp_seconds",
+    "When the policy in force becomes overdue for review: the end of its review_by day, UTC "
+    "(0: no review_by).",
+    registry=REGISTRY,
+    multiprocess_mode="livemax",
+)
+REVIEW_OVERDUE_NAME = "aigate_policy_review_overdue"
+REVIEW_OVERDUE_HELP = "1 if the policy in force is past its review_by date, else 0."
+_review_deadline = 0.0
+if not MULTIPROCESS:  # a function gauge is read at scrape time; the supervisor derives it there
+    REVIEW_OVERDUE = Gauge(REVIEW_OVERDUE_NAME, REVIEW_OVERDUE_HELP, registry=REGISTRY)
+    REVIEW_OVERDUE.set_function(lambda: 1.0 if 0 < _review_deadline < time.time() else 0.0)
 HOOK_ERRORS = Counter(
     "aigate_hook_errors", "Errors inside aigate, by stage.", ["stage"], registry=REGISTRY
 )
@@ -169,6 +208,7 @@ INSPECTED_BY = Children(INSPECTED)
 UNSCANNED_BY = Children(UNSCANNED)
 FINDINGS_BY = Children(FINDINGS)
 
+_LOCATED = re.compile(r"(.+?):(\d+): ")  # `file:line: message`, the policy problem format
 _policy_lock = threading.Lock()
 _policy_labels: tuple[str, str] | None = None
 # Per distinct (service, category, action, outcome, groups, rule, group order) of a flow: its
@@ -199,19 +239,42 @@ def set_policy(version: str | None, sha256: str | None) -> None:
         return
     with _policy_lock:
         if labels != _policy_labels:
-            POLICY.info({"version": labels[0], "hash": labels[1]})
+            if not MULTIPROCESS:
+                POLICY.info({"version": labels[0], "hash": labels[1]})
+            else:
+                if _policy_labels is not None:
+                    POLICY.labels(*_policy_labels).set(0)
+                POLICY.labels(*labels).set(1)
             _policy_labels = labels
 
 
 def observe_policy(
-    ok: bool, reload: bool, version: str | None, sha256: str | None, when: float
+    ok: bool, reload: bool, version: str | None, sha256: str | None, when: float,
+    error: str | None = None,
 ) -> None:
     if reload:
         RELOADS_BY("success" if ok else "failure").inc()
+    global _policy_error_labels
     LAST_RELOAD_OK.set(1 if ok else 0)
+    if not MULTIPROCESS:
+        POLICY_ERROR.clear()
+    elif _policy_error_labels is not None:
+        POLICY_ERROR.labels(*_policy_error_labels).set(0)
+    _policy_error_labels = None
     if ok:
         LAST_RELOAD.set(when)
         set_policy(version, sha256)
+    else:
+        located = _LOCATED.match(error or "")
+        _policy_error_labels = located.groups() if located else ("", "0")
+        POLICY_ERROR.labels(*_policy_error_labels).set(1)
+
+
+def set_review_by(deadline: float | None) -> None:
+    """The policy in force is overdue for review after `deadline` (Unix time; None: no date)."""
+    global _review_deadline
+    _review_deadline = deadline or 0.0
+    REVIEW_BY.set(_review_deadline)
 
 
 def count_hook_error(stage: str) -> None:
@@ -292,19 +355,26 @@ def _observe_inspection(
 
 
 _server_lock = threading.Lock()
-_server: Any = None
+_server: StatusServer | None = None
 _server_address: tuple[str, int] | None = None
+_readiness: Readiness = lambda: "proxy not started"  # noqa: E731  # replaced by the addon
+
+
+def set_readiness(readiness: Readiness) -> None:
+    """What `/readyz` reports: None when ready, else why not."""
+    global _readiness
+    _readiness = readiness
 
 
 def serve(host: str, port: int) -> None:
-    """Serve /metrics on host:port; once per process (a second call with the same address is a
-    no-op, a different address moves the server)."""
+    """Serve /metrics, /healthz and /readyz on host:port; once per process (a second call with
+    the same address is a no-op, a different address moves the server)."""
     global _server, _server_address
     with _server_lock:
         if _server_address == (host, port):
             return
         _stop_locked()
-        _server, _ = start_http_server(port, addr=host, registry=REGISTRY)
+        _server = StatusServer(host, port, REGISTRY, lambda: _readiness())
         _server_address = (host, port)
 
 
@@ -316,6 +386,5 @@ def stop() -> None:
 def _stop_locked() -> None:
     global _server, _server_address
     if _server is not None:
-        _server.shutdown()
-        _server.server_close()
+        _server.close()
     _server, _server_address = None, None

@@ -58,7 +58,10 @@ class AckSigner:
 
     def _mac(self, *fields: str | int) -> bytes:
         # JSON keeps the field boundaries unambiguous whatever the user or URL contains.
-        message = json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode()
+        # `surrogatepass`: a user name decoded with surrogate escapes still signs, distinctly.
+        message = json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode(
+            "utf-8", "surrogatepass"
+        )
         return hmac.new(self._key, message, hashlib.sha256).digest()
 
     def sign(self, user: str, service_id: str, policy_version: str, expires: int) -> str:
@@ -73,12 +76,17 @@ class AckSigner:
         if not token or len(token) > _MAX_TOKEN:
             return False
         expires_text, _, mac_text = token.partition(".")
-        if not expires_text.isdigit() or len(expires_text) > 12 or not mac_text:
+        # ASCII digits only: `str.isdigit` also accepts "²", which `int` refuses.
+        if not (expires_text.isascii() and expires_text.isdigit()) or len(expires_text) > 12:
+            return False
+        if not mac_text:
             return False
         expires = int(expires_text)
         try:
             mac = _unb64(mac_text)
         except (binascii.Error, ValueError):
+            return False
+        if _b64(mac) != mac_text:  # one spelling per cookie: no padding or alphabet variants
             return False
         expected = self._mac(_ACK, user, service_id, policy_version, expires)
         return hmac.compare_digest(mac, expected) and now < expires
@@ -98,7 +106,7 @@ class AckSigner:
         try:
             service_id, return_url, expires = json.loads(_unb64(body_text))
             mac = _unb64(mac_text)
-        except (binascii.Error, ValueError, TypeError):
+        except (binascii.Error, ValueError, TypeError, RecursionError):
             return None
         if not (
             isinstance(service_id, str) and isinstance(return_url, str) and type(expires) is int

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 _EMAIL = re.compile(r"^[^@\s<>\"'()]+@[^@\s<>\"'()]+\.[^@\s<>\"'()]+$")
 _UNSAFE_URL_CHARS = re.compile(r"[\x00-\x20\x7f\\<>\"'`]")
+_HEADER_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class PageContext:
     contact_email: str | None = None
     contact_url: str | None = None
     policy_url: str | None = None
+    policy_page_url: str | None = None  # the document the proxy serves (always the enforced one)
     policy_version: str = ""
     dos: tuple[str, ...] = ()
     donts: tuple[str, ...] = ()
@@ -57,8 +59,10 @@ class PageContext:
         request_id: str,
         host: str,
         findings: Iterable[tuple[str, int]] = (),
+        policy_page_url: str | None = None,
     ) -> PageContext:
-        """Build the context for one request; `findings` are (kind label, count), never values."""
+        """Build the context for one request; `findings` are (kind label, count), never values;
+        `policy_page_url` is where the proxy serves the rendered policy."""
         service = decision.service
         document = policy.document
         return cls(
@@ -76,6 +80,7 @@ class PageContext:
             contact_email=policy.contact.email,
             contact_url=policy.contact.url,
             policy_url=policy.policy_url,
+            policy_page_url=policy_page_url,
             policy_version=policy.version,
             dos=tuple(document.guidelines.dos),
             donts=tuple(document.guidelines.donts),
@@ -100,8 +105,18 @@ def safe_url(url: str | None) -> str | None:
     if not url:
         return None
     url = url.strip()
-    if _UNSAFE_URL_CHARS.search(url):
+    return None if _UNSAFE_URL_CHARS.search(url) else _absolute_http(url)
+
+
+def location_url(url: str | None) -> str | None:
+    """`url` if it may go in a Location header: absolute http(s) with no whitespace or control
+    characters (a CR or LF there would let a value start a header of its own); otherwise None."""
+    if not url or _HEADER_UNSAFE.search(url):
         return None
+    return _absolute_http(url)
+
+
+def _absolute_http(url: str) -> str | None:
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -196,6 +211,8 @@ def _requesting(ctx: PageContext) -> str:
 
 def _footer(ctx: PageContext) -> str:
     items = [f"Request id <code>{_e(ctx.request_id)}</code>"]
+    if safe_url(ctx.policy_page_url):
+        items.append(_link(ctx.policy_page_url, "Read the full AI policy", "policy"))
     if ctx.policy_version:
         policy = f"{ctx.organisation} AI policy" if ctx.organisation else "AI policy"
         items.append(f"{_link(ctx.policy_url, policy)}, version {_e(ctx.policy_version)}")
@@ -286,14 +303,16 @@ def _document(kind: str, title: str, badge: str, organisation: str, body: str) -
 def block_page(ctx: PageContext) -> str:
     """The page a person gets instead of a blocked AI service."""
     service = ctx.service_label
+    # With findings the service may well be approved: what was stopped is this request.
+    heading = f"Your request to {service} was blocked" if ctx.findings else f"{service} is blocked"
     body = (
-        f"<h1>{_e(service)} is blocked</h1>"
+        f"<h1>{_e(heading)}</h1>"
         f'<p class="host">{_e(ctx.host)}</p>'
         '<section aria-labelledby="h-why"><h2 id="h-why">Why</h2>'
         f'<p class="reason">{_e(ctx.reason)}</p></section>'
         f"{_findings(ctx)}"
         f"{_alternatives(ctx, 'Use an approved tool instead')}"
-        f"{_requesting(ctx)}{_contact(ctx)}{_footer(ctx)}"
+        f"{'' if ctx.findings else _requesting(ctx)}{_contact(ctx)}{_footer(ctx)}"
     )
     return _document("block", f"Blocked: {service}", "Blocked", ctx.organisation, body)
 
@@ -326,8 +345,9 @@ def warn_page(
         alternative = next((a for a in ctx.alternatives if safe_url(a.url)), None)
         if alternative is not None:
             leave_link = _link(alternative.url, f"No thanks, use {alternative.name} instead")
-        elif safe_url(ctx.policy_url):
-            leave_link = _link(ctx.policy_url, "No thanks, read the policy")
+        elif safe_url(ctx.policy_url) or safe_url(ctx.policy_page_url):
+            policy = ctx.policy_url if safe_url(ctx.policy_url) else ctx.policy_page_url
+            leave_link = _link(policy, "No thanks, read the policy")
     body = (
         f"<h1>Before you use {_e(service)}</h1>"
         f'<p class="host">{_e(ctx.host)}</p>'

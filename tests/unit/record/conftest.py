@@ -1,14 +1,10 @@
-import shutil
-
 import pytest
+from components import require_command
 
 
 @pytest.fixture(scope="session")
 def promtool() -> str:
-    path = shutil.which("promtool")
-    if path is None:
-        pytest.fail("promtool is missing: run .ci/run (it installs Debian's prometheus package)")
-    return path
+    return require_command("promtool", "prometheus")
 
 
 @pytest.fixture

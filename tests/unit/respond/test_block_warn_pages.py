@@ -267,3 +267,18 @@ def test_context_from_decision_takes_policy_document_and_contact() -> None:
     assert ctx.alternatives == decision.alternatives
     assert (ctx.dos, ctx.donts, ctx.findings) == (("do",), ("dont",), (("Email", 2),))
     assert (ctx.contact_name, ctx.contact_email) == ("IT", "it@acme.example")
+
+
+@pytest.mark.parametrize("render", [block_page, lambda c: warn_page(c, "/.aigate/ack", "t")])
+def test_pages_link_the_policy_the_proxy_serves_and_the_published_copy(render) -> None:
+    page = render(_ctx(policy_page_url="http://aigate.policy/"))
+    assert '<a class="policy" href="http://aigate.policy/">Read the full AI policy</a>' in page
+    assert 'href="https://intranet.acme.example/ai-policy"' in page
+    assert "Read the full AI policy" not in render(_ctx())
+    assert "Read the full AI policy" not in render(_ctx(policy_page_url="javascript:alert(1)"))
+
+
+def test_warn_page_way_back_reads_the_served_policy_without_a_published_one() -> None:
+    ctx = _ctx(alternatives=(), policy_url=None, policy_page_url="http://aigate.policy/")
+    page = warn_page(ctx, "/.aigate/ack", "t")
+    assert '<a href="http://aigate.policy/">No thanks, read the policy</a>' in page

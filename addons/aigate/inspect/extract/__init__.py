@@ -82,8 +82,9 @@ def extract(
     if is_form:
         return _form(body)
     doc = _json(body) if _looks_json(ctype, body) else None
-    if doc is not None:
-        return _from_doc("generic_json", doc, walk(doc), source=body)
+    found = None if doc is None else _from_doc("generic_json", doc, walk(doc), source=body)
+    if found is not None:
+        return found
     if uploads.is_text_like(None, ctype, body):
         return Extraction("text", (Segment(body.decode("utf-8", "replace"), (("text",),)),))
     return _upload(body, path.rsplit("/", 1)[-1] or "upload", content_type, limits, "raw_upload")
@@ -99,18 +100,19 @@ def extract_ws(message: bytes | str, *, host: str = "", path: str = "") -> Extra
     if not message:
         return Extraction("empty")
     extractor = select(None, host, path, "ws")
-    doc = _json(message.encode()) if message.lstrip()[:1] in ("{", "[") else None
+    doc = _json(message.encode()) if message.lstrip("\ufeff \t\r\n")[:1] in ("{", "[") else None
     if extractor is not None and doc is not None:
         found = _from_doc(extractor.name, doc, extractor.leaves(doc), source=message)
-        if found.segments:
+        if found is not None and found.segments:
             return found
-    if doc is not None:
-        return _from_doc("generic_json", doc, walk(doc), source=message)
+    found = None if doc is None else _from_doc("generic_json", doc, walk(doc), source=message)
+    if found is not None:
+        return found
     return Extraction("text", (Segment(message, (("text",),)),))
 
 
 def _looks_json(ctype: str, body: bytes) -> bool:
-    return "json" in ctype or body.lstrip()[:1] in (b"{", b"[")
+    return "json" in ctype or body.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] in (b"{", b"[")
 
 
 # orjson parses a prompt several times faster than `json`, to the same document except for
@@ -134,15 +136,22 @@ def _json(body: bytes) -> Any:
 
 def _from_doc(
     name: str, doc: Any, leaves: Leaves, prefix: tuple = (), source: bytes | str | None = None
-) -> Extraction:
-    """`source`, the JSON text `doc` was parsed from, lets most prompts skip the second walk."""
-    segments = tuple(Segment(text, (*prefix, *steps)) for steps, text in leaves)
-    if source is not None and not _may_hold_binary(source):
-        return Extraction(name, segments)
-    skipped = tuple(
-        f"binary data at {'/'.join(map(str, p))} (image or file) not scanned"
-        for p in binary_leaves(doc)
-    )
+) -> Extraction | None:
+    """`source`, the JSON text `doc` was parsed from, lets most prompts skip the second walk.
+
+    None for a document nested too deeply to walk (the parser managed, the recursion did not):
+    the caller falls back to scanning the body as text.
+    """
+    try:
+        segments = tuple(Segment(text, (*prefix, *steps)) for steps, text in leaves)
+        if source is not None and not _may_hold_binary(source):
+            return Extraction(name, segments)
+        skipped = tuple(
+            f"binary data at {'/'.join(map(str, p))} (image or file) not scanned"
+            for p in binary_leaves(doc)
+        )
+    except RecursionError:
+        return None
     return Extraction(name, segments, skipped)
 
 
@@ -200,7 +209,10 @@ def _multipart(body: bytes, content_type: str, limits: uploads.Limits) -> Extrac
         return Extraction("multipart", unscanned=("multipart body without a boundary",))
     segments: list[Segment] = []
     unscanned: list[str] = []
-    for index, part in enumerate(multipart.parse(body, marker)):
+    parts = multipart.parse(body, marker)
+    if not multipart.complete(body, marker, parts):
+        unscanned.append(f"malformed multipart body: data after part {len(parts)} not scanned")
+    for index, part in enumerate(parts):
         data = body[part.start : part.end]
         if part.filename is None and uploads.is_text_like(None, part.content_type, data):
             segments.append(Segment(data.decode("utf-8", "replace"), (("part", index),)))

@@ -10,8 +10,10 @@ from aigate.inspect.extract.base import Extractor, Leaves, walk
 
 def leaves(doc: Any) -> Leaves:
     if isinstance(doc, dict) and doc.get("command") in ("create_and_generate_turn", "edit_turn"):
-        turn = (doc.get("payload") or {}).get("turn") or {}
-        for index, candidate in enumerate(turn.get("candidates") or []):
+        payload = doc.get("payload")
+        turn = payload.get("turn") if isinstance(payload, dict) else None
+        candidates = turn.get("candidates") if isinstance(turn, dict) else None
+        for index, candidate in enumerate(candidates if isinstance(candidates, list) else ()):
             if isinstance(candidate, dict) and "raw_content" in candidate:
                 path = ("payload", "turn", "candidates", index, "raw_content")
                 yield from walk(candidate["raw_content"], path)

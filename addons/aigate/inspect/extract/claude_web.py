@@ -11,7 +11,8 @@ from aigate.inspect.extract.base import Extractor, Leaves, roots, walk
 def leaves(doc: Any) -> Leaves:
     yield from roots(doc, ("prompt",))
     if isinstance(doc, dict):
-        for index, attachment in enumerate(doc.get("attachments") or []):
+        attachments = doc.get("attachments")
+        for index, attachment in enumerate(attachments if isinstance(attachments, list) else ()):
             if isinstance(attachment, dict) and "extracted_content" in attachment:
                 path = ("attachments", index, "extracted_content")
                 yield from walk(attachment["extracted_content"], path)

@@ -65,3 +65,12 @@ def parse(body: bytes, boundary_: bytes) -> list[Part]:
         )
         pos = end + 2
     return parts
+
+
+def complete(body: bytes, boundary_: bytes, parts: list[Part]) -> bool:
+    """Whether `parts` cover the body up to its closing delimiter: a malformed tail would
+    otherwise hide data from the scan."""
+    closing = b"--" + boundary_ + b"--"
+    if not parts:
+        return body.find(closing) >= 0
+    return body.startswith(b"\r\n" + closing, parts[-1].end)

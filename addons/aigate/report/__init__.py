@@ -1,0 +1,35 @@
+"""`aigate report`: what people do with AI, from the audit log.
+
+`read` streams records from plain, gzip and rotated files; `aggregate` counts them in one pass in
+bounded memory; `render_html` and `render_text` turn the result into HTML, Markdown, CSV or JSON.
+Pure code: no mitmproxy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aigate.report.aggregate import Aggregator, Filters
+from aigate.report.model import Report
+from aigate.report.read import ReadStats, read_records
+
+if TYPE_CHECKING:
+    from aigate.policy.loaded import LoadedPolicy
+
+__all__ = ["Filters", "Report", "build_report"]
+
+
+def build_report(
+    paths: Iterable[str | Path],
+    policy: LoadedPolicy | None = None,
+    filters: Filters = Filters(),  # noqa: B008  # frozen
+    **options: float,
+) -> Report:
+    """Read `paths` once and build the report; `options` go to `Aggregator` (session_gap,
+    offender_blocks)."""
+    stats = ReadStats()
+    aggregator = Aggregator(filters, **options)  # type: ignore[arg-type]
+    aggregator.add_all(read_records(paths, stats))
+    return aggregator.report(policy, stats)

@@ -1,0 +1,87 @@
+"""The finished report: plain tables and series that every output format renders the same way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Cell = str | int | float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """One table of the report: a title, what it shows, column names and rows of plain values."""
+
+    name: str  # stable id: CSV `--table`, JSON key, HTML anchor
+    title: str
+    note: str
+    columns: tuple[str, ...]
+    rows: list[tuple[Cell, ...]]
+
+    def as_dicts(self) -> list[dict[str, Cell]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    title: str
+    intro: str
+    tables: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Report:
+    """Everything the renderers show. `summary` holds the headline figures and the read stats."""
+
+    summary: dict[str, Any]
+    tables: dict[str, Table]
+    days: list[str]  # every day of the period, in order: the x axis of the trend charts
+    daily_requests: list[int]
+    daily_users: list[int]
+    service_trend: dict[str, list[int]]  # top services: requests per day, aligned with `days`
+    action_totals: list[tuple[str, int]]  # (label, requests), enforced and would-be
+    problems: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "summary": self.summary,
+            "trend": {
+                "days": self.days,
+                "requests": self.daily_requests,
+                "users": self.daily_users,
+                "services": self.service_trend,
+            },
+            "tables": {name: t.as_dicts() for name, t in self.tables.items()},
+            "problems": self.problems,
+        }
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "AI usage",
+        "Requests to AI services, the people behind them and how long they spent. Active time is "
+        "estimated from bursts: a person's requests less than the session gap apart form one "
+        "session, which lasts from its first request to its last (at least one minute).",
+        ("services", "categories", "groups", "users", "days"),
+    ),
+    Section(
+        "Actions",
+        "What the policy did with those requests. In monitor mode nothing is enforced: the "
+        "'would have been' rows show what enforcement would have done.",
+        ("actions", "actions_by_service"),
+    ),
+    Section(
+        "Inspection",
+        "Sensitive data found in prompts and uploads (counts and kinds only, never the values), "
+        "how much of what was sent could be inspected, and the people who keep hitting blocks, "
+        "for the violations process.",
+        ("findings", "coverage", "offenders"),
+    ),
+    Section(
+        "Shadow AI",
+        "The review list for the next policy version: AI services in use that the policy does "
+        "not name (they fall to a risk rule or the default), and AI-looking endpoints that are "
+        "not in the catalog at all. Ranked by people.",
+        ("shadow", "unlisted"),
+    ),
+)

@@ -1,0 +1,121 @@
+"""`aigate report` over a large audit log: throughput and memory, against just reading the log.
+
+    .venv/bin/python bench/bench_report.py          # AIGATE_BENCH_REPORT_MB=1024 by default
+
+Generates AIGATE_BENCH_REPORT_MB MiB of mixed traffic (bench/gen_audit.py: 3,000 people, as
+many days as the size takes) into a temporary file, then runs, each in a fresh process:
+- baseline: read every line and decode it with orjson, nothing else;
+- report: the whole `aigate report` (read, aggregate against the shipped policy, render HTML),
+  on the first eighth of the log and on all of it.
+Prints MB/s, the time for 1 GB, and each process's peak RSS (getrusage). The report's peak is
+above the baseline's by its imports (catalog, policy) and its counters, which grow with people,
+services and days, not with the size of the log: flat memory means the eighth and the whole
+log peak alike. Every step runs in a child of this small process (Linux keeps a process's peak
+RSS across exec, so a child of a big parent would report the parent's).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+DEFAULT_MB = 1024
+USERS = 3000
+GB = 1024**3
+
+
+def baseline(path: str) -> int:
+    """Read and decode every line; the floor any report over this file can reach."""
+    loads = orjson.loads
+    count = 0
+    with open(path, "rb", buffering=1024 * 1024) as f:
+        for line in f:
+            loads(line)
+            count += 1
+    return count
+
+
+def report(path: str, policy: object) -> int:
+    from aigate.report import build_report
+    from aigate.report.render_html import render_html
+
+    built = build_report([path], policy)  # type: ignore[arg-type]
+    render_html(built)
+    return built.summary["lines"]
+
+
+def generate(path: str, mb: float) -> int:
+    import gen_audit
+
+    _, size = gen_audit.write_log(path, gen_audit.Traffic(users=USERS),
+                                  max_bytes=int(mb * 1024 * 1024))
+    return size
+
+
+def child(kind: str, path: str) -> None:
+    """Run one step in this (fresh) process and print its figures as JSON. The report's fixed
+    start-up (imports, loading the policy and catalog, about a second) is not timed."""
+    if kind == "report":
+        from aigate.policy import DEFAULT_POLICY, load_policy
+
+        policy = load_policy(DEFAULT_POLICY)
+    start = time.perf_counter()
+    if kind == "generate":
+        lines = generate(path, float(os.environ.get("AIGATE_BENCH_REPORT_MB", DEFAULT_MB)))
+    else:
+        lines = baseline(path) if kind == "baseline" else report(path, policy)
+    seconds = time.perf_counter() - start
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    print(json.dumps({"lines": lines, "seconds": seconds, "peak_mib": peak_kib / 1024}))
+
+
+def measure(kind: str, path: Path) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", kind, str(path)],
+                         check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def main() -> int:
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3])
+        return 0
+    with tempfile.TemporaryDirectory(prefix="aigate-bench-report-") as tmp:
+        path = Path(tmp) / "audit.jsonl"
+        made = measure("generate", path)
+        size = made["lines"]
+        records = sum(1 for _ in path.open("rb"))
+        print(f"generated {size / 1e6:,.0f} MB, {records:,} records ({size / records:.0f} B "
+              f"each) in {made['seconds']:.1f} s", flush=True)
+        eighth = Path(tmp) / "eighth.jsonl"
+        with path.open("rb") as src, eighth.open("wb") as dst:
+            dst.writelines(line for line, _ in zip(src, range(records // 8), strict=False))
+        runs = [
+            ("read+json", size, measure("baseline", path)),
+            ("report 1/8", eighth.stat().st_size, measure("report", eighth)),
+            ("report", size, measure("report", path)),
+        ]
+    print(f"{'':11} {'MB':>7} {'MB/s':>7} {'s':>7} {'s per GB':>9} {'peak RSS MiB':>13}")
+    for name, nbytes, m in runs:
+        print(f"{name:11} {nbytes / 1e6:7.0f} {nbytes / 1e6 / m['seconds']:7.1f} "
+              f"{m['seconds']:7.1f} {m['seconds'] * GB / nbytes:9.1f} {m['peak_mib']:13.1f}")
+    base, part, full = (m for _, _, m in runs)
+    print(f"report: {full['seconds'] * GB / size / 60:.1f} min per GB, "
+          f"{full['seconds'] / base['seconds']:.1f}x the time of reading and decoding; peak RSS "
+          f"{full['peak_mib']:.0f} MiB = {full['peak_mib'] / base['peak_mib']:.1f}x the "
+          f"baseline's, {full['peak_mib'] / part['peak_mib']:.2f}x the report's on 1/8 of the log")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,207 @@
+"""The report's figures on a small crafted log, checked exactly (see report_log.crafted)."""
+
+from __future__ import annotations
+
+import pytest
+from aigate.policy import DEFAULT_POLICY, load_policy
+from aigate.report.aggregate import Activity, Aggregator, Filters, bucket_of, until_bound
+from aigate.report.model import Report
+from report_log import crafted, decision
+
+
+@pytest.fixture(scope="module")
+def policy():
+    return load_policy(DEFAULT_POLICY)
+
+
+def report_of(records, policy=None, filters: Filters | None = None, **options) -> Report:
+    aggregator = Aggregator(filters or Filters(), **options)
+    aggregator.add_all(records)
+    return aggregator.report(policy)
+
+
+@pytest.fixture(scope="module")
+def report(policy) -> Report:
+    return report_of(crafted(), policy)
+
+
+def rows(report: Report, table: str) -> list[tuple]:
+    return report.tables[table].rows
+
+
+def test_summary_counts_decisions_people_and_other_events(report):
+    s = report.summary
+    assert (s["requests"], s["users"], s["services"], s["unlisted_hosts"], s["days"]) == (
+        14, 4, 3, 1, 3)
+    assert s["other_events"] == {"policy_load": 1, "ack": 1}
+    assert s["modes"] == {"enforce": 12, "monitor": 2}
+    assert (s["first"], s["last"]) == ("2026-03-02T09:00:00.000Z", "2026-03-04T09:01:00.000Z")
+
+
+def test_services_count_requests_people_days_time_and_blocks(report):
+    assert [r[:7] for r in rows(report, "services")] == [
+        # service, category, requests, users, active days, active hours, blocked (or would be)
+        ("chatgpt", "chat", 8, 2, 2, 0.12, 1),  # alice 240+60+60 s, bob 60 s
+        ("deepseek", "chat", 4, 2, 2, 0.03, 4),  # bob's burst of 20 s counts a minute
+        ("claude", "chat", 1, 1, 1, 0.02, 0),
+        ("unlisted:llm.lab.corp.example", "unlisted", 1, 1, 1, 0.02, 0),  # per host
+    ]
+
+
+def test_groups_count_a_person_in_each_of_their_groups(report):
+    assert [r[:4] for r in rows(report, "groups")] == [
+        ("engineering", 9, 2, 3), ("sales", 4, 1, 1), ("security", 2, 1, 1), ("(no group)", 1, 1, 1)
+    ]
+
+
+def test_people_without_proxy_auth_are_named_by_address(report):
+    users = {r[0]: r[1:5] for r in rows(report, "users")}
+    assert users == {
+        "alice": (7, 1, 2, 0.1),
+        "bob": (4, 2, 1, 0.08),  # 10:00:00-10:05:00 is one session of 300 s
+        "carol": (2, 2, 1, 0.02),  # 11:00-11:01: one minute
+        "ip:10.9.9.9": (1, 1, 1, 0.02),
+    }
+
+
+def test_trend_has_every_day_with_requests_and_people(report):
+    assert rows(report, "days") == [
+        ("2026-03-02", 8, 2), ("2026-03-03", 3, 2), ("2026-03-04", 3, 1)
+    ]
+    assert report.daily_requests == [8, 3, 3]
+    assert report.service_trend["chatgpt"] == [5, 0, 3]
+
+
+def test_actions_split_enforced_from_would_have_been(report):
+    assert [r[:3] for r in rows(report, "actions")] == [
+        ("enforce", "allowed", 4),
+        ("enforce", "warned (page shown)", 1),
+        ("enforce", "continued after warning", 1),
+        ("enforce", "forwarded on an acknowledgement", 1),
+        ("enforce", "redacted", 1),
+        ("enforce", "blocked by policy", 3),
+        ("enforce", "blocked: sensitive data", 1),
+        ("monitor", "would have been warned", 1),
+        ("monitor", "would have been blocked by policy", 1),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "action", "mode", "dlp", "expected"),
+    [
+        ("allowed", "allow", "enforce", None, ("enforce", "allowed")),
+        ("allowed", "warn", "enforce", "warn", ("enforce", "allowed")),  # API client, notice only
+        ("allowed", "allow", "enforce", "redact", ("enforce", "redacted")),
+        ("continued", "warn", "enforce", "redact", ("enforce", "redacted")),
+        ("blocked", "block", "enforce", None, ("enforce", "blocked")),
+        ("blocked", "allow", "enforce", "block", ("enforce", "blocked_data")),
+        ("acknowledged", "warn", "enforce", None, ("enforce", "acknowledged")),
+        ("redirected", "redirect", "enforce", None, ("enforce", "redirected")),
+        ("error", "allow", "enforce", None, ("enforce", "error")),
+        ("monitored", "allow", "monitor", None, ("monitor", "allowed")),
+        ("monitored", "redirect", "monitor", None, ("monitor", "redirected")),
+        ("monitored", "warn", "monitor", "block", ("monitor", "blocked_data")),
+        ("monitored", "allow", "monitor", "redact", ("monitor", "redacted")),
+    ],
+)
+def test_bucket_of_reads_outcome_mode_and_dlp_action(outcome, action, mode, dlp, expected):
+    record = decision("2026-03-02T09:00:00", "a", outcome=outcome, action=action, mode=mode,
+                      dlp_action=dlp)
+    assert bucket_of(record) == expected
+
+
+def test_findings_by_class_and_service(report):
+    assert rows(report, "findings") == [
+        ("pii", "chatgpt", 2, 1, 1), ("financial", "chatgpt", 1, 1, 1)
+    ]
+
+
+def test_coverage_is_inspected_over_requests_with_a_body(report):
+    assert rows(report, "coverage") == [("chatgpt", 4, 3, 75.0), ("(all)", 4, 3, 75.0)]
+    assert "unsupported_format: 1" in report.tables["coverage"].note
+
+
+def test_repeated_offenders_have_at_least_n_blocks(report):
+    assert rows(report, "offenders") == [
+        ("bob", 4, 3, 1, 0, 1, "chatgpt, deepseek", "2026-03-02T10:05:00.000Z")
+    ]
+    assert rows(report_of(crafted(), offender_blocks=1), "offenders")[1][0] == "carol"
+
+
+def test_shadow_ai_lists_services_the_policy_does_not_name(report):
+    assert [r[:6] for r in rows(report, "shadow")] == [
+        ("claude", "Claude", "chat", 1, 1, "risk_rules.trains-on-inputs: warn")
+    ]
+    assert report_of(crafted()).tables["shadow"].rows == []  # no policy, no review list
+
+
+def test_unlisted_endpoints_are_ranked_by_people(policy):
+    more = [decision(f"2026-03-05T10:0{n}:00", f"u{n}", None, host="ollama.lab", path="/api/chat",
+                     endpoint="ollama-chat") for n in range(3)]
+    also = decision("2026-03-05T11:00:00", "u9", None, host="x.lab", path="/v1/messages")
+    also["category"] = "unlisted"  # enough on its own to mark an unlisted record
+    report = report_of([*crafted(), *more, also], policy)
+    assert [r[:6] for r in rows(report, "unlisted")] == [
+        ("ollama.lab", 3, 3, 1, "ollama-chat", "/api/chat"),
+        ("llm.lab.corp.example", 1, 1, 1, "openai-chat", "/v1/chat/completions"),
+        ("x.lab", 1, 1, 1, "", "/v1/messages"),
+    ]
+    assert "unlisted-ai-endpoint" not in [r[0] for r in rows(report, "shadow")]
+
+
+@pytest.mark.parametrize(
+    ("filters", "requests"),
+    [
+        (Filters(since="2026-03-03"), 6),
+        (Filters(until="2026-03-02"), 8),
+        (Filters(since="2026-03-03", until="2026-03-03"), 3),
+        (Filters(since="2026-03-02T10:00", until="2026-03-02T10:00:10"), 2),
+        (Filters(group="engineering"), 9),
+        (Filters(group="nobody"), 0),
+    ],
+)
+def test_filters_select_by_time_and_group(filters, requests):
+    report = report_of(crafted(), filters=filters)
+    assert report.summary["requests"] == requests
+    assert report.summary["filtered_out"] == 14 - requests
+
+
+def test_until_a_date_includes_that_whole_day():
+    assert until_bound("2026-03-31") == "2026-04-01"
+    assert until_bound("2026-03-31") > "2026-03-31T23:59:59.999Z"
+
+
+@pytest.mark.parametrize(
+    ("times", "seconds"),
+    [
+        ([0], 60),  # a single request counts a minute
+        ([0, 120, 240], 240),
+        ([0, 240, 120], 240),  # logs of two proxies interleave
+        ([300, 0], 300),  # an earlier request within the gap extends the session back
+        ([0, 1000], 120),  # more than the gap apart: two sessions
+        ([1000, 0], 120),
+    ],
+)
+def test_active_time_counts_bursts_of_requests(times, seconds):
+    activity = Activity()
+    for t in times:
+        activity.add("alice", "2026-03-02", float(t), "2026-03-02T00:00:00.000Z", 300.0)
+    assert activity.active_seconds() == seconds
+
+
+def test_records_without_a_time_are_counted_not_fatal():
+    bad = decision("2026-03-02T09:00:00", "a")
+    bad["time"] = "yesterday"
+    report = report_of([bad, decision("2026-03-02T09:00:00", "a")])
+    assert (report.summary["requests"], report.summary["records_without_time"]) == (1, 1)
+
+
+def test_odd_field_types_from_a_hand_edited_log_do_not_stop_the_report(policy):
+    odd = decision("2026-03-02T09:00:00", "a")
+    odd.update(user=42, groups="sales", findings=["email", {"class": "pii", "count": "2"}],
+               service=None, category=None, host=None, unscanned_reason=7, inspected=False)
+    report = report_of([odd, *crafted()], policy)
+    assert report.summary["requests"] == 15
+    assert {r[0]: r[1] for r in rows(report, "users")}["42"] == 1
+    assert rows(report, "groups")[1][:2] == ("sales", 5)
+    assert ("pii", "(unknown)", 1, 1, 1) in rows(report, "findings")
