@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
     class AigateMaster(DumpMaster):
         def __init__(self, options) -> None:
             super().__init__(options)
-            self.addons.add(*build_addons(), *extra)
+            self.addons.add(*build_addons(Path(args.policy).resolve()), *extra)
 
     run_master(AigateMaster, cmdline.mitmdump, mitmdump_arguments(args))
     return 0

@@ -6,6 +6,9 @@ and `aigate run` both use it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from aigate.policy import DEFAULT_POLICY
 from aigate.proxy.audit import Audit
 from aigate.proxy.enforce import Enforce
 from aigate.proxy.identify import Identify
@@ -20,11 +23,12 @@ from aigate.proxy.tenant import Tenant
 from aigate.proxy.unlisted import Unlisted
 
 
-def build_addons() -> list[object]:
-    """A fresh, ordered addon list sharing one `Runtime` (policy and signer)."""
+def build_addons(policy: str | Path = DEFAULT_POLICY) -> list[object]:
+    """A fresh, ordered addon list sharing one `Runtime` (policy and signer). `policy` is the
+    `aigate_policy` default: the one policy loaded at start, not the shipped one first."""
     runtime = Runtime()
     return [
-        PolicyReload(runtime),  # first: the others read the policy it loads
+        PolicyReload(runtime, policy),  # first: the others read the policy it loads
         Passthrough(runtime),  # tls_clienthello: non-AI TLS is never decrypted
         Identify(runtime),  # requestheaders: user and groups
         PolicyPage(runtime),  # requestheaders: answers http(s)://aigate.policy/ itself

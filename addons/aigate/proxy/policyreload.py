@@ -16,6 +16,7 @@ import contextlib
 import logging
 import signal
 import threading
+from pathlib import Path
 
 from mitmproxy import ctx, exceptions
 
@@ -33,8 +34,9 @@ logger = logging.getLogger(__name__)
 
 
 class PolicyReload:
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, default_policy: str | Path = DEFAULT_POLICY) -> None:
         self.runtime = runtime
+        self._default_policy = str(default_policy)
         self._task: asyncio.Task[None] | None = None
         self._last_error: str | None = None
         self._signal_loop: asyncio.AbstractEventLoop | None = None
@@ -44,7 +46,7 @@ class PolicyReload:
         loader.add_option(
             "aigate_policy",
             str,
-            str(DEFAULT_POLICY),
+            self._default_policy,
             "The aigate policy YAML file. Edits to it and to the files it names (catalog, "
             "exact-match digests) are in force within seconds, and SIGHUP reloads at once; a file "
             "with errors is reported and the last good policy stays in force.",
@@ -63,6 +65,9 @@ class PolicyReload:
         if "aigate_policy" not in updated:
             return
         path = ctx.options.aigate_policy
+        current = self.runtime.store
+        if current is not None and current.path.resolve() == Path(path).resolve():
+            return  # already in force (mitmproxy re-sends options on start); edits are polled
         try:
             store = PolicyStore(path, accept=self.runtime.install)
         except PolicyError as e:
