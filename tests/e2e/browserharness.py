@@ -16,6 +16,7 @@ import shutil
 import struct
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from components import require_command
@@ -94,6 +95,25 @@ def launch_browser(proxy_url: str, trusted_cas: list[Path]) -> Iterator[Browser]
             yield browser
         finally:
             browser.close()
+
+
+@dataclass(frozen=True)
+class Shipped:
+    """The proxy on the shipped policy, the fake upstream, and Chromium browsing through them."""
+
+    proxy: RunningProxy
+    upstream: FakeUpstream
+    browser: Browser
+
+
+@contextlib.contextmanager
+def shipped_browser(work: Path, trust_upstream: bool = True) -> Iterator[Shipped]:
+    """`shipped_policy_proxy` with Chromium through it, trusting aigate's CA and, with
+    `trust_upstream`, the fake upstream's (for passed-through sites)."""
+    with shipped_policy_proxy(work) as (proxy, upstream):
+        cas = [proxy.ca_path, upstream.ca_path] if trust_upstream else [proxy.ca_path]
+        with launch_browser(proxy.url, cas) as browser:
+            yield Shipped(proxy, upstream, browser)
 
 
 @contextlib.contextmanager

@@ -17,12 +17,10 @@ import json
 import multiprocessing
 import os
 import re
-import shutil
 import socket
 import ssl
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -32,12 +30,12 @@ from pathlib import Path
 
 import httpx2 as httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/ imports this module too
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "proxy"))
-from proxyharness import TEST_POLICY, FakeUpstream, _UpstreamServer
+from procharness import free_port, routed, started
+from proxyharness import FakeUpstream, _UpstreamServer, write_test_policy
 
-ROUTE = Path(__file__).with_name("upstream_route.py")
 AIGATE = str(Path(sys.executable).parent / "aigate")
-READY = re.compile(r"proxy listening at http://127\.0\.0\.1:(\d+)")
 UPSTREAM_HOSTS = ("allowed.openai.test", "api.openai.test")
 CARD = "4111 1111 1111 1111"
 
@@ -109,12 +107,6 @@ def upstream_process(directory: Path) -> Iterator[tuple[tuple[str, int], Path]]:
             child.kill()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class Proxy:
     """A running `aigate run --workers 1`: its port, pid, files and output lines."""
@@ -163,53 +155,19 @@ def aigate_proxy(
 
     Replicas share a `policy` file and a `confdir` (CA) given here; `options` are more `--set`
     values and `env` more environment variables (e.g. AIGATE_ACK_KEY)."""
-    if policy is None:
-        policy_dir = work / "policy"
-        policy_dir.mkdir(parents=True, exist_ok=True)
-        for name in ("policy.yaml", "catalog.yaml"):
-            shutil.copy(TEST_POLICY.parent / name, policy_dir / name)
-        policy = policy_dir / "policy.yaml"
+    policy = policy or write_test_policy(work / "policy")
     confdir = confdir or work / "confdir"
     audit_log, metrics_port = work / "audit.jsonl", free_port()
+    route, env = routed(upstream, upstream_ca, env)
     argv = [
         AIGATE, "run", "--workers", "1", "--listen-port", "0",
         "--policy", str(policy), "--metrics-port", str(metrics_port),
-        "--set", f"confdir={confdir}", "--set", f"aigate_audit_log={audit_log}",
-        "--set", f"scripts={ROUTE}", "--set", f"ssl_verify_upstream_trusted_ca={upstream_ca}",
+        "--set", f"confdir={confdir}", "--set", f"aigate_audit_log={audit_log}", *route,
         *(f"--set={option}" for option in options),
     ]
-    env = {**os.environ, **(env or {}), "AIGATE_TEST_UPSTREAM": "{}:{}".format(*upstream)}
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               stdin=subprocess.DEVNULL, text=True)
-    assert process.stdout is not None
-    lines: list[str] = []
-    port: list[int] = []
-    ready = threading.Event()
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.append(line.rstrip("\n"))
-            if not port and (match := READY.search(line)):
-                port.append(int(match.group(1)))
-                ready.set()
-        ready.set()
-
-    threading.Thread(target=read, daemon=True).start()
-    ready.wait(start_seconds)
-    if not port:
-        process.kill()
-        raise RuntimeError("aigate did not start:\n" + "\n".join(lines))
-    proxy = Proxy(process, port[0], metrics_port, audit_log, confdir, lines)
-    try:
-        yield proxy
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with started(argv, env=env, start_seconds=start_seconds, stop_seconds=15) as running:
+        yield Proxy(running.process, running.port, metrics_port, audit_log, confdir,
+                    running.lines)
 
 
 # --- clients ----------------------------------------------------------------------------------

@@ -33,7 +33,9 @@ from proxyharness import (
     catalog_hosts,
     make_client,
     open_tunnel,
+    read_to_end,
     start_proxy,
+    write_test_policy,
 )
 
 POLICY = Path(__file__).resolve().parents[1] / "proxy" / "data" / "policy.yaml"
@@ -96,20 +98,27 @@ def new_upstream(directory: Path) -> FakeUpstream:
 
 
 @contextlib.contextmanager
+def running_upstream(directory: Path) -> Iterator[FakeUpstream]:
+    """A fake upstream for the test hosts only, closed on exit."""
+    server = FakeUpstream(directory, TEST_HOSTS)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@contextlib.contextmanager
 def record_proxy(
     work: Path, upstream: FakeUpstream, **options: Any
 ) -> Iterator[RunningProxy]:
     """A proxy on the proxy tests' policy with the record addons; `options` set after load."""
-    policy_dir = work / "policy"
-    policy_dir.mkdir(exist_ok=True)
-    for name in ("policy.yaml", "catalog.yaml"):
-        (policy_dir / name).write_bytes((POLICY.parent / name).read_bytes())
+    policy = write_test_policy(work / "policy")
     confdir = work / "confdir"
     confdir.mkdir(exist_ok=True)
     proxy = start_proxy(
         confdir,
         upstream,
-        {"aigate_policy": str(policy_dir / "policy.yaml"), **options},
+        {"aigate_policy": str(policy), **options},
         addons_with_records(),
     )
     try:
@@ -139,11 +148,5 @@ def passthrough_request(
     """One HTTPS request to a non-AI host: the tunnel is passed through, not decrypted."""
     context = ssl.create_default_context(cafile=str(upstream.ca_path))
     sock = open_tunnel(proxy, "example.org", context, auth=auth)
-    try:
-        sock.sendall(b"GET /private?q=1 HTTP/1.1\r\nHost: example.org\r\nConnection: close\r\n\r\n")
-        reply = b""
-        while chunk := sock.recv(65536):
-            reply += chunk
-    finally:
-        sock.close()
-    return reply
+    sock.sendall(b"GET /private?q=1 HTTP/1.1\r\nHost: example.org\r\nConnection: close\r\n\r\n")
+    return read_to_end(sock)

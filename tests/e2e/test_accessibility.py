@@ -10,19 +10,12 @@ every control named, and the way on reachable from the keyboard.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browserharness import (
-    fresh_page,
-    launch_browser,
-    screenshot,
-    shipped_policy_proxy,
-    submit_prompt,
-)
-from playwright.sync_api import Browser, Page
-from proxyharness import FakeUpstream, RunningProxy
+from browserharness import screenshot, submit_prompt
+from playwright.sync_api import Page
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AWS_KEY_ID = "AKIAQ3EGRLMNV4XKTYJW"
@@ -49,27 +42,6 @@ PAGES: list[tuple[str, Callable[[Page], None]]] = [
     ("dlp-block", open_dlp_block_page),
 ]
 PAGE_IDS = [name for name, _ in PAGES]
-
-
-@pytest.fixture(scope="module")
-def proxy_and_upstream(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[RunningProxy, FakeUpstream]]:
-    with shipped_policy_proxy(tmp_path_factory.mktemp("a11y")) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser(proxy_and_upstream) -> Iterator[Browser]:
-    proxy, upstream = proxy_and_upstream
-    with launch_browser(proxy.url, [proxy.ca_path, upstream.ca_path]) as chromium:
-        yield chromium
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    with fresh_page(browser) as tab:
-        yield tab
 
 
 def axe_report(page: Page) -> dict:

@@ -14,24 +14,13 @@ assertions look only at the hosts a test opens.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from aigate.cli import main
 from aigate.flowstate import FLOW_KEY
 from aigate.policy.load import load_policy
 from aigate.policy.loaded import LoadedPolicy
-from browserharness import (
-    DEFAULT_POLICY,
-    folded,
-    fresh_page,
-    launch_browser,
-    screenshot,
-    shipped_policy_proxy,
-    submit_prompt,
-)
-from playwright.sync_api import Browser, Page
+from browserharness import DEFAULT_POLICY, Shipped, folded, screenshot, submit_prompt
 from proxyharness import FakeUpstream, RunningProxy, SeenRequest, wait_for
 
 ACK_COOKIE = "aigate_ack"
@@ -59,41 +48,18 @@ def audit_records(proxy: RunningProxy, event: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("browser")
-
-
-@pytest.fixture(scope="module")
 def policy() -> LoadedPolicy:
     return load_policy(DEFAULT_POLICY)
 
 
 @pytest.fixture(scope="module")
-def proxy_and_upstream(work: Path) -> Iterator[tuple[RunningProxy, FakeUpstream]]:
-    with shipped_policy_proxy(work) as running:
-        yield running
+def proxy(shipped: Shipped) -> RunningProxy:
+    return shipped.proxy
 
 
 @pytest.fixture(scope="module")
-def proxy(proxy_and_upstream) -> RunningProxy:
-    return proxy_and_upstream[0]
-
-
-@pytest.fixture(scope="module")
-def upstream(proxy_and_upstream) -> FakeUpstream:
-    return proxy_and_upstream[1]
-
-
-@pytest.fixture(scope="module")
-def browser(proxy: RunningProxy, upstream: FakeUpstream) -> Iterator[Browser]:
-    with launch_browser(proxy.url, [proxy.ca_path, upstream.ca_path]) as chromium:
-        yield chromium
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    with fresh_page(browser) as tab:
-        yield tab
+def upstream(shipped: Shipped) -> FakeUpstream:
+    return shipped.upstream
 
 
 def test_blocked_service_shows_the_block_page_and_never_reaches_upstream(

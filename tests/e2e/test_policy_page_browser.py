@@ -6,16 +6,14 @@ browserharness.py)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from aigate.policy.load import load_policy
 from aigate.policy.loaded import LoadedPolicy
-from browserharness import DEFAULT_POLICY, SCREENSHOTS, fresh_page, launch_browser, screenshot
-from browserharness import shipped_policy_proxy as proxy_on_default_policy
-from playwright.sync_api import Browser, Page
-from proxyharness import FakeUpstream, RunningProxy
+from browserharness import DEFAULT_POLICY, SCREENSHOTS, Shipped, screenshot
+from playwright.sync_api import Page
+from proxyharness import FakeUpstream
 
 SECTIONS = [
     "Contents", "Purpose", "Scope", "Definitions", "Guidelines", "AI tools",
@@ -30,31 +28,13 @@ def policy() -> LoadedPolicy:
 
 
 @pytest.fixture(scope="module")
-def proxy_and_upstream(tmp_path_factory) -> Iterator[tuple[RunningProxy, FakeUpstream]]:
-    with proxy_on_default_policy(tmp_path_factory.mktemp("policy-page")) as running:
-        yield running
+def browser_trusts_upstream() -> bool:
+    return False  # pages served by the proxy itself: only aigate's CA is needed
 
 
 @pytest.fixture(scope="module")
-def proxy(proxy_and_upstream) -> RunningProxy:
-    return proxy_and_upstream[0]
-
-
-@pytest.fixture(scope="module")
-def upstream(proxy_and_upstream) -> FakeUpstream:
-    return proxy_and_upstream[1]
-
-
-@pytest.fixture(scope="module")
-def browser(proxy: RunningProxy) -> Iterator[Browser]:
-    with launch_browser(proxy.url, [proxy.ca_path]) as chromium:
-        yield chromium
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    with fresh_page(browser) as tab:
-        yield tab
+def upstream(shipped: Shipped) -> FakeUpstream:
+    return shipped.upstream
 
 
 def _console_errors(page: Page) -> list[str]:

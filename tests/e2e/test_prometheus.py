@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import subprocess
 import time
-import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +20,7 @@ from typing import Any
 import pytest
 import yaml
 from components import require_command
+from procharness import POLL_SECONDS, PROMETHEUS_DIR, RULE_FILES, Prometheus, free_port
 from recordharness import (
     acknowledge,
     make_client,
@@ -31,10 +30,7 @@ from recordharness import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-PROMETHEUS_DIR = ROOT / "deploy" / "prometheus"
 DASHBOARD = ROOT / "deploy" / "grafana" / "dashboards" / "aigate.json"
-RULE_FILES = ("rules.yml", "alerts.yml")
-POLL_SECONDS = 20.0
 # Grafana's variables, as an "All" selection over a short range would expand them.
 GRAFANA_VARIABLES = {
     "$__rate_interval": "1m", "$__interval": "15s", "$__range": "5m", "$group": ".*",
@@ -53,12 +49,6 @@ UNSCANNED = json.dumps({
 def tool(name: str) -> str:
     """prometheus or promtool, both from Debian's prometheus package."""
     return require_command(name, "prometheus")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def substitute(expr: str) -> str:
@@ -85,75 +75,6 @@ def dashboard_expressions() -> list[tuple[str, str]]:
     for annotation in board["annotations"]["list"]:
         out.append((f"annotation {annotation['name']}", substitute(annotation["expr"])))
     return out
-
-
-class Prometheus:
-    def __init__(self, work: Path, targets: list[str]) -> None:
-        rules = []
-        for file in RULE_FILES:  # evaluate every second here, whatever the deploy intervals
-            data = yaml.safe_load((PROMETHEUS_DIR / file).read_text())
-            for group in data["groups"]:
-                group.pop("interval", None)
-            (work / file).write_text(yaml.safe_dump(data))
-            rules.append(str(work / file))
-        config = yaml.safe_load((PROMETHEUS_DIR / "prometheus.yml").read_text())
-        config["global"].update(scrape_interval="1s", evaluation_interval="1s")
-        config["rule_files"] = rules
-        config["scrape_configs"][0]["static_configs"] = [{"targets": targets}]
-        (work / "prometheus.yml").write_text(yaml.safe_dump(config))
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = (work / "prometheus.log").open("wb")
-        self.process = subprocess.Popen(
-            [tool("prometheus"), f"--config.file={work / 'prometheus.yml'}",
-             f"--storage.tsdb.path={work / 'data'}", f"--web.listen-address=127.0.0.1:{self.port}"],
-            stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + POLL_SECONDS
-        while not self._ready():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                log = (work / "prometheus.log").read_text()
-                raise RuntimeError(f"prometheus did not start: {log}")
-            time.sleep(0.1)
-
-    def _ready(self) -> bool:
-        try:
-            return urllib.request.urlopen(f"{self.url}/-/ready", timeout=1).status == 200
-        except OSError:
-            return False
-
-    def api(self, path: str, **params: str) -> dict[str, Any]:
-        query = urllib.parse.urlencode(params)
-        with urllib.request.urlopen(f"{self.url}/api/v1/{path}?{query}", timeout=10) as reply:
-            return json.load(reply)
-
-    def query(self, expr: str) -> dict[str, Any]:
-        try:
-            return self.api("query", query=expr)
-        except urllib.error.HTTPError as e:  # 400 for a bad expression: report its error
-            return json.load(e)
-
-    def wait_data(self, expr: str, timeout: float = POLL_SECONDS) -> dict[str, Any]:
-        """The query's answer once it has at least one series (the last answer on timeout)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            answer = self.query(expr)
-            if answer.get("status") != "success" or answer["data"]["result"]:
-                return answer
-            if time.monotonic() > deadline:
-                return answer
-            time.sleep(0.5)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
 
 
 def send_round(proxy, upstream) -> None:

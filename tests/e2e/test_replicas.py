@@ -12,12 +12,9 @@ import contextlib
 import csv
 import io
 import itertools
-import json
 import os
 import re
-import shutil
 import signal
-import ssl
 import subprocess
 import sys
 import threading
@@ -31,10 +28,10 @@ import httpx2 as httpx
 import pytest
 from aigate.serve.workers import prepare_confdir
 from components import require_command
-from loadrig import Proxy, aigate_proxy, free_port
-from recordharness import BROWSER_HEADERS, POLICY, TEST_HOSTS, FakeUpstream, acknowledge
-from test_prometheus import Prometheus
-from test_workers import wait_for
+from loadrig import Proxy, aigate_proxy
+from procharness import Prometheus, free_port, proxy_client, stop, wait_for
+from proxyharness import read_jsonl, write_test_policy
+from recordharness import BROWSER_HEADERS, FakeUpstream, acknowledge
 
 ROOT = Path(__file__).resolve().parents[2]
 HAPROXY_CFG = ROOT / "deploy" / "haproxy" / "haproxy.cfg"
@@ -53,15 +50,10 @@ class Cluster:
 
     def client(self, port: int, **kwargs: object) -> httpx.Client:
         """A client of the proxy on `port` (HAProxy or a replica), as user alice."""
-        ca = ssl.create_default_context(cafile=str(self.confdir / "mitmproxy-ca-cert.pem"))
-        return httpx.Client(proxy=f"http://alice:pw@127.0.0.1:{port}", verify=ca, timeout=10,
-                            **kwargs)  # type: ignore[arg-type]
+        return proxy_client(port, self.confdir, "alice:pw", **kwargs)
 
     def audit(self, name: str) -> list[dict]:
-        path = self.replicas[name].audit_log
-        if not path.exists():
-            return []
-        return [json.loads(line) for line in path.read_text().splitlines()]
+        return read_jsonl(self.replicas[name].audit_log)
 
     def served(self, path: str) -> list[str]:
         """The replicas with a decision record for `path` (one name per record)."""
@@ -115,21 +107,12 @@ def haproxy_config(port: int, stats_port: int, replicas: dict[str, Proxy]) -> st
 
 
 @pytest.fixture(scope="module")
-def upstream(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeUpstream]:
-    server = FakeUpstream(tmp_path_factory.mktemp("upstream"), TEST_HOSTS)
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory, upstream: FakeUpstream) -> Iterator[Cluster]:
     tmp = tmp_path_factory.mktemp("replicas")
-    (tmp / "policy").mkdir()
-    for name in ("policy.yaml", "catalog.yaml"):
-        shutil.copy(POLICY.parent / name, tmp / "policy" / name)
+    policy = write_test_policy(tmp / "policy")
     confdir = tmp / "conf"
     prepare_confdir(confdir, ack_key_set=True)  # the CA, made once and shared, as admins do
-    shared = {"policy": tmp / "policy" / "policy.yaml", "confdir": confdir,
+    shared = {"policy": policy, "confdir": confdir,
               "options": ("proxyauth=any",), "env": {"AIGATE_ACK_KEY": ACK_KEY}}
     with contextlib.ExitStack() as stack:
         replicas = {name: stack.enter_context(aigate_proxy(tmp / name, upstream.address,
@@ -156,12 +139,7 @@ def haproxy(tmp_path_factory: pytest.TempPathFactory, cluster: Cluster) -> Itera
         assert process.poll() is None, (tmp / "haproxy.log").read_text()
         yield balancer
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 @pytest.fixture(scope="module")

@@ -7,47 +7,27 @@ and the last one stops it with SIGTERM.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import shutil
 import signal
-import socket
-import ssl
 import subprocess
 import sys
-import threading
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx2 as httpx
 import pytest
-from recordharness import BROWSER_HEADERS, POLICY, TEST_HOSTS, FakeUpstream, acknowledge
+from procharness import START_SECONDS, free_port, proxy_client, routed, started, wait_for
+from proxyharness import read_jsonl, write_test_policy
+from recordharness import BROWSER_HEADERS, FakeUpstream, acknowledge
 
 ROOT = Path(__file__).resolve().parents[2]
-ROUTE = Path(__file__).with_name("upstream_route.py")
 ALLOWED = "https://allowed.openai.test/v1/chat/completions"
 WARNED = "https://chat.warn.test/"
 READY = re.compile(r"proxy listening at http://127\.0\.0\.1:(\d+) \(2 workers\)")
-START_SECONDS = 60.0  # two workers importing mitmproxy on a busy two-core machine
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(predicate: Callable[[], object], timeout: float = 20.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or predicate}")
-        time.sleep(0.1)
 
 
 @dataclass
@@ -82,9 +62,7 @@ class Supervised:
         return total
 
     def client(self, **kwargs: object) -> httpx.Client:
-        ca = ssl.create_default_context(cafile=str(self.confdir / "mitmproxy-ca-cert.pem"))
-        return httpx.Client(proxy=f"http://alice:pw@127.0.0.1:{self.port}", verify=ca,
-                            timeout=10, **kwargs)  # type: ignore[arg-type]
+        return proxy_client(self.port, self.confdir, "alice:pw", **kwargs)
 
     def workers(self) -> list[int]:
         """The worker pids (children of the supervisor)."""
@@ -93,61 +71,32 @@ class Supervised:
         return sorted(int(p) for p in text.split())
 
     def audit(self, number: int) -> list[dict]:
-        path = self.confdir / f"aigate-audit.w{number}.jsonl"
-        if not path.exists():
-            return []
-        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        return read_jsonl(self.confdir / f"aigate-audit.w{number}.jsonl")
 
 
-def start(tmp: Path, policy: Path, upstream: FakeUpstream, *extra: str) -> subprocess.Popen[str]:
+def command(tmp: Path, policy: Path, upstream: FakeUpstream,
+            *extra: str) -> tuple[list[str], dict[str, str]]:
+    """`aigate run --workers 2` routed to `upstream`, and its environment (no ack key set)."""
+    route, env = routed(upstream.address, upstream.ca_path)
+    env.pop("AIGATE_ACK_KEY", None)
     argv = [
         sys.executable, "-m", "aigate", "run", "--workers", "2", "--listen-port", "0",
-        "--policy", str(policy), *extra,
-        "--set", f"confdir={tmp / 'conf'}", "--set", f"scripts={ROUTE}",
-        "--set", f"ssl_verify_upstream_trusted_ca={upstream.ca_path}",
+        "--policy", str(policy), *extra, "--set", f"confdir={tmp / 'conf'}", *route,
         "--set", "proxyauth=any",
     ]
-    env = {**os.environ, "AIGATE_TEST_UPSTREAM": "{}:{}".format(*upstream.address)}
-    env.pop("AIGATE_ACK_KEY", None)
-    return subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
-
-
-@pytest.fixture(scope="module")
-def upstream(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeUpstream]:
-    server = FakeUpstream(tmp_path_factory.mktemp("upstream"), TEST_HOSTS)
-    yield server
-    server.close()
+    return argv, env
 
 
 @pytest.fixture(scope="module")
 def gate(tmp_path_factory: pytest.TempPathFactory, upstream: FakeUpstream) -> Iterator[Supervised]:
     tmp = tmp_path_factory.mktemp("workers")
-    shutil.copy(POLICY, tmp / "policy.yaml")
-    shutil.copy(POLICY.parent / "catalog.yaml", tmp / "catalog.yaml")
+    policy = write_test_policy(tmp)
     metrics_port = free_port()
-    process = start(tmp, tmp / "policy.yaml", upstream, "--metrics-port", str(metrics_port),
-                    "--set", "aigate_policy_poll=0")  # polling off: only SIGHUP reloads
-    lines: list[str] = []
-    found: list[re.Match[str]] = []
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.append(line)
-            if not found and (match := READY.search(line)):
-                found.append(match)
-
-    threading.Thread(target=read, daemon=True).start()
-    try:
-        wait_for(lambda: found or process.poll() is not None, START_SECONDS, "the banner")
-        assert found, "aigate run --workers 2 did not start:\n" + "".join(lines)
-        yield Supervised(process, int(found[0].group(1)), metrics_port, tmp / "conf",
-                         tmp / "policy.yaml", lines)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    argv, env = command(tmp, policy, upstream, "--metrics-port", str(metrics_port),
+                        "--set", "aigate_policy_poll=0")  # polling off: only SIGHUP reloads
+    with started(argv, READY, env=env) as running:
+        yield Supervised(running.process, running.port, metrics_port, tmp / "conf", policy,
+                         running.lines)
 
 
 def test_health_endpoints_report_live_and_ready(gate):
@@ -234,7 +183,9 @@ def test_sigterm_stops_the_workers_and_exits_cleanly(gate):
 def test_broken_policy_stops_start_up_with_an_error(tmp_path, upstream):
     broken = tmp_path / "policy.yaml"
     broken.write_text("organisation: [\n")
-    process = start(tmp_path, broken, upstream)
-    out, _ = process.communicate(timeout=START_SECONDS)
-    assert process.returncode != 0
-    assert "during start-up" in out
+    argv, env = command(tmp_path, broken, upstream)
+    result = subprocess.run(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
+                            timeout=START_SECONDS)
+    assert result.returncode != 0
+    assert "during start-up" in result.stdout

@@ -23,6 +23,7 @@ import hashlib
 import ipaddress
 import json
 import logging
+import shutil
 import socket
 import ssl
 import threading
@@ -52,6 +53,16 @@ BROWSER_HEADERS = {
     "sec-fetch-dest": "document",
     "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0",
 }
+
+
+def write_test_policy(directory: Path, text: str | None = None) -> Path:
+    """The test policy (or `text`) and its catalog written into `directory`, to run on or
+    edit: the policy file's path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    shutil.copy(DATA / "catalog.yaml", directory / "catalog.yaml")
+    policy = directory / "policy.yaml"
+    policy.write_text(text if text is not None else TEST_POLICY.read_text())
+    return policy
 
 
 # --- certificates -----------------------------------------------------------------------------
@@ -534,6 +545,42 @@ def make_client(proxy: RunningProxy, auth: str | None = None, **kwargs: Any) -> 
 # --- raw clients ------------------------------------------------------------------------------
 
 
+def read_head(sock: socket.socket, size: int = 4096) -> bytes:
+    """Bytes from `sock` up to and including the blank line that ends a head (or to EOF);
+    `size=1` reads no further, leaving a body unread."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(size)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def read_to_end(sock: socket.socket) -> bytes:
+    """Everything until the peer closes (send `Connection: close`), then close `sock`."""
+    with sock:
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    return data
+
+
+def connect_tunnel(proxy: RunningProxy, authority: str, auth: str | None = None) -> socket.socket:
+    """CONNECT `authority` (host:port, any spelling) through the proxy: the raw tunnel."""
+    sock = socket.create_connection((proxy.host, proxy.port), timeout=10)
+    head = f"CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n"
+    if auth:
+        head += f"Proxy-Authorization: Basic {base64.b64encode(auth.encode()).decode()}\r\n"
+    sock.sendall((head + "\r\n").encode())
+    reply = read_head(sock)
+    status = reply.split(b" ", 2)[1] if reply.count(b" ") >= 1 else b"?"
+    if status != b"200":
+        sock.close()
+        raise ConnectionError(f"CONNECT {authority} refused: {reply[:200]!r}")
+    return sock
+
+
 def open_tunnel(
     proxy: RunningProxy,
     host: str,
@@ -542,33 +589,13 @@ def open_tunnel(
     port: int = 443,
 ) -> ssl.SSLSocket:
     """CONNECT through the proxy and start TLS: a socket for hand-written requests."""
-    sock = socket.create_connection((proxy.host, proxy.port), timeout=10)
-    head = f"CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n"
-    if auth:
-        head += f"Proxy-Authorization: Basic {base64.b64encode(auth.encode()).decode()}\r\n"
-    sock.sendall((head + "\r\n").encode())
-    reply = b""
-    while b"\r\n\r\n" not in reply:
-        chunk = sock.recv(4096)
-        if not chunk:
-            break
-        reply += chunk
-    status = reply.split(b" ", 2)[1] if reply.count(b" ") >= 1 else b"?"
-    if status != b"200":
-        sock.close()
-        raise ConnectionError(f"CONNECT {host} refused: {reply[:200]!r}")
+    sock = connect_tunnel(proxy, f"{host}:{port}", auth)
     return context.wrap_socket(sock, server_hostname=host)
 
 
 def read_response_head(sock: ssl.SSLSocket) -> tuple[int, dict[str, str]]:
     """Status and lowercased headers of the next response on `sock` (body left unread)."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(1)
-        if not chunk:
-            break
-        data += chunk
-    lines = data.decode("latin-1").split("\r\n")
+    lines = read_head(sock, 1).decode("latin-1").split("\r\n")
     status = int(lines[0].split(" ", 2)[1])
     headers = {}
     for line in lines[1:]:
@@ -578,10 +605,19 @@ def read_response_head(sock: ssl.SSLSocket) -> tuple[int, dict[str, str]]:
     return status, headers
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+def read_jsonl(path: Path) -> list[dict]:
+    """The records of a JSON-lines log such as the audit log ([] before it exists)."""
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def wait_for(
+    predicate: Callable[[], object], timeout: float = 5.0, what: str = "", interval: float = 0.01
+) -> None:
     """Poll until `predicate()` is true (flows are logged just after the client sees them)."""
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
-            raise TimeoutError("condition not met in time")
-        time.sleep(0.01)
+            raise TimeoutError(f"timed out waiting for {what or 'the condition'}")
+        time.sleep(interval)

@@ -5,113 +5,59 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import ssl
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx2 as httpx
 import pytest
 from aigate.cli import build_parser
 from aigate.cli.pac import pac_text
 from aigate.cli.run import mitmdump_arguments
-from aigate.policy import DEFAULT_POLICY, PolicyError, load_policy
+from aigate.policy import DEFAULT_POLICY, PolicyError, load_policy, load_policy_text
 from components import require_command
-from proxyharness import BROWSER_HEADERS, DATA, TEST_POLICY
+from procharness import AIGATE_READY, proxy_client, started
+from proxyharness import BROWSER_HEADERS, TEST_POLICY, write_test_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
-def _start(argv: list[str], ready: re.Pattern[str]) -> tuple[subprocess.Popen[str], re.Match[str]]:
-    """Start a proxy process and wait for the line matching `ready` (its port)."""
-    proc = subprocess.Popen(
-        argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        stdin=subprocess.DEVNULL,
-    )
-    lines: list[str] = []
-    found: list[re.Match[str]] = []
-
-    def read() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.append(line)
-            if not found and (match := ready.search(line)):
-                found.append(match)
-
-    threading.Thread(target=read, daemon=True).start()
-    deadline = time.monotonic() + 60  # `aigate run` starts one worker per core
-    while not found and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    if not found:
-        proc.kill()
-        proc.wait()
-        raise AssertionError("proxy did not start:\n" + "".join(lines))
-    proc.lines = lines  # type: ignore[attr-defined]
-    return proc, found[0]
-
-
-def _stop(proc: subprocess.Popen[str]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 @pytest.fixture
 def policy_dir(tmp_path: Path) -> Path:
-    shutil.copy(TEST_POLICY, tmp_path / "policy.yaml")
-    shutil.copy(DATA / "catalog.yaml", tmp_path / "catalog.yaml")
+    write_test_policy(tmp_path)
     return tmp_path
-
-
-def _client(port: int, confdir: Path) -> httpx.Client:
-    ca = ssl.create_default_context(cafile=str(confdir / "mitmproxy-ca-cert.pem"))
-    return httpx.Client(proxy=f"http://127.0.0.1:{port}", verify=ca, timeout=10)
 
 
 def test_mitmdump_script_entry_loads_the_policy_and_blocks(policy_dir, tmp_path):
     confdir = tmp_path / "conf"
-    proc, match = _start(
+    with started(
         [str(BIN / "mitmdump"), "-s", "addons/aigate_addons.py", "--listen-host", "127.0.0.1",
          "--listen-port", "0", "--set", f"confdir={confdir}",
          "--set", f"aigate_policy={policy_dir / 'policy.yaml'}"],
         re.compile(r"proxy listening at 127\.0\.0\.1:(\d+)"),
-    )
-    try:
-        with _client(int(match.group(1)), confdir) as client:
-            response = client.post("https://api.openai.test/v1/chat/completions", json={})
-        assert response.status_code == 403
-        assert "not approved for company data" in response.json()["error"]["message"]
-    finally:
-        _stop(proc)
+    ) as mitmdump, proxy_client(mitmdump.port, confdir) as client:
+        response = client.post("https://api.openai.test/v1/chat/completions", json={})
+    assert response.status_code == 403
+    assert "not approved for company data" in response.json()["error"]["message"]
 
 
 @pytest.fixture
 def aigate_run(policy_dir, tmp_path) -> Iterator[tuple[int, Path, list[str]]]:
     confdir = tmp_path / "conf"
-    proc, match = _start(
+    with started(
         [str(BIN / "aigate"), "run", "--policy", str(policy_dir / "policy.yaml"),
          "--listen-port", "0", "--set", f"confdir={confdir}"],
-        re.compile(r"aigate: proxy listening at http://127\.0\.0\.1:(\d+)"),
-    )
-    try:
-        yield int(match.group(1)), confdir, proc.lines  # type: ignore[attr-defined]
-    finally:
-        _stop(proc)
+        AIGATE_READY,
+    ) as running:
+        yield running.port, confdir, running.lines
 
 
 def test_aigate_run_prints_address_and_ca_and_serves_block_and_warn_pages(aigate_run):
     port, confdir, lines = aigate_run
     assert any(f"clients must trust the CA at {confdir}/mitmproxy-ca-cert.pem" in line
                for line in lines)
-    with _client(port, confdir) as client:
+    with proxy_client(port, confdir) as client:
         blocked = client.get("https://chat.blocked.test/", headers=BROWSER_HEADERS)
         warned = client.get("https://chat.warn.test/", headers=BROWSER_HEADERS)
     assert blocked.status_code == 403 and "is blocked" in blocked.text
@@ -124,18 +70,14 @@ def test_default_policy_blocks_deepseek_and_warns_on_chatgpt(tmp_path):
     except PolicyError as e:
         pytest.fail(f"the shipped default policy does not load: {e}")
     confdir = tmp_path / "conf"
-    proc, match = _start(
+    with started(
         [str(BIN / "aigate"), "run", "--listen-port", "0", "--set", f"confdir={confdir}"],
-        re.compile(r"aigate: proxy listening at http://127\.0\.0\.1:(\d+)"),
-    )
-    try:
-        with _client(int(match.group(1)), confdir) as client:
-            # curl's defaults: `Accept: */*`, no browser headers.
-            headers = {"accept": "*/*", "user-agent": "curl/8.0"}
-            blocked = client.get("https://chat.deepseek.com/", headers=headers)
-            warned = client.get("https://chatgpt.com/", headers=headers)
-    finally:
-        _stop(proc)
+        AIGATE_READY,
+    ) as running, proxy_client(running.port, confdir) as client:
+        # curl's defaults: `Accept: */*`, no browser headers.
+        headers = {"accept": "*/*", "user-agent": "curl/8.0"}
+        blocked = client.get("https://chat.deepseek.com/", headers=headers)
+        warned = client.get("https://chatgpt.com/", headers=headers)
     assert blocked.status_code == 403 and "is blocked" in blocked.text
     assert "I understand, continue" in warned.text
 
@@ -147,6 +89,9 @@ function shExpMatch(str, exp) {
   return new RegExp("^" + exp.replace(/[.+^${}()|[\\]\\\\]/g, "\\\\$&")
   .replace(/\\*/g, ".*").replace(/\\?/g, ".") + "$").test(str); }
 function isPlainHostName(host) { return host.indexOf(".") < 0; }
+function isInNet(host, pattern, mask) {
+  function n(a) { return a.split(".").reduce(function (x, o) { return x * 256 + Number(o); }, 0); }
+  return ((n(host) & n(mask)) >>> 0) === ((n(pattern) & n(mask)) >>> 0); }
 """
 
 
@@ -173,6 +118,41 @@ def test_pac_sends_exactly_the_intercepted_hosts_to_the_proxy():
     for host in hosts:
         expected = "PROXY aigate.corp:3128" if loaded.intercepts(host) else "DIRECT"
         assert answers[host] == expected, host
+
+
+# Hosts for a policy that inspects 10.0.0.0/8, 192.168.4.0/22 and fd00::/8 with name hints on.
+UNLISTED_PAC_HOSTS = [
+    ("10.1.2.3", "PROXY"),  # an IPv4 literal inside a network
+    ("192.168.7.255", "PROXY"),
+    ("192.168.8.1", "DIRECT"),  # just outside the /22
+    ("11.1.2.3", "DIRECT"),
+    ("10.example.org", "DIRECT"),  # a name, never resolved
+    ("fd00::5", "PROXY"),  # any IPv6 literal: the proxy checks the network
+    ("llm.corp.example", "PROXY"),  # name hints, as the proxy reads them
+    ("gpu-vllm02.lab", "PROXY"),
+    ("ollama", "PROXY"),
+    ("allmost.example.org", "DIRECT"),
+    ("llmx.corp.example", "DIRECT"),
+]
+
+
+def test_pac_sends_inspected_networks_and_name_hints_to_the_proxy():
+    text = TEST_POLICY.read_text(encoding="utf-8") + (
+        '\ninspect_networks: [10.0.0.0/8, 192.168.4.0/22, "fd00::/8"]\n'
+        "unlisted_endpoints: {name_hints: true}\n"
+    )
+    loaded = load_policy_text(text, TEST_POLICY.name, base_dir=TEST_POLICY.parent)
+    hosts = [host for host, _ in UNLISTED_PAC_HOSTS]
+    answers = _pac_answers(pac_text(loaded, "p:1"), hosts)
+    assert {h: a.split()[0] for h, a in answers.items()} == dict(UNLISTED_PAC_HOSTS)
+    for host, route in UNLISTED_PAC_HOSTS:  # the PAC and the proxy agree, but for IPv6
+        if ":" not in host:
+            assert loaded.intercepts(host) == (route == "PROXY"), host
+
+
+def test_pac_without_networks_or_hints_leaves_those_hosts_direct():
+    answers = _pac_answers(pac_text(load_policy(TEST_POLICY), "p:1"), ["10.1.2.3", "llm.corp"])
+    assert answers == {"10.1.2.3": "DIRECT", "llm.corp": "DIRECT"}
 
 
 def test_pac_all_sends_everything_but_plain_names():

@@ -20,7 +20,6 @@ Every wait is bounded: clients time out after a few seconds at most.
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 import shutil
 import socket
@@ -45,8 +44,12 @@ from proxyharness import (
     RunningProxy,
     make_client,
     open_tunnel,
+    read_head,
+    read_jsonl,
+    read_to_end,
     start_proxy,
     wait_for,
+    write_test_policy,
 )
 
 ALLOWED = "https://allowed.openai.test/v1/chat/completions"
@@ -100,12 +103,8 @@ class StallingUpstream:
     def _stall(self, sock: socket.socket) -> None:
         with contextlib.suppress(OSError, ssl.SSLError), sock:
             tls = self.context.wrap_socket(sock, server_side=True)
-            data = b""
-            while b"\r\n\r\n" not in data:
-                chunk = tls.recv(4096)
-                if not chunk:
-                    return
-                data += chunk
+            if not read_head(tls).endswith(b"\r\n\r\n"):
+                return
             self.requests += 1
             self.stop.wait(30)
 
@@ -130,11 +129,7 @@ def proxy_on(
     work: Path, route: Route, policy_text: str | None = None, **options: Any
 ) -> Iterator[RunningProxy]:
     """A proxy routed by `route`, on a copy of the test policy (or `policy_text`) in `work`."""
-    policy_dir = work / "policy"
-    policy_dir.mkdir(exist_ok=True)
-    shutil.copy(TEST_POLICY.parent / "catalog.yaml", policy_dir / "catalog.yaml")
-    policy = policy_dir / "policy.yaml"
-    policy.write_text(policy_text if policy_text is not None else TEST_POLICY.read_text())
+    policy = write_test_policy(work / "policy", policy_text)
     options.setdefault("aigate_audit_log", str(work / "audit.jsonl"))
     proxy = start_proxy(work / "confdir", route, {"aigate_policy": str(policy), **options})
     proxy.policy = policy  # type: ignore[attr-defined]
@@ -142,10 +137,6 @@ def proxy_on(
         yield proxy
     finally:
         proxy.stop()
-
-
-def records(log: Path) -> list[dict]:
-    return [json.loads(line) for line in log.read_text().splitlines()]
 
 
 def sample(name: str, **labels: str) -> float:
@@ -167,7 +158,7 @@ def test_refused_upstream_gets_a_502_naming_the_error_and_the_proxy_keeps_servin
         blocked = client.post(BLOCKED, json=CHAT)
         route.reset()
         recovered = client.post(ALLOWED, json=CHAT)
-        wait_for(lambda: len(records(tmp_path / "audit.jsonl")) >= 4)
+        wait_for(lambda: len(read_jsonl(tmp_path / "audit.jsonl")) >= 4)
         errors = list(proxy.errors)
     assert reply.status_code == 502
     assert "Connect call failed" in reply.text  # mitmproxy's page names the OS error
@@ -175,7 +166,7 @@ def test_refused_upstream_gets_a_502_naming_the_error_and_the_proxy_keeps_servin
     assert refused_in < CLIENT_TIMEOUT / 2, "a refused connection is answered at once"
     assert blocked.status_code == 403 and blocked.headers["x-should-retry"] == "false"
     assert recovered.status_code == 200
-    decisions = [r for r in records(tmp_path / "audit.jsonl") if r["event"] == "decision"]
+    decisions = [r for r in read_jsonl(tmp_path / "audit.jsonl") if r["event"] == "decision"]
     assert [(r["outcome"], r["status"]) for r in decisions] == [
         ("allowed", None), ("blocked", 403), ("allowed", 200)
     ]
@@ -204,7 +195,7 @@ def test_silent_upstream_is_bounded_by_the_client_timeout_and_tcp_timeout(
     assert stalling.requests == 2
     assert 1.5 < gave_up_in < CLIENT_TIMEOUT - 3, "tcp_timeout=2 ended the wait, not the client"
     assert blocked.status_code == 403
-    outcomes = [(r["outcome"], r["status"]) for r in records(tmp_path / "audit.jsonl")
+    outcomes = [(r["outcome"], r["status"]) for r in read_jsonl(tmp_path / "audit.jsonl")
                 if r["event"] == "decision" and r["host"] == "allowed.openai.test"]
     assert outcomes == [("allowed", None), ("allowed", None)]
     assert errors == []
@@ -343,12 +334,8 @@ def policy_with_audit(on_failure: str) -> str:
 def passthrough_ok(proxy: RunningProxy, upstream: FakeUpstream) -> bool:
     context = ssl.create_default_context(cafile=str(upstream.ca_path))
     sock = open_tunnel(proxy, "example.org", context)
-    with sock:
-        sock.sendall(b"GET /ok HTTP/1.1\r\nHost: example.org\r\nConnection: close\r\n\r\n")
-        reply = b""
-        while chunk := sock.recv(65536):
-            reply += chunk
-    return reply.startswith(b"HTTP/1.1 200")
+    sock.sendall(b"GET /ok HTTP/1.1\r\nHost: example.org\r\nConnection: close\r\n\r\n")
+    return read_to_end(sock).startswith(b"HTTP/1.1 200")
 
 
 def test_full_disk_fails_closed_for_ai_traffic_only_and_recovers_when_freed(
@@ -382,7 +369,7 @@ def test_full_disk_fails_closed_for_ai_traffic_only_and_recovers_when_freed(
                for e in errors), errors
     assert len(errors) == 1, "repeats of the same failure are rate-limited"
     assert recovered.status_code == 200
-    logged = records(disk.log)  # every line parses: no torn record was left behind
+    logged = read_jsonl(disk.log)  # every line parses: no torn record was left behind
     resumed = [r for r in logged if r["event"] == "audit_resumed"]
     assert len(resumed) == 1 and resumed[0]["lost_records"] == lost
     assert resumed[0]["error"] == "No space left on device"
@@ -402,7 +389,7 @@ def test_full_disk_with_on_failure_allow_forwards_unrecorded(tmp_path, route, di
         client.post(ALLOWED, json=CHAT)
     assert (first.status_code, second.status_code) == (200, 200)
     assert any("audit.on_failure: allow" in e for e in errors), errors
-    assert [r["event"] for r in records(disk.log)][-2:] == ["audit_resumed", "decision"]
+    assert [r["event"] for r in read_jsonl(disk.log)][-2:] == ["audit_resumed", "decision"]
 
 
 def test_sdk_makes_one_attempt_against_the_audit_503(tmp_path, route, disk):
@@ -443,7 +430,7 @@ def test_log_directory_gone_at_rotation_fails_closed_until_it_is_back(tmp_path, 
     assert refused.status_code == 503
     assert any(f"cannot write to {log}" in e for e in errors), errors
     assert recovered.status_code == 200
-    assert [r["event"] for r in records(log)] == ["audit_resumed", "decision"]
+    assert [r["event"] for r in read_jsonl(log)] == ["audit_resumed", "decision"]
 
 
 # --- a client hanging up mid-upload ---------------------------------------------------------------
@@ -473,7 +460,7 @@ def test_client_disconnecting_mid_upload_forwards_nothing_and_breaks_nothing(
     assert flow.error is not None and flow.response is None
     assert after.status_code == 200
     assert errors == []
-    cut = [r for r in records(tmp_path / "audit.jsonl")
+    cut = [r for r in read_jsonl(tmp_path / "audit.jsonl")
            if r["event"] == "decision" and r["status"] is None]
     assert len(cut) == 1 and cut[0]["path"] == "/v1/chat/completions"
 

@@ -9,15 +9,13 @@ AI name in the SNI or the CONNECT host, e.g. an IP literal without SNI) hides it
 
 from __future__ import annotations
 
-import json
 import socket
 import ssl
-from pathlib import Path
 
 import pytest
 from aigate.classify import normalize_host
 from cryptography import x509
-from proxyharness import RunningProxy, wait_for
+from proxyharness import RunningProxy, connect_tunnel, read_jsonl, read_to_end, wait_for
 
 BLOCKED = "chat.blocked.test"
 ALLOWED = "allowed.openai.test"
@@ -33,10 +31,7 @@ def audited(launch, tmp_path_factory):
 
 
 def _records(proxy: RunningProxy) -> list[dict]:
-    log: Path = proxy.audit_log  # type: ignore[attr-defined]
-    if not log.exists():
-        return []
-    return [json.loads(line) for line in log.read_text().splitlines()]
+    return read_jsonl(proxy.audit_log)  # type: ignore[attr-defined]
 
 
 def _insecure() -> ssl.SSLContext:
@@ -47,28 +42,9 @@ def _insecure() -> ssl.SSLContext:
     return context
 
 
-def _connect(proxy: RunningProxy, authority: str) -> socket.socket:
-    sock = socket.create_connection((proxy.host, proxy.port), timeout=10)
-    sock.sendall(f"CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n\r\n".encode())
-    reply = b""
-    while b"\r\n\r\n" not in reply:
-        chunk = sock.recv(4096)
-        if not chunk:
-            break
-        reply += chunk
-    if not reply.startswith(b"HTTP/1.1 200"):
-        sock.close()
-        raise ConnectionError(reply[:100])
-    return sock
-
-
 def _exchange(sock: socket.socket, head: bytes) -> bytes:
     sock.sendall(head)
-    reply = b""
-    while chunk := sock.recv(65536):
-        reply += chunk
-    sock.close()
-    return reply
+    return read_to_end(sock)
 
 
 def _request(host_header: str, target: str = "/") -> bytes:
@@ -77,7 +53,7 @@ def _request(host_header: str, target: str = "/") -> bytes:
 
 
 def via_tunnel(proxy: RunningProxy, authority: str, sni: str | None, host_header: str) -> bytes:
-    sock = _connect(proxy, authority)
+    sock = connect_tunnel(proxy, authority)
     tls = _insecure().wrap_socket(sock, server_hostname=sni)
     return _exchange(tls, _request(host_header))
 
@@ -164,7 +140,7 @@ def test_a_name_that_is_not_in_the_catalog_is_just_another_host(audited, upstrea
                                                                  sni):
     """Passed through undecrypted: the proxy cannot read its Host header (docs/routing.md),
     and the connection goes to that other host, not to the blocked service."""
-    sock = _connect(audited, authority)
+    sock = connect_tunnel(audited, authority)
     tls = _insecure().wrap_socket(sock, server_hostname=sni)
     try:
         assert "aigate test upstream CA" in _issuer(tls)  # the upstream's own certificate

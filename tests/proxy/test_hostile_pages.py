@@ -5,16 +5,19 @@ logs an error."""
 
 from __future__ import annotations
 
-import base64
-import json
-import socket
-import ssl
 import time
 
 import pytest
 from aigate.proxy.enforce import KEY_FILE
 from aigate.respond.cookies import COOKIE_NAME, AckSigner, load_or_create_key
-from proxyharness import BROWSER_HEADERS, make_client, wait_for
+from proxyharness import (
+    BROWSER_HEADERS,
+    make_client,
+    open_tunnel,
+    read_jsonl,
+    read_to_end,
+    wait_for,
+)
 
 SCRIPT = "<script>alert(1)</script>"
 USER = '<img src=x onerror=alert(1)>"\'&'
@@ -37,29 +40,16 @@ def monkeypatch_module():
 
 
 def _records(proxy) -> list[dict]:
-    return [json.loads(line) for line in proxy.audit_log.read_text().splitlines()]
+    return read_jsonl(proxy.audit_log)
 
 
 def _raw_get(proxy, connect: str, host_header: str, target: str, auth: str) -> bytes:
     """A browser-like GET in a CONNECT tunnel, with hand-written (hostile) head fields."""
-    token = base64.b64encode(auth.encode()).decode()
-    sock = socket.create_connection((proxy.host, proxy.port), timeout=10)
-    sock.sendall(f"CONNECT {connect}:443 HTTP/1.1\r\nHost: {connect}:443\r\n"
-                 f"Proxy-Authorization: Basic {token}\r\n\r\n".encode())
-    reply = b""
-    while b"\r\n\r\n" not in reply:
-        reply += sock.recv(4096)
-    assert reply.startswith(b"HTTP/1.1 200"), reply
-    tls = ssl.create_default_context(cafile=str(proxy.ca_path)).wrap_socket(
-        sock, server_hostname=connect)
+    tls = open_tunnel(proxy, connect, proxy.ssl_context(), auth=auth)
     head = f"GET {target} HTTP/1.1\r\nHost: {host_header}\r\n"
     head += "".join(f"{k}: {v}\r\n" for k, v in BROWSER_HEADERS.items())
     tls.sendall((head + "Connection: close\r\n\r\n").encode())
-    data = b""
-    while chunk := tls.recv(65536):
-        data += chunk
-    tls.close()
-    return data
+    return read_to_end(tls)
 
 
 REFLECTIONS = {

@@ -10,7 +10,7 @@ import aigate.proxy.inspect
 import aigate.proxy.policyreload
 import pytest
 from aigate.flowstate import FLOW_KEY
-from proxyharness import TEST_POLICY, make_client, start_proxy, wait_for
+from proxyharness import TEST_POLICY, make_client, start_proxy, wait_for, write_test_policy
 
 URL = "https://allowed.openai.test/v1/chat/completions"
 CARD_PROMPT = {"model": "m", "messages": [{"role": "user", "content": "card 4111 1111 1111 1111"}]}
@@ -28,11 +28,8 @@ def policy_variant(directory: Path, *replacements: tuple[str, str]) -> Path:
     for old, new in replacements:
         assert old in text, old
         text = text.replace(old, new, 1)
-    directory.mkdir(parents=True, exist_ok=True)
-    shutil.copy(TEST_POLICY.parent / "catalog.yaml", directory / "catalog.yaml")
+    path = write_test_policy(directory, text)
     (directory / "digests.txt").write_text("ab" * 32 + "\n")
-    path = directory / "policy.yaml"
-    path.write_text(text)
     return path
 
 

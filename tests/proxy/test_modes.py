@@ -3,14 +3,13 @@ and hot reload that survives a bad edit."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import aigate.proxy.enforce
 import aigate.proxy.policyreload
 import pytest
 from aigate.flowstate import FLOW_KEY
-from proxyharness import TEST_POLICY, make_client, wait_for
+from proxyharness import TEST_POLICY, make_client, wait_for, write_test_policy
 
 BLOCKED_API = "https://api.openai.test/v1/chat/completions"
 
@@ -21,11 +20,7 @@ def policy_variant(directory: Path, *replacements: tuple[str, str]) -> Path:
     for old, new in replacements:
         assert old in text, old
         text = text.replace(old, new, 1)
-    directory.mkdir(parents=True, exist_ok=True)
-    shutil.copy(TEST_POLICY.parent / "catalog.yaml", directory / "catalog.yaml")
-    path = directory / "policy.yaml"
-    path.write_text(text)
-    return path
+    return write_test_policy(directory, text)
 
 
 def _last_state(proxy, url: str):

@@ -9,7 +9,7 @@ import pytest
 from aigate.policy import DEFAULT_POLICY, load_policy
 from aigate.proxy.passthrough import intercept_pattern
 from cryptography import x509
-from proxyharness import TEST_POLICY, open_tunnel
+from proxyharness import TEST_POLICY, open_tunnel, read_to_end
 
 
 def _issuer(sock: ssl.SSLSocket) -> str:
@@ -25,9 +25,7 @@ def test_non_ai_host_is_passed_through_with_the_upstreams_own_certificate(proxy,
     try:
         assert "aigate test upstream CA" in _issuer(sock)
         sock.sendall(b"GET /private HTTP/1.1\r\nHost: example.org\r\nConnection: close\r\n\r\n")
-        reply = b""
-        while chunk := sock.recv(65536):
-            reply += chunk
+        reply = read_to_end(sock)
     finally:
         sock.close()
     assert reply.startswith(b"HTTP/1.1 200")

@@ -7,9 +7,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -22,7 +20,8 @@ import httpx2 as httpx
 import pytest
 from aigate.flowstate import FLOW_KEY
 from aigate.record import metrics
-from proxyharness import TEST_POLICY, RunningProxy, make_client, wait_for
+from procharness import started
+from proxyharness import RunningProxy, make_client, wait_for, write_test_policy
 
 WARNED = "https://warn.api.test/v1/chat/completions"
 WARN_RULE = "  t-warn-api:\n    action: warn"
@@ -165,39 +164,16 @@ def test_an_edited_catalog_file_is_in_force_within_2s(launch):
 NAVIGATE = {"accept": "text/html", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document"}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def aigate_run(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path, str]]:
     """`aigate run` on the test policy, polling off: only SIGHUP reloads."""
-    shutil.copy(TEST_POLICY, tmp_path / "policy.yaml")
-    shutil.copy(TEST_POLICY.parent / "catalog.yaml", tmp_path / "catalog.yaml")
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "aigate", "run", "--policy", str(tmp_path / "policy.yaml"),
-         "--listen-port", str(port), "--set", f"confdir={tmp_path / 'conf'}",
+    policy = write_test_policy(tmp_path)
+    with started(
+        [sys.executable, "-m", "aigate", "run", "--policy", str(policy),
+         "--listen-port", "0", "--set", f"confdir={tmp_path / 'conf'}",
          "--set", "aigate_policy_poll=0"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    try:
-        assert process.stdout is not None
-        for line in process.stdout:
-            if "proxy listening" in line:
-                break
-        else:
-            pytest.fail(f"aigate run did not start (exit {process.wait()})")
-        yield process, tmp_path / "policy.yaml", f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    ) as running:
+        yield running.process, policy, f"http://127.0.0.1:{running.port}"
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP on this platform")

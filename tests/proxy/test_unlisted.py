@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import openai
@@ -21,7 +20,7 @@ from aigate.policy import load_policy
 from aigate.proxy.answer import NOTICE_HEADER
 from aigate.proxy.passthrough import intercept_pattern
 from aigate.record import metrics
-from proxyharness import OPENAI_ANSWER, TEST_POLICY, make_client, wait_for
+from proxyharness import OPENAI_ANSWER, TEST_POLICY, make_client, wait_for, write_test_policy
 
 HOST = "models.corp.test"  # not in any catalog: an internal OpenAI-compatible server
 CHAT = {"model": "llama3", "messages": [{"role": "user", "content": "hello"}]}
@@ -39,10 +38,7 @@ def policy_with(directory: Path, action: str) -> Path:
         "\ninspect_hosts: [example.org]\ninspect_networks: [127.0.0.0/8]\ndefault:\n",
         1,
     )
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "policy.yaml").write_text(text)
-    shutil.copy(TEST_POLICY.parent / "catalog.yaml", directory / "catalog.yaml")
-    return directory / "policy.yaml"
+    return write_test_policy(directory, text)
 
 
 @pytest.fixture(scope="module")

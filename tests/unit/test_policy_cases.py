@@ -16,6 +16,8 @@ from aigate.policy.cases import CasesError, check_names, load_cases, mismatches
 SHIPPED_CASES = sorted((SHIPPED_DIR / "tests").glob("*.cases.yaml"))
 DEFAULT = load_policy(DEFAULT_POLICY)
 AWS_KEY = "AKIAZ3MHALWQ7VRUDJ4X"  # shaped like a key id, not AWS's documentation example
+AWS_KEY_DETECTOR = "aws_access_key_id"
+OLLAMA_CHAT = f"{{model: llama3, messages: [{{role: user, content: 'key {AWS_KEY}'}}]}}"
 
 
 def write(tmp_path: Path, text: str, name: str = "t.cases.yaml") -> Path:
@@ -209,6 +211,30 @@ def run_case(tmp_path: Path, case: str) -> list[str]:
             "    url: https://chatgpt.com/\n    expect: {dlp: block, findings: [pii]}\n",
             ["expected finding pii, got none (the case has no body)",
              "expected dlp block, got none (the case has no body)"],
+        ),
+        # unlisted AI endpoints, through explain's unlisted-endpoint check
+        (
+            f"    url: http://10.1.2.3:11434/api/chat\n    body: {OLLAMA_CHAT}\n"
+            "    expect: {access: warn, service: unlisted-ai-endpoint, "
+            "rule: services.unlisted-ai-endpoint, action: block, dlp_rule: secrets}\n",
+            [],
+        ),
+        (
+            f"    url: http://10.1.2.3:11434/api/chat\n    body: {OLLAMA_CHAT}\n"
+            f"    content_type: text/plain\n    expect: {{findings: [{AWS_KEY_DETECTOR}]}}\n",
+            [],  # the proxy confirms by the body, whatever its content type says
+        ),
+        (
+            "    url: http://10.1.2.3:11434/api/chat\n    body: {query: hi}\n"
+            "    expect: {service: unlisted-ai-endpoint}\n",
+            ["expected service unlisted-ai-endpoint, got none"],
+        ),
+        (
+            f"    url: https://10.1.2.3/api/chat\n    body: {OLLAMA_CHAT}\n"
+            "    expect: {action: warn}\n",
+            ["expected action warn, got passthrough (rule catalog: HTTPS to a host aigate does "
+             "not decrypt: passed through undecrypted, unseen; add it to inspect_hosts or "
+             "inspect_networks to see it (docs/routing.md))"],
         ),
     ],
 )

@@ -1,8 +1,11 @@
 """`aigate explain URL`: what the policy decides for one request, and the walk that got there.
 
-Steps kept apart: `request_facts` (arguments -> facts), `explanation` (facts + decision -> a
-JSON-ready dict), `inspection` (with `--body`: extract, scan and apply the DLP rules as the proxy
-would), `render_text` (the dict for people). Findings show a redacted preview, never the value.
+Steps kept apart: `request_facts` (arguments -> facts), `explain_request` (facts -> the report,
+as the proxy's addons would decide and inspect the request), `explanation` (facts + decision -> a
+JSON-ready dict), `unlisted_endpoint` (a host outside the catalog whose path names a model API
+call: what `aigate.proxy.unlisted` makes of it, and whether the proxy sees it at all),
+`inspection` (with `--body`: extract, scan and apply the DLP rules as the proxy would),
+`render_text` (the dict for people). Findings show a redacted preview, never the value.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 from aigate.classify import split_target
 from aigate.cli._policy import add_policy_option, load_or_report
 from aigate.decide import Decision, RequestFacts, decide
+from aigate.endpoints import UNLISTED_ID, ModelApiShape, confirm_body, match_path, unlisted_service
 from aigate.inspect import (
     DlpVerdict,
     RedactionError,
@@ -42,7 +46,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "matched and every rule considered before it (precedence: exceptions, services, "
         "risk_rules, categories, default, then training gates). With --body, also inspect the "
         "request body as the proxy would (extract the prompt, scan it, apply the dlp rules): the "
-        "final action is the stricter of the access decision and the DLP verdict.",
+        "final action is the stricter of the access decision and the DLP verdict. A host outside "
+        "the catalog whose path names a model API call (and whose JSON body, with --body, "
+        "confirms it) is decided as the unlisted-ai-endpoint service, with whether the proxy "
+        "sees it: plain HTTP always, HTTPS only to hosts it decrypts.",
     )
     parser.add_argument("url", metavar="URL", help="URL or host, e.g. https://chatgpt.com/")
     parser.add_argument("--user", help="proxy-auth user name of the requester")
@@ -81,14 +88,11 @@ def run(args: argparse.Namespace) -> int:
     if not facts.host:
         print(f"aigate explain: '{args.url}' has no host name", file=sys.stderr)
         return 2
-    decision = decide(loaded, facts)
-    report = explanation(loaded, args.url, facts, decision)
-    if body is not None:
-        try:
-            report.update(inspection(loaded, facts, decision, body, headers))
-        except ConfigError as e:
-            print(f"aigate explain: {e}", file=sys.stderr)
-            return 2
+    try:
+        report = explain_request(loaded, args.url, facts, body, headers)
+    except ConfigError as e:
+        print(f"aigate explain: {e}", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(report, indent=2))
     else:
@@ -108,6 +112,99 @@ def request_facts(
         groups=loaded.groups_for(user, ip),
         client_ip=ip,
     )
+
+
+def explain_request(
+    loaded: LoadedPolicy,
+    url: str,
+    facts: RequestFacts,
+    body: bytes | None,
+    headers: dict[str, str],
+) -> dict[str, Any]:
+    """The report for one request, decided as the proxy's addons would: the catalog first, then,
+    for a host it does not know, the unlisted-endpoint check; with a body, the inspection.
+    Raises `ConfigError` when the policy's DLP configuration cannot be built."""
+    decision = decide(loaded, facts)
+    shape = None
+    if decision.service is None and loaded.policy.unlisted_endpoints.detect:
+        shape = match_path(facts.path)
+    unlisted = None
+    if shape is not None:
+        unlisted, adopted = unlisted_endpoint(loaded, url, facts, shape, body, headers)
+        decision = adopted or decision
+    report = explanation(loaded, url, facts, decision)
+    report["unlisted"] = unlisted
+    if shape is not None and decision.service is not None:
+        report["matched_by"] = {"kind": "endpoint", "pattern": shape.id}
+    if body is not None:
+        report.update(inspection(loaded, facts, decision, body, headers))
+        if unlisted is not None and not unlisted["visible"]:
+            report["not_inspected"] = unlisted["visibility"]
+    return report
+
+
+def unlisted_endpoint(
+    loaded: LoadedPolicy,
+    url: str,
+    facts: RequestFacts,
+    shape: ModelApiShape,
+    body: bytes | None,
+    headers: dict[str, str],
+) -> tuple[dict[str, Any], Decision | None]:
+    """What `aigate.proxy.unlisted` makes of a request whose path names a `shape` call: the
+    report's `unlisted` entry, and the decision the proxy acts on (None: it forwards the request
+    undecided). Without a body the decision is the one a confirming body would get."""
+    confirmed = None if body is None else confirm_body(shape, body, headers.get("content-encoding"))
+    visible, visibility = _visibility(loaded, url, facts.host)
+    would = decide(loaded, facts, unlisted_service(shape)) if confirmed is not False else None
+    keys = _body_keys(shape)
+    if confirmed is None:
+        note = (f"the path names a model API call ({shape.id}): the proxy decides it as "
+                f"{UNLISTED_ID} once the JSON body has {keys}")
+    elif confirmed:
+        note = (f"the path names a model API call ({shape.id}) and the body has {keys}: "
+                f"decided as {UNLISTED_ID}")
+    else:
+        note = (f"the path names a model API call ({shape.id}) but the body lacks {keys}: "
+                "not one, forwarded undecided")
+    entry = {
+        "endpoint": shape.id,
+        "body": {None: "not given", True: "confirmed", False: "not confirmed"}[confirmed],
+        "body_keys": keys,
+        "visible": visible,
+        "visibility": visibility,
+        "note": note,
+        "decision": None if would is None else {
+            "action": would.action,
+            "rule": would.rule,
+            "reason": would.reason,
+            "enforced": would.enforced,
+            "trace": list(would.trace),
+        },
+    }
+    return entry, would if visible else None
+
+
+def _visibility(loaded: LoadedPolicy, url: str, host: str) -> tuple[bool, str]:
+    """Whether the proxy reads requests to `url` at all (`aigate.proxy.passthrough`), and why."""
+    if url.strip().lower().startswith("http://"):
+        return True, "plain HTTP: the proxy reads every request sent to it"
+    if loaded.intercepts(host):
+        return True, (
+            "HTTPS to a host aigate decrypts (inspect_hosts, inspect_networks or a name hint)"
+        )
+    return False, (
+        "HTTPS to a host aigate does not decrypt: passed through undecrypted, unseen; add it to "
+        "inspect_hosts or inspect_networks to see it (docs/routing.md)"
+    )
+
+
+def _body_keys(shape: ModelApiShape) -> str:
+    """The JSON keys that confirm a `shape` call, for people: `messages and model`."""
+    words = [" and ".join(shape.required)] if shape.required else []
+    if shape.any_of:
+        words.append(f"one of {', '.join(shape.any_of)}")
+    return " and ".join(words)
 
 
 def explanation(
@@ -316,6 +413,8 @@ def render_text(report: dict[str, Any]) -> str:
     lines.append(f"  action:   {report['action']} ({enforced})")
     lines.append(f"  rule:     {report['rule']}")
     lines.append(f"  reason:   {report['reason']}")
+    if report.get("unlisted"):
+        lines.extend(_render_unlisted(report["unlisted"]))
     if report["redirect_url"]:
         lines.append(f"  redirect: {report['redirect_url']}")
     for alt in report["alternatives"]:
@@ -329,6 +428,14 @@ def render_text(report: dict[str, Any]) -> str:
     policy = report["policy"]
     lines.append(f"  policy:   {policy['path']} (version {policy['version']})")
     return "\n".join(lines)
+
+
+def _render_unlisted(unlisted: dict[str, Any]) -> list[str]:
+    lines = [f"  unlisted: {unlisted['note']}", f"  seen:     {unlisted['visibility']}"]
+    would = unlisted["decision"]
+    if would is not None and not unlisted["visible"]:
+        lines.append(f"  if seen:  {would['action']} (rule {would['rule']}): {would['reason']}")
+    return lines
 
 
 def _render_body(report: dict[str, Any]) -> list[str]:

@@ -1,18 +1,24 @@
 """`aigate pac`: a proxy auto-config file that sends AI hosts (or everything) to aigate.
 
-Only the hosts the proxy would intercept (the catalog's AI hosts and the policy's
-`inspect_hosts`) go to the proxy by default; everything else goes direct. There is no DIRECT
-fallback after the proxy: if aigate is down, AI services fail rather than bypass the policy.
+Only the hosts the proxy would intercept (the catalog's AI hosts, the policy's `inspect_hosts`,
+IP literals in `inspect_networks` and, when enabled, model-server name hints) go to the proxy by
+default; everything else goes direct. Names are never resolved (`dnsResolve` is slow and tells
+the DNS server every host visited): a network only catches hosts written as an IPv4 address, and
+any IPv6 literal goes to the proxy when an IPv6 network is listed (PAC's `isInNet` is IPv4 only;
+the proxy then checks the network). There is no DIRECT fallback after the proxy: if aigate is
+down, AI services fail rather than bypass the policy.
 """
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import sys
 from pathlib import Path
 
 from aigate.cli._policy import add_policy_option, load_or_report
+from aigate.endpoints import NAME_HINT_PATTERN
 from aigate.policy import LoadedPolicy
 from aigate.respond.document import POLICY_HOST
 
@@ -22,7 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "pac",
         help="write a PAC file that routes AI hosts to the proxy",
         description="Write a proxy auto-config (PAC) file for browsers and OS proxy settings: AI "
-        "hosts of the catalog and the policy's inspect_hosts go to the proxy, the rest direct.",
+        "hosts of the catalog, the policy's inspect_hosts, IP literals in its inspect_networks "
+        "and (with unlisted_endpoints.name_hints) hosts named like model servers go to the "
+        "proxy, the rest direct.",
     )
     parser.add_argument(
         "--proxy", default="127.0.0.1:8080", help="host:port of aigate as clients reach it"
@@ -58,6 +66,24 @@ def host_patterns(loaded: LoadedPolicy) -> tuple[list[str], list[str], list[str]
     return sorted(exact), sorted(suffixes), sorted(globs)
 
 
+def network_masks(loaded: LoadedPolicy) -> tuple[list[tuple[str, str]], bool]:
+    """The policy's IPv4 `inspect_networks` as PAC `isInNet` (address, mask) pairs, and whether
+    it lists an IPv6 network."""
+    networks = [ipaddress.ip_network(cidr, strict=False) for cidr in loaded.policy.inspect_networks]
+    masks = sorted(
+        {(str(n.network_address), str(n.netmask)) for n in networks if n.version == 4}
+    )
+    return masks, any(n.version == 6 for n in networks)
+
+
+def name_hint_regex(loaded: LoadedPolicy) -> str | None:
+    """The proxy's name-hint pattern, anchored, when the policy enables name hints."""
+    unlisted = loaded.policy.unlisted_endpoints
+    if unlisted.detect and unlisted.name_hints:
+        return f"^(?:{NAME_HINT_PATTERN})$"
+    return None
+
+
 def pac_text(loaded: LoadedPolicy, proxy: str, all_traffic: bool = False) -> str:
     """The PAC file's JavaScript."""
     route = json.dumps(f"PROXY {proxy}")
@@ -70,23 +96,43 @@ def pac_text(loaded: LoadedPolicy, proxy: str, all_traffic: bool = False) -> str
             "}\n"
         )
     exact, suffixes, globs = host_patterns(loaded)
-    return (
-        f"// aigate: AI services through the proxy (policy {loaded.version}), the rest direct.\n"
-        f"var AIGATE_HOSTS = {json.dumps(dict.fromkeys(exact, 1), indent=0)};\n"
-        f"var AIGATE_SUFFIXES = {json.dumps(suffixes, indent=0)};\n"
-        f"var AIGATE_GLOBS = {json.dumps(globs, indent=0)};\n"
-        "function FindProxyForURL(url, host) {\n"
-        "  host = host.toLowerCase();\n"
-        f"  if (AIGATE_HOSTS.hasOwnProperty(host)) return {route};\n"
-        "  for (var i = 0; i < AIGATE_SUFFIXES.length; i++) {\n"
-        f"    if (dnsDomainIs(host, AIGATE_SUFFIXES[i])) return {route};\n"
-        "  }\n"
-        "  for (var j = 0; j < AIGATE_GLOBS.length; j++) {\n"
-        f"    if (shExpMatch(host, AIGATE_GLOBS[j])) return {route};\n"
-        "  }\n"
-        '  return "DIRECT";\n'
-        "}\n"
-    )
+    masks, any_ipv6 = network_masks(loaded)
+    hint = name_hint_regex(loaded)
+    head = [
+        f"// aigate: AI services through the proxy (policy {loaded.version}), the rest direct.",
+        f"var AIGATE_HOSTS = {json.dumps(dict.fromkeys(exact, 1), indent=0)};",
+        f"var AIGATE_SUFFIXES = {json.dumps(suffixes, indent=0)};",
+        f"var AIGATE_GLOBS = {json.dumps(globs, indent=0)};",
+        f"var AIGATE_NETWORKS = {json.dumps(masks)};",
+    ]
+    if hint:
+        head.append(f"var AIGATE_NAME_HINT = new RegExp({json.dumps(hint)});")
+    body = [
+        "function FindProxyForURL(url, host) {",
+        "  host = host.toLowerCase();",
+        f"  if (AIGATE_HOSTS.hasOwnProperty(host)) return {route};",
+        "  for (var i = 0; i < AIGATE_SUFFIXES.length; i++) {",
+        f"    if (dnsDomainIs(host, AIGATE_SUFFIXES[i])) return {route};",
+        "  }",
+        "  for (var j = 0; j < AIGATE_GLOBS.length; j++) {",
+        f"    if (shExpMatch(host, AIGATE_GLOBS[j])) return {route};",
+        "  }",
+    ]
+    if masks:  # IPv4 literals only: a name is never resolved
+        body += [
+            r"  if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) {",
+            "    for (var k = 0; k < AIGATE_NETWORKS.length; k++) {",
+            "      var net = AIGATE_NETWORKS[k];",
+            f"      if (isInNet(host, net[0], net[1])) return {route};",
+            "    }",
+            "  }",
+        ]
+    if any_ipv6:
+        body.append(f'  if (host.indexOf(":") >= 0) return {route};')
+    if hint:
+        body.append(f"  if (AIGATE_NAME_HINT.test(host)) return {route};")
+    body += ['  return "DIRECT";', "}"]
+    return "\n".join(head + body) + "\n"
 
 
 def run(args: argparse.Namespace) -> int:

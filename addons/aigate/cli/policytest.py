@@ -1,7 +1,8 @@
 """`aigate test CASES.yaml...`: run policy test cases (see `aigate.policy.cases`).
 
 Each case is run through `aigate explain`'s steps, which are the proxy's: classify and decide
-(`aigate.decide`), then, with a body, extract, scan and apply the DLP rules (`explain.inspection`).
+(`aigate.decide`), the unlisted-endpoint check for a host outside the catalog, then, with a body,
+extract, scan and apply the DLP rules (`explain.explain_request`).
 Exit status: 0 when every case passes, 1 when one fails, 2 when a cases file or its policy is
 invalid (those files run nothing; the others still run).
 """
@@ -15,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from aigate.classify import split_target
-from aigate.cli.explain import explanation, inspection
-from aigate.decide import RequestFacts, decide
+from aigate.cli.explain import explain_request
+from aigate.decide import RequestFacts
 from aigate.inspect.custom import ConfigError
 from aigate.policy import DEFAULT_POLICY, LoadedPolicy, PolicyError, load_policy
 from aigate.policy.cases import (
@@ -140,12 +141,8 @@ def evaluate(loaded: LoadedPolicy, case: LoadedCase) -> dict[str, Any]:
     host, path = split_target(spec.url)
     groups = loaded.groups_for(spec.user, spec.client_ip) | frozenset(spec.groups)
     facts = RequestFacts(host, path, case.method, spec.user, groups, spec.client_ip)
-    decision = decide(loaded, facts)
-    report = explanation(loaded, spec.url, facts, decision)
-    if case.body is not None:
-        headers = {"content-type": case.content_type} if case.content_type else {}
-        report.update(inspection(loaded, facts, decision, case.body, headers))
-    return report
+    headers = {"content-type": case.content_type} if case.content_type else {}
+    return explain_request(loaded, spec.url, facts, case.body, headers)
 
 
 def _actual(report: dict[str, Any]) -> dict[str, Any]:

@@ -45,7 +45,11 @@ class Expect(Strict):
         None, description="Final action: the stricter of the access decision and the DLP verdict."
     )
     access: AccessAction | None = Field(None, description="The access decision alone.")
-    service: str | None = Field(None, description="Catalog id; null for traffic that is not AI.")
+    service: str | None = Field(
+        None,
+        description="Catalog id (unlisted-ai-endpoint for a model API call to a host outside "
+        "the catalog); null for traffic that is not AI.",
+    )
     rule: str | None = Field(None, description="Access rule, e.g. services.chatgpt, default.")
     enforced: bool | None = Field(None, description="False under `mode: monitor`.")
     findings: list[str] = Field(
@@ -270,6 +274,9 @@ def mismatches(expect: Expect, report: dict[str, Any]) -> list[str]:
     failed = []
     rule = report["rule"]
     why = f" (rule {rule})"
+    unlisted = report.get("unlisted")
+    if unlisted and not unlisted["visible"]:  # a model API call the proxy never sees
+        why = f" (rule {rule}: {unlisted['visibility']})"
     given = expect.model_fields_set
     if expect.action is not None and report["action"] != expect.action:
         dlp = report.get("dlp")
