@@ -24,6 +24,11 @@ CLIENTS = int(os.environ.get("AIGATE_LOAD_CLIENTS", "200"))
 RSS_GROWTH_MAX = 0.10  # from the end of warm-up (see loadrig.Tally.warm_at) to the end
 
 
+def _at(rss: list[tuple[float, int]], elapsed: float) -> int:
+    """The first RSS sample taken at or after `elapsed` seconds."""
+    return next((value for t, value in rss if t >= elapsed), rss[-1][1])
+
+
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory: pytest.TempPathFactory):
     work = tmp_path_factory.mktemp("load")
@@ -46,7 +51,8 @@ def loaded(tmp_path_factory: pytest.TempPathFactory):
           f"{tally.requests / wall:.0f} req/s ({tally.requests / max(cpu, 1e-9):.0f} per proxy "
           f"CPU second); latency p50 {tally.percentile(0.5) * 1000:.0f} ms, p99 "
           f"{tally.percentile(0.99) * 1000:.0f} ms; warm after {tally.warm_at or 0:.0f} s; "
-          f"RSS {rss[0][1] >> 20} -> {rss[-1][1] >> 20} MiB")
+          f"RSS {rss[0][1] >> 20} MiB at start, {_at(rss, tally.warm_at or 0) >> 20} MiB once "
+          f"warm, {rss[-1][1] >> 20} MiB at the end")
     return {"tally": tally, "rss": rss, "hook_errors": hook_errors, "lines": lines,
             "write_errors": write_errors, "passthrough": passthrough, "records": records,
             "alive": alive}
