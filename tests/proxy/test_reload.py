@@ -5,7 +5,6 @@ with the error in the log and the metrics, the next valid edit applies; SIGHUP r
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import signal
 import subprocess
@@ -19,6 +18,7 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 from aigate.flowstate import FLOW_KEY
+from aigate.policy.load import load_policy
 from aigate.record import metrics
 from procharness import started
 from proxyharness import RunningProxy, make_client, wait_for, write_test_policy
@@ -102,7 +102,7 @@ def test_reload_under_traffic_blocks_within_2s_survives_a_broken_edit_and_recove
             assert traffic.statuses_after(settled) == {403}
             state = proxy.flows_for("warn.api.test")[-1].metadata[FLOW_KEY]
             assert state.policy_version == "t2"
-            assert state.policy_hash == hashlib.sha256(live.read_bytes()).hexdigest()
+            assert state.policy_hash == load_policy(live).sha256  # the files now on disk
             assert sample("aigate_policy_info", version="t2", hash=state.policy_hash) == 1
             assert sample("aigate_policy_review_overdue") == 1
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -176,6 +177,27 @@ def test_a_change_to_any_named_file_reloads_and_is_offered_to_accept(named_files
     result = store.reload_if_changed()
     assert (result.ok, result.changed) == (True, True)
     assert accepted == [accepted[0], store.current] and store.current is not accepted[0]
+
+
+@pytest.mark.parametrize(
+    "file, content",
+    [
+        ("extra.yaml", CATALOG_ENTRY.format(name="Two")),
+        ("digests.txt", digests("A-1", "B-2")),
+    ],
+)
+def test_the_policy_hash_changes_with_any_named_file(named_files, file, content):
+    store = PolicyStore(named_files)
+    before = store.current.sha256
+    write(named_files.parent / file, content)
+    store.reload_if_changed()
+    assert store.current.sha256 != before
+
+
+def test_a_policy_naming_no_files_is_hashed_as_its_file(policy_file):
+    assert PolicyStore(policy_file).current.sha256 == hashlib.sha256(
+        policy_file.read_bytes()
+    ).hexdigest()
 
 
 def test_a_deleted_digest_file_keeps_the_last_good_policy_until_it_returns(named_files):

@@ -85,7 +85,25 @@ def _load(
     if problems:
         raise PolicyError(problems)
     classifier = _default_classifier() if shipped else Classifier(catalog)
+    if path is not None:
+        sha256 = _with_named_files(sha256, policy, path.parent)
     return LoadedPolicy.compile(policy, path, catalog, classifier, sha256)
+
+
+def _with_named_files(sha256: str, policy: Policy, base: Path) -> str:
+    """The policy's hash, extended over the catalog and digest files it names: records and
+    metrics then name a different policy whenever any file its decisions come from changed.
+    A policy that names no files keeps the plain sha256 of its file."""
+    names = [*policy.catalog, *(entry.file for entry in policy.dlp.exact_match)]
+    if not names:
+        return sha256
+    digest = hashlib.sha256(sha256.encode())
+    for name in names:
+        try:
+            digest.update(hashlib.sha256((base / name).read_bytes()).digest())
+        except OSError:
+            digest.update(b"\0missing\0")
+    return digest.hexdigest()
 
 
 @cache
