@@ -158,6 +158,10 @@ class Classifier:
         """Whether any request to `host` could be AI: decides TLS interception by host alone."""
         return bool(self._levels(host))
 
+    def services_at(self, host: str) -> tuple[Service, ...]:
+        """Every service with a claim on `host` (normalized), whatever the path."""
+        return tuple(s for _, _, services in self._levels(host) for s in services)
+
     def _levels(self, host: str) -> tuple[tuple[MatchKind, str, tuple[Service, ...]], ...]:
         cached = self._host_cache.get(host)
         if cached is not None:

@@ -91,7 +91,14 @@ def _build(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], file: str)
     return _scalar(node, file)
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_CONSTRUCTORS = yaml.constructor.SafeConstructor.yaml_constructors
+
+
 def _scalar(node: yaml.Node, file: str) -> Any:
     if not isinstance(node, yaml.ScalarNode):
         raise YamlError(file, node.start_mark.line + 1, "a key must be a plain value")
-    return yaml.constructor.SafeConstructor().construct_object(node)
+    if node.tag == _STR_TAG:  # most values: the text itself
+        return node.value
+    construct = _CONSTRUCTORS.get(node.tag) or _CONSTRUCTORS[None]
+    return construct(yaml.constructor.SafeConstructor(), node)

@@ -248,3 +248,71 @@ def test_loader_error_names_file_line_and_fix(tmp_path: Path, text, line, messag
         load_catalog([path])
     assert str(e.value).startswith(f"{path}:{line}: ")
     assert message in str(e.value)
+
+
+def test_no_two_services_claim_the_same_host_and_path():
+    """A second claim on the same host and path is dead data: one service always wins."""
+    claims: dict[tuple[str, str], str] = {}
+    clashes = []
+    for service in CATALOG.services.values():
+        for pattern in service.hosts:
+            for path in service.paths or ("",):
+                owner = claims.setdefault((pattern, path), service.id)
+                if owner != service.id:
+                    clashes.append((pattern, path, owner, service.id))
+    assert clashes == []
+
+
+# Storage, API and realtime hosts that many tenants share: a catalog entry names one bucket,
+# account or project on them, so its neighbours must stay unclassified.
+SHARED_INFRASTRUCTURE = (
+    "amazonaws.com",
+    "core.windows.net",
+    "azureedge.net",
+    "azurefd.net",
+    "googleapis.com",
+    "clients6.google.com",
+    "googleusercontent.com",
+    "gstatic.com",
+    "livekit.cloud",
+    "cloudfront.net",
+    "r2.cloudflarestorage.com",
+    "b-cdn.net",
+    "imgix.net",
+    "appspot.com",
+    "firebaseio.com",
+    "supabase.co",
+    "vercel.app",
+    "webpubsub.azure.com",
+)
+
+
+def _shared_infrastructure_claims() -> list[tuple[str, str]]:
+    claims = []
+    for service in CATALOG.services.values():
+        for pattern in service.hosts:
+            for shared in SHARED_INFRASTRUCTURE:
+                if pattern.endswith("." + shared):
+                    claims.append((service.id, pattern))
+    return claims
+
+
+def test_shared_infrastructure_is_claimed_host_by_host():
+    assert len(_shared_infrastructure_claims()) >= 10
+    for service in CATALOG.services.values():
+        assert not [d for d in service.domains if d.endswith(SHARED_INFRASTRUCTURE)], service.id
+
+
+@pytest.mark.parametrize(
+    ("service_id", "pattern"), _shared_infrastructure_claims(), ids=lambda v: str(v)
+)
+def test_a_neighbour_on_shared_infrastructure_is_not_ai(service_id: str, pattern: str):
+    first, _, rest = pattern.partition(".")
+    neighbour = f"someone-elses-{first.replace('*', 'x')}-bucket.{rest.replace('*', 'x')}"
+    match = CLASSIFIER.classify_target(neighbour)
+    assert match is None, (neighbour, match and match.service.id)
+
+
+@pytest.mark.parametrize("service", CATALOG.services.values(), ids=lambda s: s.id)
+def test_sources_are_vendor_documents_over_https(service: Service):
+    assert all(url.startswith("https://") for url in service.sources)

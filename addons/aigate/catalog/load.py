@@ -25,6 +25,7 @@ _OPTIONAL = (
     "enterprise_tier",
     "risk_reason",
     "description",
+    "sources",
 )
 
 
@@ -117,8 +118,13 @@ def _service(doc: YamlDocument, index: int, entry: Any) -> Service:
     ):
         raise fail("paths", "paths is a list of URL path prefixes starting with '/'")
     for flag in ("trains_on_inputs", "enterprise_tier"):
-        if flag in entry and not isinstance(entry[flag], bool):
-            raise fail(flag, f"{flag} must be true or false")
+        if flag in entry and not isinstance(entry[flag], bool) and entry[flag] != "unknown":
+            raise fail(flag, f"{flag} must be true, false or unknown")
+    sources = entry.get("sources") or []
+    if not isinstance(sources, list) or not all(
+        isinstance(u, str) and u.startswith("https://") for u in sources
+    ):
+        raise fail("sources", "sources is a list of https:// URLs of the vendor's documents")
     return Service(
         id=entry["id"],
         name=str(entry["name"]),
@@ -128,12 +134,17 @@ def _service(doc: YamlDocument, index: int, entry: Any) -> Service:
         domains=tuple(domains),
         paths=tuple(paths),
         jurisdiction=jurisdiction,
-        trains_on_inputs=bool(entry.get("trains_on_inputs", False)),
-        enterprise_tier=bool(entry.get("enterprise_tier", False)),
+        trains_on_inputs=_flag(entry.get("trains_on_inputs", False)),
+        enterprise_tier=_flag(entry.get("enterprise_tier", False)),
         risk=entry["risk"],
         risk_reason=str(entry.get("risk_reason", "")),
         url=str(entry["url"]),
         api_format=api_format,
         description=str(entry.get("description", "")),
+        sources=tuple(sources),
         source=f"{doc.file}:{doc.line_of(where)}",
     )
+
+
+def _flag(value: bool | str) -> bool | None:
+    return None if value == "unknown" else bool(value)

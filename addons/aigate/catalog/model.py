@@ -18,7 +18,8 @@ CATEGORIES: tuple[str, ...] = (
     "model-hub",
     "productivity",
 )
-RISKS: tuple[str, ...] = ("low", "medium", "high")
+# "unknown": nobody has assessed the entry yet (e.g. an overlay `aigate catalog import` wrote).
+RISKS: tuple[str, ...] = ("low", "medium", "high", "unknown")
 API_FORMATS: tuple[str, ...] = (
     "openai",
     "anthropic",
@@ -45,8 +46,8 @@ class Service:
     category: str
     hosts: tuple[str, ...]
     jurisdiction: str
-    trains_on_inputs: bool
-    enterprise_tier: bool
+    trains_on_inputs: bool | None  # None: not known (the vendor does not say)
+    enterprise_tier: bool | None
     risk: str
     risk_reason: str
     url: str
@@ -54,6 +55,7 @@ class Service:
     paths: tuple[str, ...] = ()
     api_format: str | None = None
     description: str = ""
+    sources: tuple[str, ...] = ()  # vendor documents the hosts and attributes come from
     source: str = field(default="", compare=False)
 
     def matches_path(self, path: str) -> int:

@@ -31,3 +31,25 @@ def load_or_report(path: str) -> LoadedPolicy | None:
             file=sys.stderr,
         )
         return None
+
+
+def shared_host_lines(path: str) -> list[str]:
+    """Banner lines: which shared hosts (AI on some paths only) are decrypted, and which not."""
+    try:
+        shared = load_policy(path).shared_hosts
+    except (PolicyError, OSError):
+        return []  # the proxy itself reports a policy it cannot load
+    decrypted = sorted(h for h, why in shared.items() if why)
+    passed = sorted(h for h, why in shared.items() if not why)
+    lines = []
+    if decrypted:
+        lines.append(
+            f"aigate: shared hosts decrypted for their AI paths ({len(decrypted)}): "
+            f"{', '.join(decrypted)}; `aigate explain https://HOST/` says why"
+        )
+    if passed:
+        lines.append(
+            f"aigate: shared hosts passed through undecrypted, the policy treating their AI "
+            f"paths like the rest ({len(passed)}): {', '.join(passed)}"
+        )
+    return lines

@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from aigate.cli._policy import shared_host_lines
 from aigate.serve.workers import (
     Supervisor,
     WorkersCollector,
@@ -80,6 +81,8 @@ def supervise(args: argparse.Namespace) -> int:
                   f"({args.workers} workers)", flush=True)
             print(f"aigate: policy {Path(args.policy).resolve()}", flush=True)
             print(f"aigate: clients must trust the CA at {ca}", flush=True)
+            for line in shared_host_lines(args.policy):
+                print(line, flush=True)
 
         supervisor = Supervisor(
             args.workers, lambda n: worker_command(args, port, audit_log, n),

@@ -199,6 +199,18 @@ def _visibility(loaded: LoadedPolicy, url: str, host: str) -> tuple[bool, str]:
     )
 
 
+def _shared_host(loaded: LoadedPolicy, url: str, host: str) -> dict[str, Any] | None:
+    """For a host where AI lives only on some paths: whether HTTPS to it is decrypted, and why."""
+    shared = loaded.shared_hosts
+    if host not in shared or url.strip().lower().startswith("http://"):
+        return None
+    why = shared[host]
+    if why is None:
+        why = ("the policy treats its AI paths like the rest of the host, so HTTPS to it is "
+               "passed through undecrypted and unseen")
+    return {"host": host, "decrypted": shared[host] is not None, "why": why}
+
+
 def _body_keys(shape: ModelApiShape) -> str:
     """The JSON keys that confirm a `shape` call, for people: `messages and model`."""
     words = [" and ".join(shape.required)] if shape.required else []
@@ -234,6 +246,7 @@ def explanation(
             {"name": a.name, "url": a.url, "service": a.service_id} for a in decision.alternatives
         ],
         "redirect_url": decision.redirect_url,
+        "shared_host": _shared_host(loaded, url, facts.host),
         "tenant_headers": [
             {"name": name, "value": value}
             for name, value in (loaded.tenant_headers(service.id, facts.host) if service else [])
@@ -423,6 +436,10 @@ def render_text(report: dict[str, Any]) -> str:
         lines.append(f"  header:   {header['name']}: {header['value']}")
     if "body_bytes" in report:
         lines.extend(_render_body(report))
+    shared = report.get("shared_host")
+    if shared:
+        state = "decrypted" if shared["decrypted"] else "not decrypted"
+        lines.append(f"  tls:      {shared['host']} is a shared host, {state}: {shared['why']}")
     lines.append("  walk:")
     lines.extend(f"    {i}. {step}" for i, step in enumerate(report["trace"], 1))
     policy = report["policy"]

@@ -14,6 +14,7 @@ import argparse
 import os
 from pathlib import Path
 
+from aigate.cli._policy import shared_host_lines
 from aigate.policy import DEFAULT_POLICY
 
 
@@ -82,6 +83,8 @@ class Banner:
             print(f"aigate: proxy listening at http://{host}:{port}", flush=True)
         print(f"aigate: policy {ctx.options.aigate_policy}", flush=True)
         print(f"aigate: clients must trust the CA at {ca}", flush=True)
+        for line in shared_host_lines(ctx.options.aigate_policy):
+            print(line, flush=True)
 
 
 def default_workers() -> int:

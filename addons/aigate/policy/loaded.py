@@ -56,6 +56,7 @@ class _Index:
     inspect_suffixes: tuple[str, ...]
     inspect_networks: tuple[IpNetwork, ...]
     name_hints: bool
+    shared_hosts: dict[str, str | None]  # host -> why it is decrypted, None: passed through
     groups_cache: dict[tuple[str | None, str | None], frozenset[str]] = field(default_factory=dict)
 
 
@@ -79,7 +80,9 @@ class LoadedPolicy:
         classifier: Classifier,
         sha256: str,
     ) -> LoadedPolicy:
-        return cls(policy, path, catalog, classifier, sha256, _compile(policy, catalog))
+        index = _compile(policy, catalog)
+        index.shared_hosts = _shared_hosts(policy, catalog, classifier, index)
+        return cls(policy, path, catalog, classifier, sha256, index)
 
     @property
     def version(self) -> str:
@@ -129,13 +132,21 @@ class LoadedPolicy:
         """Whether to decrypt `host` (normalized): it may be AI or the policy inspects it (by
         name, by network for an IP literal, or by a model-server name hint when enabled)."""
         index = self._index
-        if host in index.inspect_exact or self.classifier.may_be_ai(host):
+        if host in index.inspect_exact:
+            return True
+        if self.classifier.may_be_ai(host) and index.shared_hosts.get(host, True) is not None:
             return True
         if any(host.endswith(suffix) for suffix in index.inspect_suffixes):
             return True
         if index.inspect_networks and _in_networks(host, index.inspect_networks):
             return True
         return index.name_hints and name_hint(host)
+
+    @property
+    def shared_hosts(self) -> dict[str, str | None]:
+        """Hosts where AI lives only on some paths (github.com/copilot, www.bing.com/chat), each
+        with why the policy decrypts it, or None when it passes the host through undecrypted."""
+        return dict(self._index.shared_hosts)
 
     def tenant_headers(self, service_id: str, host: str) -> list[tuple[str, str]]:
         """Headers that pin `service_id` to the company tenant on `host` (normalized)."""
@@ -270,7 +281,49 @@ def _compile(policy: Policy, catalog: Catalog) -> _Index:
             ipaddress.ip_network(cidr, strict=False) for cidr in policy.inspect_networks
         ),
         name_hints=policy.unlisted_endpoints.detect and policy.unlisted_endpoints.name_hints,
+        shared_hosts={},
     )
+
+
+def _shared_hosts(
+    policy: Policy, catalog: Catalog, classifier: Classifier, index: _Index
+) -> dict[str, str | None]:
+    """Privacy on shared domains: a host whose AI services all claim only some paths is
+    decrypted only when the policy treats those paths differently from the rest of the host
+    (which, not being AI, is passed through): any action but allow for anyone, a training gate,
+    a tenant header, or DLP inspection of what is sent."""
+    out: dict[str, str | None] = {}
+    for service in catalog.services.values():
+        if not service.paths:
+            continue
+        for host in service.hosts:
+            if "*" in host or host in out:
+                continue
+            claimants = classifier.services_at(host)
+            if any(not s.paths for s in claimants):
+                continue  # the whole host is AI: always decrypted
+            reasons = (_why_decrypted(policy, index, s) for s in claimants)
+            out[host] = next((r for r in reasons if r), None)
+    return out
+
+
+def _why_decrypted(policy: Policy, index: _Index, service: Service) -> str | None:
+    where = f"{service.id} ({', '.join(service.paths)})"
+    rules = [index.base[service.id].rule]
+    rules += [rule for (_, sid), (_, rule) in index.exc_service.items() if sid == service.id]
+    rules += [
+        rule for (_, cat), (_, rule) in index.exc_category.items() if cat == service.category
+    ]
+    for rule in rules:
+        if rule.action != "allow":
+            return f"{where}: {rule.action} by {rule.rule_id}"
+        if rule.requires_training:
+            return f"{where}: training '{rule.requires_training}' required by {rule.rule_id}"
+    if service.id in index.tenant:
+        return f"{where}: tenant header injected"
+    if policy.dlp.enabled:
+        return f"{where}: DLP inspects what is sent (dlp.enabled)"
+    return None
 
 
 def _in_networks(host: str, networks: tuple[IpNetwork, ...]) -> bool:

@@ -98,7 +98,7 @@ class RiskMatch(Strict):
     jurisdiction: list[str] | None = None
     trains_on_inputs: bool | None = None
     enterprise_tier: bool | None = None
-    risk: list[Literal["low", "medium", "high"]] | None = None
+    risk: list[Literal["low", "medium", "high", "unknown"]] | None = None
     category: list[str] | None = None
 
 

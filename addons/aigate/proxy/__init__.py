@@ -10,6 +10,7 @@ from pathlib import Path
 
 from aigate.policy import DEFAULT_POLICY
 from aigate.proxy.audit import Audit
+from aigate.proxy.discover import Discover
 from aigate.proxy.enforce import Enforce
 from aigate.proxy.identify import Identify
 from aigate.proxy.inspect import Inspect
@@ -39,4 +40,5 @@ def build_addons(policy: str | Path = DEFAULT_POLICY) -> list[object]:
         Inspect(runtime),  # request bodies and WebSocket messages of forwarded AI flows
         Audit(runtime),  # last, with Metrics: they read FlowState once the flow's outcome is final
         Metrics(runtime),
+        Discover(runtime),  # passed-through hosts that look like AI services the catalog lacks
     ]

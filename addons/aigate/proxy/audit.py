@@ -44,6 +44,7 @@ from aigate.record.audit import (
     STDOUT,
     AuditLog,
     ack_record,
+    candidate_record,
     decision_record,
     error_record,
     policy_record,
@@ -220,9 +221,11 @@ class Audit:
         self._running = False
 
     def on_event(self, event: events.Event) -> None:
-        """Record a policy load/reload or an error outside an AI flow."""
+        """Record a policy load/reload, a candidate AI host, or an error outside an AI flow."""
         if isinstance(event, events.PolicyEvent):
             self._write(policy_record(event))
+        elif isinstance(event, events.CandidateHost):
+            self._write(candidate_record(event))
         else:
             self._write(error_record(event))
 

@@ -24,7 +24,7 @@ from typing import IO, Any
 import orjson
 
 from aigate.flowstate import FlowState
-from aigate.record.events import HookError, PolicyEvent
+from aigate.record.events import CandidateHost, HookError, PolicyEvent
 from aigate.record.inspection import summary_of
 from aigate.record.ledger import ACK_EVENT, Ledger, last_hash
 
@@ -183,6 +183,18 @@ def policy_record(event: PolicyEvent) -> dict[str, Any]:
         "policy_hash": event.sha256,
         "source": event.source,
         "error": event.error,
+    }
+
+
+def candidate_record(event: CandidateHost) -> dict[str, Any]:
+    """A `candidate` record: a passed-through connection to a host that looks like AI."""
+    return {
+        "time": rfc3339(event.time),
+        "event": "candidate",
+        "host": event.host,
+        "hint": event.hint,
+        "user": event.user,
+        "client_ip": event.client_ip,
     }
 
 

@@ -1,4 +1,5 @@
-"""Process-wide events that do not belong to a flow: policy loads and reloads, hook errors.
+"""Process-wide events that do not belong to a flow: policy loads and reloads, hook errors,
+passed-through connections to hosts that look like AI services the catalog lacks.
 
 Whoever loads the policy (the policy reload addon) or catches an error outside an AI flow calls
 `publish(...)`; metrics are updated at once and the audit addon receives the event through
@@ -43,7 +44,19 @@ class HookError:
     time: float = field(default_factory=_time.time)
 
 
-Event = PolicyEvent | HookError
+@dataclass(frozen=True, slots=True)
+class CandidateHost:
+    """A connection passed through to `host`, which the catalog does not know but whose name
+    looks like an AI service (`hint` says why); see `aigate.candidates`."""
+
+    host: str
+    hint: str
+    client_ip: str | None = None
+    user: str | None = None
+    time: float = field(default_factory=_time.time)
+
+
+Event = PolicyEvent | HookError | CandidateHost
 Subscriber = Callable[[Event], None]
 
 _lock = threading.Lock()
@@ -57,6 +70,8 @@ def publish(event: Event) -> None:
         metrics.observe_policy(
             event.ok, event.reload, event.version, event.sha256, event.time, event.error
         )
+    elif isinstance(event, CandidateHost):
+        metrics.count_candidate()
     else:
         metrics.count_hook_error(event.stage)
     with _lock:

@@ -49,7 +49,7 @@ PlatformCollector(registry=REGISTRY)
 NO_GROUP = "none"
 RULE_KINDS = ("exceptions", "services", "risk_rules", "categories", "default", "training")
 KNOWN_STAGES = ("identify", "decide", "enforce", "respond", "inspect", "audit", "metrics",
-                "policy_reload")
+                "policy_reload", "discover")
 FORWARDED = frozenset({"allowed", "continued", "monitored"})
 
 REQUESTS = Counter(
@@ -64,6 +64,12 @@ PASSTHROUGH = Counter(
     "Non-AI traffic passed through untouched: connections relayed without decryption (tcp: "
     "decided by host at CONNECT, tls: decided by the TLS ClientHello) and plain-HTTP requests.",
     ["protocol"],
+    registry=REGISTRY,
+)
+CANDIDATES = Counter(
+    "aigate_candidate_connections",
+    "Connections passed through to hosts outside the catalog whose names look like AI services "
+    "(listed per host by `aigate report`; the host is not a label, to bound cardinality).",
     registry=REGISTRY,
 )
 WARN_PAGES = Counter(
@@ -283,6 +289,10 @@ def count_hook_error(stage: str) -> None:
 
 def count_passthrough(protocol: str) -> None:
     PASSTHROUGH_BY(protocol).inc()
+
+
+def count_candidate() -> None:
+    CANDIDATES.inc()
 
 
 def count_audit_record(event: str) -> None:

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from aigate.report.candidates import Candidates
 from aigate.report.model import Cell, Report, Table
 
 if TYPE_CHECKING:
@@ -198,6 +199,7 @@ class Aggregator:
         self.unlisted_paths: defaultdict[str, Counter[str]] = defaultdict(Counter)
         self.unlisted_apis: defaultdict[str, set[str]] = defaultdict(set)  # host -> API shapes
         self.unlisted_services: set[str] = set()  # service ids unlisted records carry
+        self.candidates = Candidates()
         self._day_epochs: dict[str, float] = {}
 
     # --- the pass -----------------------------------------------------------------------------
@@ -212,6 +214,8 @@ class Aggregator:
         event = record.get("event")
         if event != "decision":
             self.events[str(event)] += 1
+            if event == "candidate":
+                self._candidate(record)
             return
         stamp = record.get("time")
         epoch = self._epoch(stamp) if type(stamp) is str else None
@@ -303,6 +307,15 @@ class Aggregator:
             if path in paths or len(paths) < UNLISTED_PATHS * 4:
                 paths[path] += 1
 
+    def _candidate(self, record: dict[str, Any]) -> None:
+        stamp = record.get("time")
+        if type(stamp) is not str or self._epoch(stamp) is None:
+            self.malformed += 1
+        elif (self.since and stamp < self.since) or (self.until and stamp >= self.until):
+            self.skipped += 1
+        elif self.group is None:  # a passed-through connection has no policy group
+            self.candidates.add(record, stamp)
+
     def _epoch(self, stamp: str) -> float | None:
         """Epoch seconds of an audit time (`2026-01-31T12:00:00.123Z`), None if unreadable.
         Days are converted once; the time of day is read from fixed positions."""
@@ -364,6 +377,7 @@ class Aggregator:
             self._offenders_table(),
             self._shadow_table(policy),
             self._unlisted_table(),
+            self.candidates.table(policy),
         ]
         return Report(
             summary=summary,

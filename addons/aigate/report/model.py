@@ -81,7 +81,8 @@ SECTIONS: tuple[Section, ...] = (
         "Shadow AI",
         "The review list for the next policy version: AI services in use that the policy does "
         "not name (they fall to a risk rule or the default), and AI-looking endpoints that are "
-        "not in the catalog at all. Ranked by people.",
-        ("shadow", "unlisted"),
+        "not in the catalog at all: model APIs seen in requests, and hosts passed through whose "
+        "names look like AI. Ranked by people.",
+        ("shadow", "unlisted", "candidates"),
     ),
 )
