@@ -65,7 +65,7 @@ def test_exception_in_decision_path_follows_on_error(
         ("mode: enforce", f"mode: enforce\non_error: {on_error}\ninspect_hosts: [www.example.org]"),
     )
     with launch(policy) as proxy, make_client(proxy) as client:
-        monkeypatch.setattr(aigate.proxy.enforce, "decide", _explode)
+        monkeypatch.setattr(aigate.proxy.enforce, "decide_request", _explode)
         before = upstream.snapshot()
         response = client.post(url, json={})
         assert response.status_code == status

@@ -16,9 +16,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from aigate.classify import split_target
+from aigate.actions import FORWARDED_ACCESS, final_action
+from aigate.classify import normalize_host, split_target
 from aigate.cli._policy import add_policy_option, load_or_report
-from aigate.decide import Decision, RequestFacts, decide
+from aigate.decide import Decision, RequestFacts
 from aigate.endpoints import UNLISTED_ID, ModelApiShape, confirm_body, match_path, unlisted_service
 from aigate.inspect import (
     DlpVerdict,
@@ -31,10 +32,8 @@ from aigate.inspect import (
 from aigate.inspect.custom import ConfigError
 from aigate.inspect.result import Finding, Inspection, Locator
 from aigate.policy import LoadedPolicy
+from aigate.verdict import decide_request, decrypts, other_names
 
-# How strict an outcome is, for picking the final action: `log` forwards like `allow`.
-_STRICTNESS = {"allow": 0, "log": 0, "warn": 1, "redact": 2, "block": 3}
-_FORWARDED = ("allow", "warn")  # access decisions under which the body reaches the service
 _SHOWN_REDACTED = 4000  # characters of a redacted body printed in text output
 
 
@@ -68,6 +67,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="'NAME: VALUE'",
         help="request header, repeatable; Content-Type and Content-Encoding say how to read --body",
     )
+    parser.add_argument(
+        "--sni",
+        metavar="NAME",
+        help="TLS server name the client sends, when it differs from the URL's host",
+    )
     add_policy_option(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(func=run)
@@ -84,12 +88,12 @@ def run(args: argparse.Namespace) -> int:
     if loaded is None:
         return 1
     method = args.method or ("POST" if body is not None else "GET")
-    facts = request_facts(loaded, args.url, args.user, args.ip, method)
+    facts = request_facts(loaded, args.url, args.user, args.ip, method, headers.get("host"))
     if not facts.host:
         print(f"aigate explain: '{args.url}' has no host name", file=sys.stderr)
         return 2
     try:
-        report = explain_request(loaded, args.url, facts, body, headers)
+        report = explain_request(loaded, args.url, facts, body, headers, sni=args.sni)
     except ConfigError as e:
         print(f"aigate explain: {e}", file=sys.stderr)
         return 2
@@ -101,9 +105,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 def request_facts(
-    loaded: LoadedPolicy, url: str, user: str | None, ip: str | None, method: str
+    loaded: LoadedPolicy,
+    url: str,
+    user: str | None,
+    ip: str | None,
+    method: str,
+    host_header: str | None = None,
 ) -> RequestFacts:
+    """The facts of a request to `url`; a Host header names the site instead of the URL's host
+    (which then stays the name the connection goes to, see `explain_request`)."""
     host, path = split_target(url)
+    if host_header:
+        host = normalize_host(host_header)
     return RequestFacts(
         host=host,
         path=path,
@@ -120,19 +133,27 @@ def explain_request(
     facts: RequestFacts,
     body: bytes | None,
     headers: dict[str, str],
+    sni: str | None = None,
 ) -> dict[str, Any]:
-    """The report for one request, decided as the proxy's addons would: the catalog first, then,
-    for a host it does not know, the unlisted-endpoint check; with a body, the inspection.
+    """The report for one request, decided as the proxy's addons would: every name it carries
+    (site, URL host, SNI; `aigate.verdict.decide_request`) against the catalog first, then, for
+    a host it does not know, the unlisted-endpoint check; with a body, the inspection.
     Raises `ConfigError` when the policy's DLP configuration cannot be built."""
-    decision = decide(loaded, facts)
+    url_host = split_target(url)[0]
+    names = other_names(facts.host, url_host, sni)
+    https = not url.strip().lower().startswith("http://")
+    connection = [url_host, normalize_host(sni or "")] if https else None
+    decision = decide_request(loaded, facts, names, connection_names=connection)
     shape = None
     if decision.service is None and loaded.policy.unlisted_endpoints.detect:
         shape = match_path(facts.path)
     unlisted = None
     if shape is not None:
-        unlisted, adopted = unlisted_endpoint(loaded, url, facts, shape, body, headers)
+        unlisted, adopted = unlisted_endpoint(
+            loaded, url, facts, shape, body, headers, connection or [facts.host]
+        )
         decision = adopted or decision
-    report = explanation(loaded, url, facts, decision)
+    report = explanation(loaded, url, facts, decision, names)
     report["unlisted"] = unlisted
     if shape is not None and decision.service is not None:
         report["matched_by"] = {"kind": "endpoint", "pattern": shape.id}
@@ -150,13 +171,17 @@ def unlisted_endpoint(
     shape: ModelApiShape,
     body: bytes | None,
     headers: dict[str, str],
+    connection: list[str],
 ) -> tuple[dict[str, Any], Decision | None]:
     """What `aigate.proxy.unlisted` makes of a request whose path names a `shape` call: the
     report's `unlisted` entry, and the decision the proxy acts on (None: it forwards the request
-    undecided). Without a body the decision is the one a confirming body would get."""
+    undecided). Without a body the decision is the one a confirming body would get.
+    `connection`: the names the TLS connection carries, which decide whether it is seen."""
     confirmed = None if body is None else confirm_body(shape, body, headers.get("content-encoding"))
-    visible, visibility = _visibility(loaded, url, facts.host)
-    would = decide(loaded, facts, unlisted_service(shape)) if confirmed is not False else None
+    visible, visibility = _visibility(loaded, url, connection)
+    would = None
+    if confirmed is not False:
+        would = decide_request(loaded, facts, service=unlisted_service(shape))
     keys = _body_keys(shape)
     if confirmed is None:
         note = (f"the path names a model API call ({shape.id}): the proxy decides it as "
@@ -185,11 +210,12 @@ def unlisted_endpoint(
     return entry, would if visible else None
 
 
-def _visibility(loaded: LoadedPolicy, url: str, host: str) -> tuple[bool, str]:
-    """Whether the proxy reads requests to `url` at all (`aigate.proxy.passthrough`), and why."""
+def _visibility(loaded: LoadedPolicy, url: str, connection: list[str]) -> tuple[bool, str]:
+    """Whether the proxy reads requests to `url` at all (`aigate.proxy.passthrough`), and why;
+    `connection`: the names the TLS connection carries (CONNECT host, SNI)."""
     if url.strip().lower().startswith("http://"):
         return True, "plain HTTP: the proxy reads every request sent to it"
-    if loaded.intercepts(host):
+    if decrypts(loaded, connection):
         return True, (
             "HTTPS to a host aigate decrypts (inspect_hosts, inspect_networks or a name hint)"
         )
@@ -220,10 +246,22 @@ def _body_keys(shape: ModelApiShape) -> str:
 
 
 def explanation(
-    loaded: LoadedPolicy, url: str, facts: RequestFacts, decision: Decision
+    loaded: LoadedPolicy,
+    url: str,
+    facts: RequestFacts,
+    decision: Decision,
+    names: list[str] | None = None,
 ) -> dict[str, Any]:
+    """The report of one decision. `names`: the request's other names (URL host, SNI); the
+    decision may come from one of them (the strictest wins)."""
     service = decision.service
-    match = loaded.classifier.classify(facts.host, facts.path) if service else None
+    match = None
+    decided_by = facts.host
+    for name in (facts.host, *(names or ())):
+        found = loaded.classifier.classify(name, facts.path) if service else None
+        if found is not None and found.service == service:
+            match, decided_by = found, name
+            break
     return {
         "url": url,
         "host": facts.host,
@@ -247,6 +285,8 @@ def explanation(
         ],
         "redirect_url": decision.redirect_url,
         "shared_host": _shared_host(loaded, url, facts.host),
+        "names": [facts.host, *(names or ())],
+        "decided_by": decided_by,
         "tenant_headers": [
             {"name": name, "value": value}
             for name, value in (loaded.tenant_headers(service.id, facts.host) if service else [])
@@ -304,7 +344,7 @@ def inspection(
     if service is None:
         report["not_inspected"] = "not an AI service: the proxy forwards the body unread"
         return report
-    if decision.action not in _FORWARDED:
+    if decision.action not in FORWARDED_ACCESS:
         report["not_inspected"] = f"the access decision is {decision.action}: the body never leaves"
         return report
     if not dlp.enabled:
@@ -343,7 +383,6 @@ def inspection(
             )
         else:
             report["redacted_body"] = redacted.decode("utf-8", "replace")
-    stricter = _STRICTNESS[verdict.action] > _STRICTNESS[decision.action]
     report.update(
         inspected=True,
         extraction={
@@ -364,7 +403,7 @@ def inspection(
             "kinds": list(verdict.kinds),
             "classes": list(verdict.classes),
         },
-        action=verdict.action if stricter else decision.action,
+        action=final_action(decision.action, verdict.action),
     )
     return report
 
@@ -418,6 +457,9 @@ def render_text(report: dict[str, Any]) -> str:
     who = report["user"] or "unauthenticated"
     groups = ", ".join(report["groups"]) or "none"
     lines.append(f"  who:      {who}, ip {report['client_ip'] or '-'}, groups: {groups}")
+    if len(report.get("names", ())) > 1:
+        lines.append(f"  names:    {', '.join(report['names'])}: each is decided, the strictest "
+                     f"stands ({report['decided_by']})")
     enforced = "enforced" if report["enforced"] else f"not enforced: mode {report['mode']}"
     if report["action"] == "passthrough":
         enforced = "not inspected"

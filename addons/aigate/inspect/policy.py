@@ -9,11 +9,11 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from aigate.actions import STRICTNESS
 from aigate.inspect.result import Finding
 from aigate.policy.model import Dlp, DlpRule
 
 VerdictAction = Literal["allow", "log", "warn", "redact", "block"]
-SEVERITY: dict[str, int] = {"allow": 0, "log": 1, "warn": 2, "redact": 3, "block": 4}
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,4 +118,4 @@ def dlp_action(
 
 def _worse(current: DlpVerdict, candidate: DlpVerdict) -> DlpVerdict:
     """The more severe verdict; on a tie the earlier one stays (its rule fired first)."""
-    return candidate if SEVERITY[candidate.action] > SEVERITY[current.action] else current
+    return candidate if STRICTNESS[candidate.action] > STRICTNESS[current.action] else current

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from mitmproxy import ctx, exceptions, http
 
 from aigate.classify import normalize_host
-from aigate.decide import RequestFacts, decide
+from aigate.decide import RequestFacts
 from aigate.flowstate import FLOW_KEY, Acknowledgement, FlowState
 from aigate.identify import Identity
 from aigate.policy.loaded import LoadedPolicy
@@ -49,6 +49,7 @@ from aigate.respond.cookies import (
     strip_ack_cookie,
 )
 from aigate.respond.pages import PageContext, location_url, notice_page, warn_page
+from aigate.verdict import decide_request, other_names
 
 ACK_PATH = "/.aigate/ack"
 KEY_FILE = "aigate-ack.key"
@@ -56,21 +57,6 @@ _ACK_PENDING = "aigate.ack_pending"
 _COOKIE_BYTES = COOKIE_NAME.encode()
 
 logger = logging.getLogger(__name__)
-
-
-# Which of two decisions on one request's names wins: the one that lets less through.
-_STRICTNESS = {"passthrough": 0, "allow": 1, "warn": 2, "redirect": 3, "block": 4}
-
-
-def _other_names(host: str, target: str, sni: str | None) -> list[str]:
-    """The CONNECT/URL host and the SNI where they differ from the (normalized) Host header."""
-    names = []
-    for name in (target, sni):
-        if name and name != host:
-            name = normalize_host(name)
-            if name and name != host and name not in names:
-                names.append(name)
-    return names
 
 
 def subject_of(identity: Identity) -> str:
@@ -173,16 +159,10 @@ class Enforce:
         facts = RequestFacts(
             host, request.path, request.method, identity.user, identity.groups, identity.client_ip
         )
-        decision = decide(loaded, facts)
-        for other in _other_names(normalize_host(host), request.host, flow.client_conn.sni):
-            # The connection goes to the CONNECT (or absolute-URL) host, with the client's SNI,
-            # while the Host header picks a site behind it (domain fronting): every name a
-            # request carries is judged, and the strictest decision stands.
-            candidate = decide(loaded, RequestFacts(
-                other, facts.path, facts.method, facts.user, facts.groups, facts.client_ip
-            ))
-            if _STRICTNESS[candidate.action] > _STRICTNESS[decision.action]:
-                decision = candidate
+        # The connection goes to the CONNECT (or absolute-URL) host, with the client's SNI,
+        # while the Host header picks a site behind it: every name counts (domain fronting).
+        names = other_names(normalize_host(host), request.host, flow.client_conn.sni)
+        decision = decide_request(loaded, facts, names)
         if decision.service is None:
             return None
         state = FlowState(

@@ -23,6 +23,7 @@ from aigate.endpoints import NAME_HINT_PATTERN
 from aigate.policy.loaded import LoadedPolicy
 from aigate.proxy.runtime import Runtime
 from aigate.record.events import HookError, publish
+from aigate.verdict import decrypts
 
 logger = logging.getLogger(__name__)
 
@@ -142,8 +143,7 @@ class Passthrough:
             address = data.context.server.address
             names = {normalize_host(data.client_hello.sni or ""),
                      normalize_host(address[0] if address else "")} - {""}
-            policy = self.runtime.policy
-            if not any(h == self.runtime.policy_host or policy.intercepts(h) for h in names):
+            if self.runtime.policy_host not in names and not decrypts(self.runtime.policy, names):
                 data.ignore_connection = True
         except Exception as e:
             logger.exception("aigate: passthrough decision failed; intercepting")

@@ -24,16 +24,15 @@ from typing import IO, Any
 
 import orjson
 
-from aigate.decide import RequestFacts, decide
+from aigate.actions import FORWARDED_ACCESS, STRICTNESS, final_action
+from aigate.decide import RequestFacts
 from aigate.endpoints import SHAPES_BY_ID, unlisted_service
 from aigate.inspect.policy import dlp_action
 from aigate.inspect.result import Finding
 from aigate.policy.loaded import LoadedPolicy
+from aigate.verdict import decide_request
 
 DECISION_EVENT = "decision"
-# How strict a final outcome is (as `aigate explain --body` ranks it): `log` forwards like allow.
-_STRICTNESS = {"allow": 0, "log": 0, "warn": 1, "redact": 2, "block": 3}
-_FORWARDED = ("allow", "warn")  # access decisions under which the body reaches the service
 _NEVER_STOPPED = ("allow", "passthrough")  # the same in monitor and enforce mode
 
 
@@ -164,12 +163,12 @@ class Replay:
             if shape is not None and policy.policy.unlisted_endpoints.detect
             else None
         )
-        decision = decide(policy, facts, pseudo)
+        decision = decide_request(policy, facts, service=pseudo)
         service = decision.service
         action: str = decision.action
         findings = record.get("findings") or ()
         dlp = policy.policy.dlp
-        if service is not None and findings and action in _FORWARDED and dlp.enabled:
+        if service is not None and findings and action in FORWARDED_ACCESS and dlp.enabled:
             verdict = dlp_action(
                 dlp,
                 [_finding(f) for f in findings if isinstance(f, dict)],
@@ -177,20 +176,16 @@ class Replay:
                 category=service.category,
                 groups=facts.groups,
             )
-            action = _stricter(action, verdict.action)
+            action = final_action(action, verdict.action)
         return (service.id if service else None), _label(action, decision.enforced)
 
 
 def _old_outcome(record: dict[str, Any]) -> str:
     action = str(record.get("action") or "passthrough")
     dlp = record.get("dlp_action")
-    if dlp and action in _FORWARDED:
-        action = _stricter(action, str(dlp))
+    if action in STRICTNESS and dlp in STRICTNESS:  # a hand-edited log may hold anything
+        action = final_action(action, str(dlp))
     return _label(action, record.get("mode", "enforce") != "monitor")
-
-
-def _stricter(access: str, dlp: str) -> str:
-    return dlp if _STRICTNESS.get(dlp, 0) > _STRICTNESS.get(access, 0) else access
 
 
 def _label(action: str, enforced: bool) -> str:

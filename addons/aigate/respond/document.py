@@ -30,7 +30,6 @@ Format = Literal["html", "markdown", "md"]
 POLICY_HOST = "aigate.policy"
 FORMATS: tuple[str, ...] = ("html", "md", "markdown")
 
-_ACTION_ORDER = {"allow": 0, "warn": 1, "redirect": 2, "block": 3}
 _ACTION_LABEL = {
     "allow": "Allowed",
     "warn": "Allowed with care",
