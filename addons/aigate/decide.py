@@ -14,13 +14,13 @@ In `mode: monitor` the decision is the same but `enforced` is False.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from aigate.catalog import Service
 from aigate.classify import normalize_host
+from aigate.policy.loaded import Alternative, LoadedPolicy
 
-if TYPE_CHECKING:
-    from aigate.policy.loaded import LoadedPolicy
+__all__ = ["Alternative", "Decision", "DecisionAction", "RequestFacts", "decide"]
 
 DecisionAction = Literal["allow", "warn", "block", "redirect", "passthrough"]
 
@@ -33,15 +33,6 @@ class RequestFacts:
     user: str | None = None
     groups: frozenset[str] = frozenset()
     client_ip: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Alternative:
-    """An approved tool to offer instead, ready to show to a person."""
-
-    name: str
-    url: str | None
-    service_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

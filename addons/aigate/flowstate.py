@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Literal
 
 from aigate.decide import Decision
 from aigate.identify import Identity
+from aigate.inspect.summary import InspectionSummary, summarize
 
 if TYPE_CHECKING:
     from aigate.inspect.result import Inspection
-    from aigate.record.inspection import InspectionSummary
 
 FLOW_KEY = "aigate"
 
@@ -51,7 +51,7 @@ class FlowState:
     outcome: Outcome | None = None
     ack: Acknowledgement | None = None
     inspection: Inspection | None = None  # set by the inspect addon
-    inspection_summary: InspectionSummary | None = None  # see record.inspection.summary_of
+    _summary: InspectionSummary | None = field(default=None, init=False, repr=False, compare=False)
     error_stage: str | None = None
     decision_seconds: float = 0.0
     notes: dict[str, str] = field(default_factory=dict)
@@ -59,3 +59,12 @@ class FlowState:
     ws_messages: dict[str, int] = field(default_factory=dict)
     # The model API shape (`aigate.endpoints`) of a request to an unlisted AI endpoint.
     endpoint: str | None = None
+
+    def inspection_summary(self) -> InspectionSummary | None:
+        """The inspection's summary, computed once and kept on the flow: the audit log and the
+        metrics both read it, and nothing outlives the flow (the inspection holds the prompt)."""
+        if self.inspection is None:
+            return None
+        if self._summary is None:
+            self._summary = summarize(self.inspection)
+        return self._summary

@@ -21,10 +21,10 @@ import pytest
 from aigate.flowstate import FLOW_KEY
 from aigate.inspect import build_scanner
 from aigate.inspect.detectors.secrets_code import crc_checksum
+from aigate.inspect.summary import summarize
 from aigate.policy.model import Dlp
 from aigate.proxy.inspect import kind_label
 from aigate.record import metrics
-from aigate.record.inspection import summarize
 from proxyharness import (
     BROWSER_HEADERS,
     OPENAI_ANSWER,

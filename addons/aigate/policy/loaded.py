@@ -14,12 +14,20 @@ from pathlib import Path
 
 from aigate.catalog import Catalog, Service
 from aigate.classify import Classifier
-from aigate.decide import Alternative
 from aigate.endpoints import name_hint
 from aigate.policy.model import Policy, RiskMatch, Rule
 
 _GROUPS_CACHE_LIMIT = 65536
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """An approved tool to offer instead, ready to show to a person."""
+
+    name: str
+    url: str | None
+    service_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

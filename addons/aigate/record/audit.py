@@ -25,7 +25,6 @@ import orjson
 
 from aigate.flowstate import FlowState
 from aigate.record.events import CandidateHost, HookError, PolicyEvent
-from aigate.record.inspection import summary_of
 from aigate.record.ledger import ACK_EVENT, Ledger, last_hash
 
 STDOUT = "-"
@@ -120,7 +119,7 @@ def decision_record(
     decision, identity = state.decision, state.identity
     service = decision.service
     groups = identity.groups
-    inspection = summary_of(state)
+    inspection = state.inspection_summary()
     decision_seconds = state.decision_seconds
     scan_seconds = inspection.seconds if inspection else None
     record = {

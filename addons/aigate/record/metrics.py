@@ -32,7 +32,7 @@ from prometheus_client import (
 )
 
 from aigate.flowstate import FlowState
-from aigate.record.inspection import InspectionSummary, label_token, summary_of
+from aigate.inspect.summary import InspectionSummary, label_token
 from aigate.serve.status import Readiness, StatusServer
 
 if TYPE_CHECKING:
@@ -340,7 +340,7 @@ def observe_flow(state: FlowState, *, has_body: bool, group_order: Sequence[str]
         ACKNOWLEDGEMENTS.labels(label_token(state.ack.service_id)).inc()
     if state.error_stage:
         count_hook_error(state.error_stage)
-    _observe_inspection(summary_of(state), category, forwarded=outcome in FORWARDED,
+    _observe_inspection(state.inspection_summary(), category, forwarded=outcome in FORWARDED,
                         has_body=has_body)
 
 

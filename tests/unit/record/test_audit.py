@@ -15,7 +15,7 @@ from aigate.record.audit import (
 )
 from aigate.record.events import PolicyEvent
 from aigate.record.ledger import verify
-from record_factories import found, make_inspection, make_state
+from flow_factories import found, make_inspection, make_state
 
 
 def read_all(path):

@@ -1,10 +1,10 @@
 import subprocess
 
 import pytest
+from aigate.inspect.summary import label_token
 from aigate.record import metrics
-from aigate.record.inspection import label_token
+from flow_factories import found, make_inspection, make_state, too_large
 from prometheus_client import generate_latest
-from record_factories import found, make_inspection, make_state, too_large
 
 
 def value(name, **labels):

@@ -6,9 +6,9 @@ from aigate.flowstate import FLOW_KEY
 from aigate.proxy.audit import Audit
 from aigate.proxy.metrics import Metrics
 from aigate.record import events, metrics
+from flow_factories import make_state
 from mitmproxy import exceptions, http
 from mitmproxy.test import taddons, tflow
-from record_factories import make_state
 
 
 @pytest.fixture

@@ -1,11 +1,6 @@
 import pytest
-from aigate.record.inspection import (
-    PREVIEW_MAX_CHARS,
-    reason_category,
-    summarize,
-    summary_of,
-)
-from record_factories import found, make_inspection, make_state, too_large
+from aigate.inspect.summary import PREVIEW_MAX_CHARS, reason_category, summarize
+from flow_factories import found, make_inspection, make_state, too_large
 
 
 def test_not_inspected_is_none():
@@ -108,6 +103,6 @@ def test_the_audit_fields_of_an_inspection():
 
 def test_a_flow_is_summarized_once_and_the_summary_stays_with_the_flow():
     state = make_state(inspection=make_inspection(10, found("email", "pii")))
-    assert summary_of(state) is summary_of(state)
-    assert state.inspection_summary.findings[0].detector == "email"
-    assert summary_of(make_state()) is None  # not inspected
+    assert state.inspection_summary() is state.inspection_summary()
+    assert state.inspection_summary().findings[0].detector == "email"
+    assert make_state().inspection_summary() is None  # not inspected

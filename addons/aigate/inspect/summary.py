@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from aigate.flowstate import FlowState
     from aigate.inspect.result import Finding, Inspection
 
 PREVIEW_MAX_CHARS = 64
@@ -145,16 +144,6 @@ def _unscanned(inspection: Inspection) -> tuple[str, ...]:
     if inspection.extraction.extractor == "undecodable":
         categories.insert(0, "undecodable")
     return tuple(dict.fromkeys(categories))
-
-
-def summary_of(state: FlowState) -> InspectionSummary | None:
-    """The flow's inspection summary, computed once and kept on the flow: the audit log and the
-    metrics both read it, and nothing outlives the flow (the inspection holds the prompt)."""
-    if state.inspection is None:
-        return None
-    if state.inspection_summary is None:
-        state.inspection_summary = summarize(state.inspection)
-    return state.inspection_summary
 
 
 def summarize(inspection: Inspection | None) -> InspectionSummary | None:
