@@ -276,7 +276,7 @@ def test_the_audit_record_marks_an_unlisted_endpoint_with_its_shape():
     ids=["default-allows", "same-rule", "detection-off"],
 )
 def test_replay_decides_a_recorded_unlisted_endpoint_as_the_pseudo_service_again(extra, moved):
-    from aigate.record.replay import Replay
+    from aigate.whatif.replay import Replay
 
     loaded = load_policy(DEFAULT_POLICY)
     decision = decide(loaded, facts(), unlisted_service(SHAPES_BY_ID["openai-chat"]))

@@ -7,8 +7,8 @@ import argparse
 import json
 
 from aigate.cli._policy import load_or_report
-from aigate.policy.diff import Change, IdChanges, PolicyDiff, diff_policies
 from aigate.policy.loaded import LoadedPolicy
+from aigate.whatif.diff import Change, IdChanges, PolicyDiff, diff_policies
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -1,5 +1,5 @@
 """`aigate replay AUDIT.jsonl... --policy NEW.yaml`: what a policy change would do to the
-requests in an audit log (see `aigate.record.replay`)."""
+requests in an audit log (see `aigate.whatif.replay`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 import sys
 
 from aigate.cli._policy import load_or_report
-from aigate.record.replay import Replay, Summary, parse_time, read_lines
+from aigate.whatif.replay import Replay, Summary, parse_time, read_lines
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -20,7 +20,7 @@ from aigate.inspect.result import Extraction, Finding, Inspection
 from aigate.policy import DEFAULT_POLICY, load_policy
 from aigate.record.audit import AuditLog, ack_record, decision_record, error_record
 from aigate.record.events import HookError
-from aigate.record.replay import Move, Replay, parse_time, read_lines
+from aigate.whatif.replay import Move, Replay, parse_time, read_lines
 
 OLD = load_policy(DEFAULT_POLICY)
 EXTRA_CATALOG = """\

@@ -10,7 +10,7 @@ from aigate.catalog import default_catalog
 from aigate.classify import Classifier
 from aigate.cli import main
 from aigate.policy import load_policy, load_policy_text
-from aigate.policy.diff import diff_policies, representative
+from aigate.whatif.diff import diff_policies, representative
 
 BASE = """organisation: Acme
 version: "1"
