@@ -36,11 +36,15 @@ GRAFANA_VARIABLES = {
     "$__rate_interval": "1m", "$__interval": "15s", "$__range": "5m", "$group": ".*",
     "$service": ".*",
 }
-BLOCK_FINDING = json.dumps({
-    "scanned": 512, "seconds": 0.003, "action": "block", "rule": "no-secrets",
-    "findings": [{"detector": "aws_access_key", "class": "secret", "count": 6,
-                  "preview": "AKIA************"}],
-})
+# Pasted credentials the real inspect addon blocks (policy rule no-secrets): three access key ids
+# and one secret key are found in each prompt.
+LEAKED_KEYS = (
+    "aws_access_key_id = AKIAQ3EGRLMNV4XKTYJW\n"
+    "aws_secret_access_key = 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\n"
+    "aws_access_key_id = AKIAR7TXWQPLMZ2KDNVB\n"
+    "aws_access_key_id = AKIAS2MDKVQXZ7RTWPLN\n"
+)
+ROUNDS = 2  # `stack` sends `send_round` twice
 UNSCANNED = json.dumps({
     "oversize": True, "unscanned": ["body of 300000 bytes is over the scan limit of 262144"],
 })
@@ -82,8 +86,8 @@ def send_round(proxy, upstream) -> None:
     with make_client(proxy, auth="alice:pw") as client:
         api = "https://allowed.openai.test/v1/chat/completions"
         for _ in range(3):
-            assert client.post(api, json={"n": 1},
-                               headers={"x-test-inspection": BLOCK_FINDING}).status_code == 200
+            prompt = {"model": "m", "messages": [{"role": "user", "content": LEAKED_KEYS}]}
+            assert client.post(api, json=prompt).status_code == 403
             assert client.post(api, json={"n": 2},
                                headers={"x-test-inspection": UNSCANNED}).status_code == 200
         for _ in range(2):
@@ -178,14 +182,18 @@ def test_metric_names_follow_prometheus_conventions():
     "expr",
     [
         'aigate_requests_total{outcome="allowed", service="t-allowed-api", group="engineering"}',
-        'aigate_requests_total{outcome="blocked", service="t-openai", action="block"} > 0',
+        f'aigate_requests_total{{outcome="blocked", service="t-openai", action="block"}}'
+        f" == {2 * ROUNDS}",
+        f'sum(aigate_requests_total{{service="t-allowed-api", outcome="blocked"}}) == {3 * ROUNDS}',
         'aigate_requests_total{rule_kind="default", service="chatgpt"} > 0',
         'aigate_warn_pages_total{step="shown", service="t-warn-chat"} > 0',
         'aigate_warn_pages_total{step="acknowledged"} > 0',
         'aigate_warn_pages_total{step="continued"} > 0',
         'aigate_acknowledgements_total{service="t-warn-chat"} > 0',
         'sum(aigate_passthrough_connections_total{protocol=~"tcp|tls"}) > 0',
-        'aigate_findings_total{detector="aws_access_key", class="secret", action="block"} >= 36',
+        f'aigate_findings_total{{detector="aws_access_key_id", class="secret", action="block"}}'
+        f" == {3 * 3 * ROUNDS}",
+        f'sum(aigate_findings_total{{class="secret", action="block"}}) == {4 * 3 * ROUNDS}',
         'aigate_inspected_requests_total{category="api"} > 0',
         'aigate_unscanned_requests_total{reason="too_large"} > 0',
         'aigate_scanned_bytes_total > 0',

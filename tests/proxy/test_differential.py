@@ -15,8 +15,8 @@ import ssl
 
 import pytest
 from aigate.actions import final_action
-from aigate.cli.explain import explain_request, request_facts
 from aigate.policy import load_policy
+from aigate.whatif.explain import explain_request, request_facts
 from proxyharness import RunningProxy, connect_tunnel, read_jsonl, read_to_end
 
 # (CONNECT host = SNI, Host header): the same name, and fronting in both directions.

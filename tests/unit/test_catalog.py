@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from aigate.catalog import CATEGORIES, CatalogError, Service, default_catalog, load_catalog
 from aigate.catalog.load import DATA_DIR
-from aigate.classify import Classifier
+from aigate.classify import Classifier, registered_domain
 
 SHIPPED = sorted(DATA_DIR.glob("*.yaml"))
 CATALOG = default_catalog()
@@ -85,10 +85,31 @@ def test_entry_is_complete(service: Service):
 
 @pytest.mark.parametrize("service", CATALOG.services.values(), ids=lambda s: s.id)
 def test_every_entry_has_sample_urls_that_classify_to_itself(service: Service):
-    for target in sample_targets(service):
-        match = CLASSIFIER.classify_target(target)
-        assert match is not None, target
-        assert match.service.id == service.id, target
+    """Each host pattern is live: its sample is matched by that very pattern (not shadowed by
+    another claim, which would make the pattern dead data), and each domain claim by the domain."""
+    path = f"{service.paths[0].rstrip('/')}/sample" if service.paths else "/"
+    for pattern in service.hosts:
+        host = pattern.replace("*", "tenant1")
+        match = CLASSIFIER.classify(host, path)
+        assert match is not None and match.service.id == service.id, (pattern, match)
+        assert match.pattern in (pattern, host) or match.kind == "wildcard", (pattern, match)
+    for domain in service.domains:
+        match = CLASSIFIER.classify(f"sample-host.{domain}", path)
+        assert match is not None and match.service.id == service.id, (domain, match)
+
+
+def lookalikes(service: Service) -> list[str]:
+    """Names that merely resemble the service's: a suffix on its host, a prefix on its domain."""
+    names = [f"{p.replace('*', 'tenant1')}.aigate-lookalike.example" for p in service.hosts]
+    names += [f"aigatex{d}" for d in service.domains]
+    names += [f"aigatex{p}" for p in service.hosts if "*" not in p and registered_domain(p) == p]
+    return names
+
+
+@pytest.mark.parametrize("service", CATALOG.services.values(), ids=lambda s: s.id)
+def test_lookalike_names_are_not_the_service(service: Service):
+    matched = {n: m.service.id for n in lookalikes(service) if (m := CLASSIFIER.classify(n))}
+    assert matched == {}
 
 
 @pytest.mark.parametrize("service", CATALOG.services.values(), ids=lambda s: s.id)

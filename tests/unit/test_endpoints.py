@@ -290,7 +290,8 @@ def test_replay_decides_a_recorded_unlisted_endpoint_as_the_pseudo_service_again
 
 
 def test_the_usage_report_lists_a_proxy_record_under_unlisted_endpoints_by_host():
-    from aigate.report.aggregate import Aggregator, Filters
+    from aigate.report.aggregate import Aggregator
+    from aigate.report.counters import Filters
 
     loaded = load_policy_text(BASE)  # names no rule for the pseudo-service
     decision = decide(loaded, facts(), unlisted_service(SHAPES_BY_ID["ollama-chat"]))

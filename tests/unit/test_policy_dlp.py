@@ -260,7 +260,8 @@ def test_a_dlp_rule_covered_by_an_earlier_one_is_an_error(earlier, later):
     ],
 )
 def test_a_narrower_rule_before_a_broader_one_is_valid(earlier, later):
-    load_policy_text(BASE + rules(earlier, later), "policy.yaml")
+    loaded = load_policy_text(BASE + rules(earlier, later), "policy.yaml")
+    assert [rule.id for rule in loaded.policy.dlp.rules] == ["a", "b"]
 
 
 def test_all_dlp_problems_are_reported_at_once():
@@ -289,7 +290,10 @@ def test_digest_file_resolves_against_the_policy_file_not_the_cwd(tmp_path, monk
     policy = folder / "policy.yaml"
     policy.write_text(BASE + "dlp:\n  exact_match:\n    - {id: ids, file: ids.edm}\n")
     monkeypatch.chdir(tmp_path)
-    load_policy(policy)
+    loaded = load_policy(policy)
+    monkeypatch.setenv(loaded.policy.dlp.exact_match[0].key_env, "k")
+    scanner = build_scanner(loaded.policy.dlp, policy.parent)
+    assert [f.detector for f in scanner.scan("customer C-00000001 called")] == ["ids"]
 
 
 @pytest.mark.parametrize(

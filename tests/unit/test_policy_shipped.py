@@ -18,8 +18,12 @@ def test_default_policy_is_shipped():
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
-def test_shipped_policy_loads(path):
-    load_policy(path)
+def test_shipped_policy_loads_and_decides_a_catalog_service(path):
+    loaded = load_policy(path)
+    assert loaded.version and len(loaded.catalog) >= 1000
+    decision = decide(loaded, RequestFacts("chatgpt.com"))
+    assert decision.service is not None and decision.service.id == "chatgpt"
+    assert decision.action in ("allow", "warn", "block", "redirect")
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)

@@ -2,7 +2,7 @@
 
 Each case is run through `aigate explain`'s steps, which are the proxy's: classify and decide
 (`aigate.decide`), the unlisted-endpoint check for a host outside the catalog, then, with a body,
-extract, scan and apply the DLP rules (`explain.explain_request`).
+extract, scan and apply the DLP rules (`aigate.whatif.explain.explain_request`).
 Exit status: 0 when every case passes, 1 when one fails, 2 when a cases file or its policy is
 invalid (those files run nothing; the others still run).
 """
@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from aigate.classify import split_target
-from aigate.cli.explain import explain_request
 from aigate.decide import RequestFacts
 from aigate.inspect.custom import ConfigError
 from aigate.policy import DEFAULT_POLICY, LoadedPolicy, PolicyError, load_policy
@@ -28,6 +27,7 @@ from aigate.policy.cases import (
     load_cases,
     mismatches,
 )
+from aigate.whatif.explain import explain_request
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

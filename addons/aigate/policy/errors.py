@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from aigate.yamlfile import KeyPath
@@ -36,3 +38,11 @@ def format_path(path: KeyPath) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+def unknown_name(kind: str, name: str, known: Iterable[str], fix: str) -> str:
+    """'unknown detector 'x': did you mean 'y'?', else the message with `fix`."""
+    hint = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    if hint:
+        return f"unknown {kind} '{name}': did you mean '{hint[0]}'?"
+    return f"unknown {kind} '{name}'; {fix}"

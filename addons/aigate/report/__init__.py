@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aigate.report.aggregate import Aggregator, Filters
+from aigate.report.aggregate import Aggregator
+from aigate.report.counters import Filters
 from aigate.report.model import Report
 from aigate.report.read import ReadStats, read_records
 

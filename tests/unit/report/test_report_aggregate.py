@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from aigate.policy import DEFAULT_POLICY, load_policy
-from aigate.report.aggregate import Activity, Aggregator, Filters, bucket_of, until_bound
+from aigate.report.aggregate import Aggregator
+from aigate.report.counters import Activity, Filters, bucket_of, until_bound
 from aigate.report.model import Report
 from report_log import crafted, decision
 

@@ -1,0 +1,127 @@
+"""How one audit record counts: its (mode, bucket) for the actions table, the report's filters,
+and the activity counters (requests, people, days, sessions) kept per service, group or person."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+MIN_SESSION = 60.0
+
+# (mode, bucket) -> label, in the order the actions table lists them.
+BUCKETS: dict[tuple[str, str], str] = {
+    ("enforce", "allowed"): "allowed",
+    ("enforce", "warned"): "warned (page shown)",
+    ("enforce", "acknowledged"): "continued after warning",
+    ("enforce", "continued"): "forwarded on an acknowledgement",
+    ("enforce", "redirected"): "redirected",
+    ("enforce", "redacted"): "redacted",
+    ("enforce", "blocked"): "blocked by policy",
+    ("enforce", "blocked_data"): "blocked: sensitive data",
+    ("enforce", "error"): "error",
+    ("monitor", "allowed"): "would have been allowed",
+    ("monitor", "warned"): "would have been warned",
+    ("monitor", "redirected"): "would have been redirected",
+    ("monitor", "redacted"): "would have been redacted",
+    ("monitor", "blocked"): "would have been blocked by policy",
+    ("monitor", "blocked_data"): "would have been blocked: sensitive data",
+}
+_WOULD = {"allow": "allowed", "warn": "warned", "block": "blocked", "redirect": "redirected"}
+BLOCKS = frozenset({"blocked", "blocked_data"})
+
+
+def bucket_of(record: dict[str, Any]) -> tuple[str, str]:
+    """(mode, bucket) of a decision record: what happened, or in monitor mode what would have."""
+    outcome = record.get("outcome")
+    dlp = record.get("dlp_action")
+    if outcome == "monitored" or record.get("mode") == "monitor":
+        if dlp == "block":
+            return "monitor", "blocked_data"
+        if dlp == "redact":
+            return "monitor", "redacted"
+        return "monitor", _WOULD.get(record.get("action") or "", "allowed")
+    if outcome == "blocked":
+        return "enforce", "blocked_data" if dlp == "block" else "blocked"
+    if dlp == "redact" and outcome in ("allowed", "continued"):
+        return "enforce", "redacted"
+    if outcome is None:
+        return "enforce", "error"
+    return "enforce", outcome
+
+
+def is_unlisted(record: dict[str, Any]) -> bool:
+    """A request to an AI-looking endpoint the catalog does not know."""
+    return record.get("unlisted") is True or record.get("category") == "unlisted"
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Which records a report covers. `since`/`until` are RFC 3339 prefixes compared as text
+    (audit times are UTC and fixed-width); a bare date in `until` includes that whole day."""
+
+    since: str | None = None
+    until: str | None = None  # exclusive upper bound (see `until_bound`)
+    group: str | None = None
+
+
+def until_bound(until: str) -> str:
+    """The exclusive upper bound for `--until`: the next day for a date, else just past it."""
+    if len(until) == 10:
+        return (dt.date.fromisoformat(until) + dt.timedelta(days=1)).isoformat()
+    return until + "\uffff"
+
+
+class Activity:
+    """Requests, people, days and estimated active time for one key (a service, a group...)."""
+
+    __slots__ = ("blocks", "days", "first", "last", "requests", "seconds", "sessions", "users")
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self.blocks = 0  # blocked, or in monitor mode would have been
+        self.users: set[str] = set()
+        self.days: set[str] = set()
+        self.seconds = 0.0  # closed sessions
+        self.sessions: dict[str, list[float]] = {}  # user -> [start, last] of the open session
+        self.first = ""
+        self.last = ""
+
+    def add(
+        self, user: str, day: str, epoch: float, stamp: str, gap: float, blocked: bool = False
+    ) -> None:
+        self.requests += 1
+        self.blocks += blocked
+        self.users.add(user)
+        self.days.add(day)
+        if not self.first or stamp < self.first:
+            self.first = stamp
+        if stamp > self.last:
+            self.last = stamp
+        session = self.sessions.get(user)
+        if session is None:
+            self.sessions[user] = [epoch, epoch]
+        elif session[0] - gap <= epoch <= session[1] + gap:  # logs of several proxies interleave
+            if epoch > session[1]:
+                session[1] = epoch
+            elif epoch < session[0]:
+                session[0] = epoch
+        else:
+            self.seconds += max(session[1] - session[0], MIN_SESSION)
+            session[0] = session[1] = epoch
+
+    def active_seconds(self) -> float:
+        open_time = sum(max(last - start, MIN_SESSION) for start, last in self.sessions.values())
+        return self.seconds + open_time
+
+
+class UserCounts:
+    __slots__ = ("blocks", "data_blocks", "findings", "last", "services", "would_blocks")
+
+    def __init__(self) -> None:
+        self.blocks = 0
+        self.data_blocks = 0
+        self.would_blocks = 0
+        self.findings = 0  # requests with findings
+        self.services: set[str] = set()  # services blocked (or would have been)
+        self.last = ""
