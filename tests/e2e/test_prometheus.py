@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
+from aigate.record import metrics
 from components import require_command
 from procharness import POLL_SECONDS, PROMETHEUS_DIR, RULE_FILES, Prometheus, free_port
 from recordharness import (
@@ -115,6 +116,7 @@ def stack(tmp_path_factory) -> Iterator[tuple[Any, Prometheus]]:
             assert prometheus.wait_data(f'up{{instance="127.0.0.1:{metrics_port}"}} == 1',
                                         timeout=30)["data"]["result"], "never scraped the proxy"
             policy = work / "policy" / "policy.yaml"
+            proxy.before = {expr: _sum(labels) for expr, labels in EXACT.items()}
             send_round(proxy, upstream)
             policy.write_text(policy.read_text().replace(  # overdue: AigatePolicyReviewOverdue
                 'version: "t1"', 'version: "t2"\nreview_by: 2000-01-01'))
@@ -182,18 +184,14 @@ def test_metric_names_follow_prometheus_conventions():
     "expr",
     [
         'aigate_requests_total{outcome="allowed", service="t-allowed-api", group="engineering"}',
-        f'aigate_requests_total{{outcome="blocked", service="t-openai", action="block"}}'
-        f" == {2 * ROUNDS}",
-        f'sum(aigate_requests_total{{service="t-allowed-api", outcome="blocked"}}) == {3 * ROUNDS}',
+        'aigate_requests_total{outcome="blocked", service="t-openai", action="block"} > 0',
         'aigate_requests_total{rule_kind="default", service="chatgpt"} > 0',
         'aigate_warn_pages_total{step="shown", service="t-warn-chat"} > 0',
         'aigate_warn_pages_total{step="acknowledged"} > 0',
         'aigate_warn_pages_total{step="continued"} > 0',
         'aigate_acknowledgements_total{service="t-warn-chat"} > 0',
         'sum(aigate_passthrough_connections_total{protocol=~"tcp|tls"}) > 0',
-        f'aigate_findings_total{{detector="aws_access_key_id", class="secret", action="block"}}'
-        f" == {3 * 3 * ROUNDS}",
-        f'sum(aigate_findings_total{{class="secret", action="block"}}) == {4 * 3 * ROUNDS}',
+        'aigate_findings_total{detector="aws_access_key_id", class="secret", action="block"} > 0',
         'aigate_inspected_requests_total{category="api"} > 0',
         'aigate_unscanned_requests_total{reason="too_large"} > 0',
         'aigate_scanned_bytes_total > 0',
@@ -204,13 +202,47 @@ def test_metric_names_follow_prometheus_conventions():
         'aigate_policy_reloads_total{result="failure"} > 0',
         'aigate_policy_info{version="t2"} == 1',
         'aigate_audit_records_total{event="decision"} > 0',
-        'increase(aigate_requests_total{outcome="blocked"}[1m]) > 0',
+        'increase(aigate_requests_total{outcome="blocked"}[10m]) > 0',
     ],
 )
 def test_counters_moved_in_prometheus(stack, expr):
     _, prometheus = stack
     answer = prometheus.wait_data(expr)
     assert answer["status"] == "success" and answer["data"]["result"], (expr, answer)
+
+
+# Series the rounds move by a known amount (the registry is process-wide: earlier tests in the
+# session count too, so the fixture notes each value before the rounds).
+EXACT = {
+    'sum(aigate_requests_total{service="t-openai", outcome="blocked", action="block"})':
+        ("aigate_requests_total", {"service": "t-openai", "outcome": "blocked"}, 2 * ROUNDS),
+    'sum(aigate_requests_total{service="t-allowed-api", outcome="blocked"})':
+        ("aigate_requests_total", {"service": "t-allowed-api", "outcome": "blocked"}, 3 * ROUNDS),
+    'sum(aigate_findings_total{detector="aws_access_key_id", class="secret", action="block"})':
+        ("aigate_findings_total",
+         {"detector": "aws_access_key_id", "class": "secret", "action": "block"}, 3 * 3 * ROUNDS),
+    'sum(aigate_findings_total{class="secret", action="block"})':
+        ("aigate_findings_total", {"class": "secret", "action": "block"}, 4 * 3 * ROUNDS),
+}
+
+
+def _sum(spec: tuple[str, dict[str, str], int]) -> float:
+    """The registry's total of a counter over the series whose labels include `spec`'s."""
+    name, labels, _ = spec
+    total = 0.0
+    for family in metrics.REGISTRY.collect():
+        for sample in family.samples:
+            if sample.name == f"{name}" and labels.items() <= sample.labels.items():
+                total += sample.value
+    return total
+
+
+@pytest.mark.parametrize("expr", EXACT)
+def test_real_dlp_blocks_and_refusals_are_counted_exactly(stack, expr):
+    proxy, prometheus = stack
+    expected = proxy.before[expr] + EXACT[expr][2]
+    answer = prometheus.wait_data(f"{expr} == {expected}")
+    assert answer["data"]["result"], (expr, expected, prometheus.query(expr))
 
 
 def test_live_scrape_passes_promtool_check_metrics(stack):
