@@ -52,10 +52,12 @@ def _request(host_header: str, target: str = "/") -> bytes:
             "Connection: close\r\n\r\n").encode()
 
 
-def via_tunnel(proxy: RunningProxy, authority: str, sni: str | None, host_header: str) -> bytes:
+def via_tunnel(
+    proxy: RunningProxy, authority: str, sni: str | None, host_header: str, target: str = "/"
+) -> bytes:
     sock = connect_tunnel(proxy, authority)
     tls = _insecure().wrap_socket(sock, server_hostname=sni)
-    return _exchange(tls, _request(host_header))
+    return _exchange(tls, _request(host_header, target))
 
 
 def plain(proxy: RunningProxy, target: str, host_header: str) -> bytes:
@@ -83,6 +85,15 @@ BLOCKED_CASES = {
     "fronted: blocked SNI, allowed CONNECT+Host": ("tls", f"{ALLOWED}:443", BLOCKED, ALLOWED),
     "non-AI SNI and Host, blocked CONNECT": ("tls", f"{BLOCKED}:443", "example.org",
                                              "example.org"),
+    # inside a TLS tunnel to the allowed service, an absolute-form target names another site
+    # (an HTTP/1.1 server takes the host from it: RFC 9112 section 3.2.2)
+    "tunnel: absolute https blocked URL": ("tls", f"{ALLOWED}:443", ALLOWED, ALLOWED,
+                                           f"https://{BLOCKED}/"),
+    "tunnel: absolute URL with port": ("tls", f"{ALLOWED}:443", ALLOWED, ALLOWED,
+                                       f"https://{BLOCKED}:443/v1/chat"),
+    "tunnel: absolute http URL": ("tls", f"{ALLOWED}:443", ALLOWED, ALLOWED, f"http://{BLOCKED}/"),
+    "tunnel: absolute URL, mixed case": ("tls", f"{ALLOWED}:443", ALLOWED, ALLOWED,
+                                         "HTTPS://Chat.Blocked.Test/"),
     # plain HTTP, absolute-form request target
     "absolute allowed URL, blocked Host": ("http", f"http://{ALLOWED}/", None, BLOCKED),
     "absolute blocked URL, allowed Host": ("http", f"http://{BLOCKED}/", None, ALLOWED),
@@ -99,11 +110,11 @@ REFUSED_BY_MITMPROXY = {"userinfo in URL"}
 
 @pytest.mark.parametrize("case", sorted(BLOCKED_CASES))
 def test_a_blocked_service_stays_blocked_whatever_the_names_say(audited, upstream, case):
-    how, target, sni, host_header = BLOCKED_CASES[case]
+    how, target, sni, host_header, *inner = BLOCKED_CASES[case]
     before = upstream.snapshot()
     seen = len(_records(audited))
     if how == "tls":
-        reply = via_tunnel(audited, target, sni, host_header)
+        reply = via_tunnel(audited, target, sni, host_header, *inner)
     else:
         reply = plain(audited, target, host_header)
     expected = 400 if case in REFUSED_BY_MITMPROXY else 403

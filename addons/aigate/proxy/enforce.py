@@ -160,8 +160,12 @@ class Enforce:
             host, request.path, request.method, identity.user, identity.groups, identity.client_ip
         )
         # The connection goes to the CONNECT (or absolute-URL) host, with the client's SNI,
-        # while the Host header picks a site behind it: every name counts (domain fronting).
-        names = other_names(normalize_host(host), request.host, flow.client_conn.sni)
+        # while the Host header picks a site behind it; inside a tunnel an absolute-form target
+        # or an HTTP/2 :authority names one too (mitmproxy keeps it as `authority` and sends it
+        # on, and the server routes by it): every name counts (domain fronting).
+        names = other_names(
+            normalize_host(host), request.host, flow.client_conn.sni, request.authority
+        )
         decision = decide_request(loaded, facts, names)
         if decision.service is None:
             return None
