@@ -85,6 +85,35 @@ def canonical_path(path: str) -> str:
     return out + sep + query
 
 
+def rule_path(path: str) -> str:
+    """The one form a catalog path rule is matched on, so spellings a server may route alike all
+    meet the rule: %-escapes decoded (reserved ones too, and up to three times, so `%2562` and
+    `%2F` count), backslashes read as slashes, `;parameters` dropped from each segment, dot
+    segments resolved, letters lowercased; the query is not part of it.
+    """
+    path = path.split("?", 1)[0].split("#", 1)[0]
+    for _ in range(3):
+        if "%" not in path:
+            break
+        decoded = _ESCAPE.sub(lambda m: chr(int(m[1], 16)), path)
+        if decoded == path:
+            break
+        path = decoded
+    path = path.replace("\\", "/").lower()
+    segments: list[str] = []
+    for segment in path.split("/"):
+        segment = segment.split(";", 1)[0]
+        if segment == "..":
+            if segments:
+                segments.pop()
+        elif segment not in ("", "."):
+            segments.append(segment)
+    out = "/" + "/".join(segments)
+    if segments and path.endswith(("/", "/.", "/..")):
+        out += "/"
+    return out
+
+
 def registered_domain(host: str) -> str:
     """The registrable domain ("example.co.uk" for "a.b.example.co.uk"), or "" for none."""
     return _EXTRACT(host).top_domain_under_public_suffix
@@ -136,8 +165,8 @@ class Classifier:
         `host` must already be normalized (see `normalize_host`).
         """
         levels = self._levels(host)
-        if levels and ("//" in path or "/." in path or "%" in path):
-            path = canonical_path(path)
+        if any(s.paths for _, _, services in levels for s in services):
+            path = rule_path(path)
         for kind, pattern, services in levels:
             best: Service | None = None
             best_len = -1

@@ -7,7 +7,7 @@ from pathlib import Path
 import idna
 import pytest
 from aigate.catalog import Catalog, Service, default_catalog
-from aigate.classify import Classifier, canonical_path, normalize_host, split_target
+from aigate.classify import Classifier, canonical_path, normalize_host, rule_path, split_target
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -138,6 +138,32 @@ def test_split_target_accepts_urls_and_bare_hosts(target: str, host: str, path: 
 )
 def test_canonical_path(path: str, expected: str):
     assert canonical_path(path) == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/backend-anon", "/backend-anon"),
+        ("/%2Fbackend-anon", "/backend-anon"),
+        ("/BACKEND-ANON/X", "/backend-anon/x"),
+        ("/backend-anon;x=1/c", "/backend-anon/c"),
+        ("/x/..\\backend-anon", "/backend-anon"),
+        ("/%2562ackend-anon", "/backend-anon"),
+        ("/%25252Fbackend-anon", "/backend-anon"),
+        ("/a/b/?q=/backend-anon", "/a/b/"),
+        ("/a#frag", "/a"),
+    ],
+)
+def test_rule_path_is_one_form_for_every_spelling_a_server_may_route_alike(path, expected):
+    assert rule_path(path) == expected
+
+
+@given(st.text(alphabet="/.%25Fab;\\?AB", max_size=30))
+def test_rule_path_is_a_fixed_point(path: str):
+    once = rule_path(path)
+    assert once.startswith("/") and once == once.lower()
+    if "%" not in once:
+        assert rule_path(once) == once
 
 
 @given(st.text(alphabet="/.%2Fab?", max_size=30))

@@ -59,14 +59,15 @@ class Service:
     source: str = field(default="", compare=False)
 
     def matches_path(self, path: str) -> int:
-        """Length of the longest path prefix this service claims in `path`; -1 if none.
-
-        A service with no `paths` claims the whole host (length 0).
+        """Length of the longest path prefix this service claims in `path` (in the form of
+        `aigate.classify.rule_path`); -1 if none. A service with no `paths` claims the whole host
+        (length 0).
         """
         if not self.paths:
             return 0
         best = -1
         for prefix in self.paths:
+            prefix = prefix.lower()  # `aigate.classify.rule_path` lowercases the path
             if path.startswith(prefix) and (
                 len(path) == len(prefix) or prefix.endswith("/") or path[len(prefix)] in "/?#"
             ):
