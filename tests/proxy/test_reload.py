@@ -1,6 +1,7 @@
-"""Hot reload under load: an edit is in force within 2 s, a broken edit keeps the last good policy
-with the error in the log and the metrics, the next valid edit applies; SIGHUP reloads a real
-`aigate run` at once."""
+"""Hot reload under load: an edit is in force within 2 s (settle 0.5 s here), a broken edit keeps
+the last good policy with the error in the log and the metrics, the next valid edit applies; a
+file rewritten slowly in place is never enforced half-written (default settle), a renamed file
+applies once settled; SIGHUP reloads a real `aigate run` at once."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 from aigate.flowstate import FLOW_KEY
-from aigate.policy.load import load_policy
+from aigate.policy.load import load_policy, load_policy_text
 from aigate.record import metrics
 from procharness import started
 from proxyharness import RunningProxy, make_client, wait_for, write_test_policy
@@ -82,8 +83,11 @@ def sample(name: str, **labels: str) -> float | None:
     return metrics.REGISTRY.get_sample_value(name, labels)
 
 
+SETTLE = {"aigate_policy_settle": "0.5", "aigate_policy_poll": "0.25"}
+
+
 def test_reload_under_traffic_blocks_within_2s_survives_a_broken_edit_and_recovers(launch):
-    with launch() as proxy:
+    with launch(**SETTLE) as proxy:
         live = Path(proxy.master.options.aigate_policy)
         traffic = Traffic(proxy)
         with traffic.running():
@@ -136,7 +140,7 @@ def test_reload_under_traffic_blocks_within_2s_survives_a_broken_edit_and_recove
 
 
 def test_a_deleted_policy_keeps_enforcing_and_recovers_when_the_file_returns(launch):
-    with launch() as proxy, make_client(proxy) as client:
+    with launch(**SETTLE) as proxy, make_client(proxy) as client:
         live = Path(proxy.master.options.aigate_policy)
         text = edit(live, WARN_RULE, BLOCK_RULE)
         wait_for(lambda: client.post(WARNED, json={}).status_code == 403, timeout=3)
@@ -148,7 +152,7 @@ def test_a_deleted_policy_keeps_enforcing_and_recovers_when_the_file_returns(lau
 
 
 def test_an_edited_catalog_file_is_in_force_within_2s(launch):
-    with launch() as proxy, make_client(proxy) as client:
+    with launch(**SETTLE) as proxy, make_client(proxy) as client:
         catalog = Path(proxy.master.options.aigate_policy).parent / "catalog.yaml"
         assert client.post(WARNED, json={}).status_code == 200
         # move the warned API's host to the blocked chat service
@@ -157,6 +161,61 @@ def test_an_edited_catalog_file_is_in_force_within_2s(launch):
         edited = time.monotonic()
         wait_for(lambda: client.post(WARNED, json={}).status_code == 403, timeout=3)
         assert time.monotonic() - edited < 2.5
+
+
+BLOCKED = "https://api.openai.test/v1/chat/completions"  # services.t-openai: block
+
+
+def _blocked_traffic_through(proxy: RunningProxy, upstream, duration: float, write) -> set[int]:
+    """Statuses of requests to the blocked API while `write()` rewrites the policy; asserts the
+    upstream saw none of them."""
+    before = upstream.snapshot()
+    statuses: set[int] = set()
+    done = threading.Event()
+    writer = threading.Thread(target=lambda: (write(), done.set()), daemon=True)
+    with make_client(proxy) as client:
+        writer.start()
+        deadline = time.monotonic() + duration
+        while time.monotonic() < deadline or not done.is_set():
+            statuses.add(client.post(BLOCKED, json={"messages": []}).status_code)
+    assert not [r for r in upstream.requests_since(before) if r.host == "api.openai.test"]
+    return statuses
+
+
+@pytest.mark.parametrize("pause", [0.3, 0.8, 1.5])
+def test_a_policy_rewritten_slowly_in_place_is_never_enforced_half_written(
+    launch, upstream, pause
+):
+    """As `cp` or a slow editor writes: truncate, write up to the rules (a valid policy whose
+    default allows everything), pause, write the rest."""
+    with launch(aigate_policy_poll="0.1") as proxy:
+        live = Path(proxy.master.options.aigate_policy)
+        whole = live.read_text()
+        prefix = whole[: whole.index("\nservices:\n") + 1]
+        assert load_policy_text(prefix, live.name, live.parent).policy.default.action == "allow"
+
+        def write() -> None:
+            with live.open("w") as file:
+                file.write(prefix)
+                file.flush()
+                os.fsync(file.fileno())
+                time.sleep(pause)
+                file.write(whole[len(prefix):])
+
+        assert _blocked_traffic_through(proxy, upstream, 3.0, write) == {403}
+
+
+def test_a_policy_replaced_by_rename_applies_once_settled(launch, upstream):
+    with launch(aigate_policy_poll="0.1") as proxy:
+        live = Path(proxy.master.options.aigate_policy)
+        staged = live.with_name("policy.yaml.new")
+        staged.write_text(live.read_text().replace('version: "t1"', 'version: "t9"'))
+        os.replace(staged, live)
+        renamed = time.monotonic()
+        with make_client(proxy) as client:
+            wait_for(lambda: client.post(WARNED, json={}) and proxy.flows_for("warn.api.test")[-1]
+                     .metadata[FLOW_KEY].policy_version == "t9", timeout=5)
+        assert 2.0 <= time.monotonic() - renamed < 4.0  # the default settle, then a poll
 
 
 # --- SIGHUP, on a real `aigate run` --------------------------------------------------------------

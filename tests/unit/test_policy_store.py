@@ -195,9 +195,10 @@ def test_the_policy_hash_changes_with_any_named_file(named_files, file, content)
 
 
 def test_a_policy_naming_no_files_is_hashed_as_its_file(policy_file):
-    assert PolicyStore(policy_file).current.sha256 == hashlib.sha256(
-        policy_file.read_bytes()
-    ).hexdigest()
+    assert (
+        PolicyStore(policy_file).current.sha256
+        == hashlib.sha256(policy_file.read_bytes()).hexdigest()
+    )
 
 
 def test_a_deleted_digest_file_keeps_the_last_good_policy_until_it_returns(named_files):
@@ -241,3 +242,46 @@ def test_an_explicit_reload_rereads_files_whose_stat_did_not_move(named_files):
     first = store.current
     result = store.reload()
     assert result.ok and store.current is not first  # SIGHUP: a fresh load, same content
+
+
+def test_an_edit_applies_only_once_it_has_stayed_unchanged_for_the_settle_period(policy_file):
+    store = PolicyStore(policy_file)
+    write(policy_file, GOOD.format(version="2", action="block"))
+    first = store.reload_if_changed(settle=2.0, now=100.0)
+    assert (first.changed, first.settling) == (False, True)
+    assert store.current.version == "1"
+    assert store.reload_if_changed(settle=2.0, now=101.5).settling
+    done = store.reload_if_changed(settle=2.0, now=102.0)
+    assert (done.changed, done.settling) == (True, False)
+    assert store.current.version == "2"
+
+
+def test_a_half_written_valid_prefix_is_never_enforced(policy_file):
+    """`cp` or a slow editor rewriting in place: the prefix loads (no rules, default allow) but
+    changes again before it has settled, so only the finished file applies."""
+    whole = GOOD.format(version="2", action="block")
+    store = PolicyStore(policy_file)
+    write(
+        policy_file,
+        whole.replace(
+            "default: {action: block, reason: r}\n", "default: {action: allow, reason: r}\n"
+        ),
+    )
+    assert store.reload_if_changed(settle=2.0, now=10.0).settling
+    write(policy_file, whole)  # the rest arrives 1.5 s later: the timer starts again
+    assert store.reload_if_changed(settle=2.0, now=11.5).settling
+    assert store.current.policy.default.action == "warn"
+    assert store.reload_if_changed(settle=2.0, now=13.0).settling
+    assert store.reload_if_changed(settle=2.0, now=13.6).changed
+    assert store.current.policy.default.action == "block"
+
+
+def test_an_edit_undone_before_it_settles_changes_nothing(policy_file):
+    store = PolicyStore(policy_file)
+    original = policy_file.read_text()
+    write(policy_file, GOOD.format(version="2", action="allow"))
+    assert store.reload_if_changed(settle=2.0, now=1.0).settling
+    write(policy_file, original)
+    result = store.reload_if_changed(settle=2.0, now=5.0)
+    assert (result.changed, result.settling) == (False, False)
+    assert store.current.version == "1"

@@ -2,16 +2,20 @@
 
 The store watches every file the policy names (the policy itself, its `catalog` files and its
 `dlp.exact_match` digest files): a cheap stat of each on every poll, a hash only when a stat
-moved, a full load only when the content changed. A failed reload keeps the last good policy
-(fail safe): a typo in production must not turn enforcement off or block everyone. A new policy
-replaces the current one only once it is fully loaded and its `accept` callback (the proxy builds
-the DLP scanner there) has succeeded, so nothing ever sees half of a reload.
+moved, a full load only when the content changed and has then stayed the same for a settle
+period: an editor or `cp` rewriting a file in place passes through half-written states, and a
+valid prefix of a policy (no rules yet, `default: allow`) must never be enforced. A failed
+reload keeps the last good policy (fail safe): a typo in production must not turn enforcement
+off or block everyone. A new policy replaces the current one only once it is fully loaded and its
+`accept` callback (the proxy builds the DLP scanner there) has succeeded, so nothing ever sees
+half of a reload.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +38,7 @@ class ReloadResult:
     ok: bool
     changed: bool
     error: str | None = None
+    settling: bool = False  # the files changed and are waiting to stay unchanged
 
 
 def referenced_files(policy: Policy, base: Path) -> list[Path]:
@@ -61,6 +66,7 @@ class PolicyStore:
         self._watched = self._watch_list(named, loaded)
         self._stamp = self._stat()
         self._digest = self._hash()
+        self._pending: tuple[str, float] | None = None  # (content hash, first seen) of an edit
 
     @property
     def watched(self) -> tuple[Path, ...]:
@@ -90,14 +96,24 @@ class PolicyStore:
         self._stamp, self._digest = stamp, digest
         return ReloadResult(ok=True, changed=changed)
 
-    def reload_if_changed(self) -> ReloadResult:
-        """Reload only when a watched file changed (stat first, then content hash)."""
+    def reload_if_changed(self, settle: float = 0.0, now: float | None = None) -> ReloadResult:
+        """Reload when a watched file changed (stat first, then content hash) and its content
+        has stayed the same for `settle` seconds since this store first saw it."""
         stamp = self._stat()
-        if stamp == self._stamp:
-            return ReloadResult(ok=self.error is None, changed=False, error=self.error)
-        if self._hash() == self._digest:
-            self._stamp = stamp
-            return ReloadResult(ok=self.error is None, changed=False, error=self.error)
+        unchanged = ReloadResult(ok=self.error is None, changed=False, error=self.error)
+        if stamp == self._stamp and self._pending is None:
+            return unchanged
+        self._stamp = stamp
+        digest = self._hash()
+        if digest == self._digest:
+            self._pending = None
+            return unchanged
+        now = time.monotonic() if now is None else now
+        if self._pending is None or self._pending[0] != digest:
+            self._pending = (digest, now)
+        if now - self._pending[1] < settle:
+            return ReloadResult(self.error is None, False, self.error, settling=True)
+        self._pending = None
         return self.reload()
 
     def _watch_list(self, named: Iterable[Path], loaded: LoadedPolicy) -> tuple[Path, ...]:

@@ -28,6 +28,7 @@ from aigate.record import metrics
 from aigate.record.events import PolicyEvent, publish
 
 RELOAD_INTERVAL = 1.0  # seconds between polls unless `aigate_policy_poll` says otherwise
+SETTLE = 2.0  # seconds an edited file stays unchanged before it applies (aigate_policy_settle)
 _SIGHUP = getattr(signal, "SIGHUP", None)  # absent on Windows
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ class PolicyReload:
         self._last_error: str | None = None
         self._signal_loop: asyncio.AbstractEventLoop | None = None
         self._interval = RELOAD_INTERVAL
+        self._settle = SETTLE
 
     def load(self, loader) -> None:
         loader.add_option(
@@ -58,10 +60,20 @@ class PolicyReload:
             "Seconds between checks of the policy files for changes, e.g. 0.5; 0 reloads only on "
             "SIGHUP.",
         )
+        loader.add_option(
+            "aigate_policy_settle",
+            str,
+            f"{SETTLE:g}",
+            "Seconds an edited policy file must stay unchanged before it applies, so a file being "
+            "rewritten in place is never enforced half-written; SIGHUP applies at once. Deploy "
+            "atomically (write a temporary file, then rename it) to avoid the wait.",
+        )
 
     def configure(self, updated: set[str]) -> None:
         if "aigate_policy_poll" in updated:
-            self._interval = _seconds(ctx.options.aigate_policy_poll)
+            self._interval = _seconds(ctx.options.aigate_policy_poll, "aigate_policy_poll")
+        if "aigate_policy_settle" in updated:
+            self._settle = _seconds(ctx.options.aigate_policy_settle, "aigate_policy_settle")
         if "aigate_policy" not in updated:
             return
         path = ctx.options.aigate_policy
@@ -122,7 +134,7 @@ class PolicyReload:
         if store is None:
             return
         try:
-            result = store.reload() if force else store.reload_if_changed()
+            result = store.reload() if force else store.reload_if_changed(self._settle)
         except Exception as e:  # a bug, not a bad edit: still keep the policy in force
             error = f"{store.path}:1: reload failed: {type(e).__name__}"
             if error != self._last_error or force:
@@ -161,14 +173,14 @@ class PolicyReload:
                             sha256=current.sha256, source=str(store.path), error=result.error))
 
 
-def _seconds(value: str) -> float:
+def _seconds(value: str, option: str) -> float:
     try:
         seconds = float(value)
     except ValueError:
         seconds = -1.0
     if not 0 <= seconds < float("inf"):
+        zero = "to reload only on SIGHUP" if option == "aigate_policy_poll" else "for no wait"
         raise exceptions.OptionsError(
-            f"aigate_policy_poll: {value!r} is not a number of seconds; give e.g. 1 or 0.5, or 0 "
-            "to reload only on SIGHUP"
+            f"{option}: {value!r} is not a number of seconds; give e.g. 1 or 0.5, or 0 {zero}"
         )
     return seconds
