@@ -9,7 +9,8 @@ The proxy addon calls three things:
                          groups=..., unscanned=inspection.unscanned, oversize=inspection.oversize)
 
 and, for `redact`, `redact_request(inspection, content_type)` (the body it returns is decoded:
-drop Content-Encoding and set Content-Length). WebSocket messages use `inspect_ws`.
+drop Content-Encoding and set Content-Length) and `redact_url(target, segments, findings)` for
+the request target. WebSocket messages use `inspect_ws`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from aigate.inspect.policy import DlpVerdict, dlp_action
 from aigate.inspect.redact import RedactionError, redact
 from aigate.inspect.result import Extraction, Finding, Inspection
 from aigate.inspect.uploads import DEFAULT_LIMITS, Limits
+from aigate.inspect.url import is_url_segment, redact_url, url_segments
 from aigate.policy.model import Dlp
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "inspect_request",
     "inspect_ws",
     "redact_request",
+    "redact_url",
 ]
 
 
@@ -96,25 +99,24 @@ def inspect_request(
     max_bytes: int = 4 * 1024 * 1024,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Inspection:
-    """Decode, extract and scan one request body. Over `max_bytes` (raw or decoded) nothing is
-    scanned and `oversize` is set; undecodable bodies are unscanned with the reason."""
+    """Decode, extract and scan one request: its body and its URL (`path`, the request target
+    with its query; `aigate.inspect.url`). A body over `max_bytes` (raw or decoded) is not
+    scanned and `oversize` is set; an undecodable body is unscanned with the reason. The URL is
+    scanned in every case."""
     started = time.perf_counter()
+    url = url_segments(path)
     if len(body) > max_bytes:
-        return Inspection(
-            Extraction("oversize"),
-            oversize=True,
-            unscanned=(f"body of {len(body)} bytes is over the scan limit of {max_bytes}",),
-            seconds=time.perf_counter() - started,
+        return _scanned(
+            scanner,
+            Extraction("oversize", url, (f"body of {len(body)} bytes is over the scan limit of "
+                                         f"{max_bytes}",)),
+            started, oversize=True,
         )
     try:
         decoded = decode(body, content_encoding, max_bytes) if content_encoding else body
     except DecodeError as e:
-        return Inspection(
-            Extraction("undecodable"),
-            unscanned=(str(e),),
-            oversize="bomb guard" in str(e),
-            seconds=time.perf_counter() - started,
-        )
+        extraction = Extraction("undecodable", url, (str(e),))
+        return _scanned(scanner, extraction, started, oversize="bomb guard" in str(e))
     extraction = extract(
         decoded,
         host=host,
@@ -122,13 +124,29 @@ def inspect_request(
         content_type=content_type,
         api_format=api_format,
         limits=limits,
-    )
-    findings = tuple(scanner.scan_extraction(extraction))
+    ) if decoded else Extraction("empty")
+    if url:
+        extraction = Extraction(
+            extraction.extractor, (*extraction.segments, *url), extraction.unscanned
+        )
+    return _scanned(scanner, extraction, started, body=decoded)
+
+
+def _scanned(
+    scanner: Scanner,
+    extraction: Extraction,
+    started: float,
+    *,
+    body: bytes | None = None,
+    oversize: bool = False,
+) -> Inspection:
+    findings = tuple(scanner.scan_extraction(extraction)) if extraction.segments else ()
     return Inspection(
         extraction,
         findings,
         extraction.unscanned,
-        body=decoded,
+        body=body,
+        oversize=oversize,
         seconds=time.perf_counter() - started,
     )
 
@@ -147,10 +165,11 @@ def inspect_ws(
 
 
 def redact_request(inspection: Inspection, content_type: str | None = None) -> bytes:
-    """The decoded body with every finding redacted in place; raises RedactionError."""
+    """The decoded body with every finding in it redacted in place (findings in the URL are
+    `redact_url`'s); raises RedactionError."""
     if inspection.body is None:
         raise RedactionError("nothing was scanned, so nothing can be redacted")
-    return redact(
-        inspection.body, inspection.extraction, inspection.findings, content_type=content_type
-    )
+    segments = inspection.extraction.segments
+    in_body = [f for f in inspection.findings if not is_url_segment(segments[f.segment])]
+    return redact(inspection.body, inspection.extraction, in_body, content_type=content_type)
 

@@ -68,8 +68,10 @@ class Inspection:
 
     @property
     def inspected(self) -> bool:
-        """False when nothing at all could be scanned (oversize, undecodable, unreadable)."""
-        return bool(self.extraction.segments) or not self.unscanned
+        """False when nothing of the body could be scanned (oversize, undecodable, unreadable);
+        the URL, always scanned, does not count."""
+        body = (s for s in self.extraction.segments if not s.locator or s.locator[0][0] != "url")
+        return any(True for _ in body) or not self.unscanned
 
     @property
     def unscanned_reason(self) -> str | None:

@@ -46,6 +46,7 @@ from aigate.inspect import (
     inspect_request,
     inspect_ws,
     redact_request,
+    redact_url,
 )
 from aigate.inspect.result import Extraction
 from aigate.policy.loaded import LoadedPolicy
@@ -135,8 +136,8 @@ class Inspect:
         if flow.response or flow.error or not flow.live:
             return
         state = _inspectable(flow)
-        if state is None or not flow.request.raw_content:
-            return
+        if state is None or (not flow.request.raw_content and len(flow.request.path) < 2):
+            return  # nothing leaves but "/"
         try:
             await self._inspect(flow, state)
         except Exception:
@@ -212,13 +213,15 @@ class Inspect:
                 return
         else:
             inspection = inspect_request(scanner, **args)
+        if not body and not inspection.findings:
+            return  # a request without a body whose URL holds nothing: not an inspection
         verdict = _verdict(dlp, inspection, state)
         state.inspection = inspection.with_verdict(verdict.action, verdict.rule_id)
         if not state.decision.enforced:
             return  # monitor mode: the verdict is recorded, never applied
         if verdict.action == "redact":
             try:
-                redacted = redact_request(inspection, content_type)
+                redacted = redact_request(inspection, content_type) if body else b""
             except RedactionError as e:
                 logger.info("aigate: request %s cannot be redacted (%s); blocked",
                             state.request_id, e)
@@ -226,8 +229,12 @@ class Inspect:
                 state.notes["dlp"] = "redaction impossible; blocked"
                 self._block(flow, state, loaded, verdict, inspection)
                 return
-            request.headers.pop("content-encoding", None)
-            request.content = redacted  # also sets Content-Length
+            if body:
+                request.headers.pop("content-encoding", None)
+                request.content = redacted  # also sets Content-Length
+            request.path = redact_url(
+                request.path, inspection.extraction.segments, inspection.findings
+            )
         elif verdict.action == "block":
             self._block(flow, state, loaded, verdict, inspection)
         elif verdict.action == "warn":

@@ -28,6 +28,7 @@ from aigate.inspect import (
     redact_request,
 )
 from aigate.inspect.result import Finding, Inspection, Locator
+from aigate.inspect.url import is_url_segment
 from aigate.policy import LoadedPolicy
 from aigate.verdict import decide_request, decrypts, other_names
 
@@ -40,9 +41,13 @@ def request_facts(
     method: str,
     host_header: str | None = None,
 ) -> RequestFacts:
-    """The facts of a request to `url`; a Host header names the site instead of the URL's host
-    (which then stays the name the connection goes to, see `explain_request`)."""
+    """The facts of a request to `url` (its path keeps the query, as the proxy sees it); a Host
+    header names the site instead of the URL's host (which then stays the name the connection
+    goes to, see `explain_request`)."""
     host, path = split_target(url)
+    query = url.split("#", 1)[0].partition("?")[2]
+    if query:
+        path = f"{path}?{query}"
     if host_header:
         host = normalize_host(host_header)
     return RequestFacts(
@@ -89,6 +94,11 @@ def explain_request(
         report.update(inspection(loaded, facts, decision, body, headers))
         if unlisted is not None and not unlisted["visible"]:
             report["not_inspected"] = unlisted["visibility"]
+    elif "?" in facts.path or len(facts.path) > 1:
+        # The proxy scans the URL of a request without a body too, and acts on what it finds.
+        scanned = inspection(loaded, facts, decision, b"", headers)
+        if scanned["findings"]:
+            report.update(scanned)
     return report
 
 
@@ -291,6 +301,7 @@ def inspection(
             )
         else:
             report["redacted_body"] = redacted.decode("utf-8", "replace")
+    body_segments = [s for s in found.extraction.segments if not is_url_segment(s)]
     report.update(
         inspected=True,
         extraction={
@@ -298,8 +309,9 @@ def inspection(
             "api_format": service.api_format,
             "content_type": content_type,
             "content_encoding": headers.get("content-encoding"),
-            "segments": len(found.extraction.segments),
-            "characters": found.bytes_scanned,
+            "segments": len(body_segments),
+            "characters": sum(len(segment.text) for segment in body_segments),
+            "url_characters": found.bytes_scanned - sum(len(seg.text) for seg in body_segments),
             "oversize": found.oversize,
             "unscanned": list(found.unscanned),
         },
@@ -347,6 +359,8 @@ def _where(locator: Locator) -> str:
             parts.append(f"part {step[1]}")
         elif kind == "file":
             parts.append(f"file {step[1]}")
+        elif kind == "url":
+            parts.append("URL path" if step[1] == "path" else f"URL query value {step[2] + 1}")
         else:
             parts.append("body")
     return " > ".join(parts) or "body"
