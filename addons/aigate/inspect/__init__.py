@@ -20,13 +20,13 @@ import time
 from pathlib import Path
 
 from aigate.inspect import custom
-from aigate.inspect.decode import DecodeError, decode
+from aigate.inspect.decode import DecodeError, decode, sniff_decode
 from aigate.inspect.engine import Scanner
 from aigate.inspect.extract import extract, extract_ws
 from aigate.inspect.policy import DlpVerdict, dlp_action
 from aigate.inspect.redact import RedactionError, redact
-from aigate.inspect.result import Extraction, Finding, Inspection
-from aigate.inspect.uploads import DEFAULT_LIMITS, Limits
+from aigate.inspect.result import Extraction, Finding, Inspection, Segment
+from aigate.inspect.uploads import DEFAULT_LIMITS, Limits, is_text_like
 from aigate.inspect.url import is_url_segment, redact_url, url_segments
 from aigate.policy.model import Dlp
 
@@ -115,8 +115,16 @@ def inspect_request(
     try:
         decoded = decode(body, content_encoding, max_bytes) if content_encoding else body
     except DecodeError as e:
-        extraction = Extraction("undecodable", url, (str(e),))
-        return _scanned(scanner, extraction, started, oversize="bomb guard" in str(e))
+        # An encoding the header gets wrong or this module does not know: read what can be read.
+        bomb = "bomb guard" in str(e)
+        sniffed = None if bomb else sniff_decode(body, max_bytes)
+        if bomb or (sniffed is None and not is_text_like(None, None, body)):
+            extraction = Extraction("undecodable", url, (str(e),))
+            return _scanned(scanner, extraction, started, oversize=bomb)
+        decoded = sniffed if sniffed is not None else body
+    else:
+        if not content_encoding:  # compressed content sent without saying so
+            decoded = sniff_decode(decoded, max_bytes) or decoded
     extraction = extract(
         decoded,
         host=host,
@@ -125,6 +133,11 @@ def inspect_request(
         api_format=api_format,
         limits=limits,
     ) if decoded else Extraction("empty")
+    if extraction.unscanned and is_text_like(None, None, decoded):
+        # A structured reader gave up part way (a multipart body without its closing
+        # delimiter, broken JSON inside a form): the raw text is scanned instead, not skipped.
+        raw = Segment(decoded.decode("utf-8", "replace"), (("raw",),))
+        extraction = Extraction(extraction.extractor, (*extraction.segments, raw))
     if url:
         extraction = Extraction(
             extraction.extractor, (*extraction.segments, *url), extraction.unscanned

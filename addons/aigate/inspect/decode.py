@@ -87,3 +87,19 @@ _DECODERS = {
     "br": _brotli,
     "zstd": _zstd,
 }
+
+
+# Compressed formats recognisable by their first bytes, for bodies whose header says nothing or
+# names an encoding this module does not know (brotli has no magic number).
+_MAGIC: tuple[tuple[bytes, str], ...] = ((b"\x1f\x8b", "gzip"), (b"\x28\xb5\x2f\xfd", "zstd"))
+
+
+def sniff_decode(body: bytes, limit: int) -> bytes | None:
+    """The decompressed body when it starts like gzip or zstd and decodes; else None."""
+    for magic, coding in _MAGIC:
+        if body.startswith(magic):
+            try:
+                return decode(body, coding, limit)
+            except DecodeError:
+                return None
+    return None
