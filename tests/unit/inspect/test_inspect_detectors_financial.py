@@ -10,11 +10,15 @@ CASES = {
             "amex 378282246310005",
             "6011111111111117",
             "visa 4012888888881881.",
+            "card 4111.1111.1111.1111 exp 12/29",  # dots between the groups
+            "mc 5500.0000.0000.0004",
         ],
         [
             "order 4111 1111 1111 1112",  # fails Luhn
             "1234567812345678",  # fails Luhn and prefix
             "4111-1111 1111-1111",  # mixed separators
+            "4111.1111 1111.1111",
+            "release 4.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1",  # a version string, not a card
             "tracking 9400111899223344556677",  # too long
             "0000000000000000",
         ],

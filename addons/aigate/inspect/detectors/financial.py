@@ -36,6 +36,8 @@ def _card(value: str) -> bool:
     seps = {ch for ch in value if not ch.isdigit()}
     if len(seps) > 1:  # "4111-1111 1111-1111" is not how people write a card
         return False
+    if seps == {"."} and any(len(group) < 3 for group in value.split(".")):
+        return False  # "4.1.1.1..." is a version string; dotted cards come in groups
     if not any(number.startswith(p) and len(number) in lens for p, lens in _CARD_PREFIXES):
         return False
     return luhn.is_valid(number)
@@ -83,7 +85,7 @@ DETECTORS = (
     Detector(
         "credit_card",
         "financial",
-        r"\b(?:\d[ -]?){12,18}\d\b",
+        r"\b(?:\d[ .-]?){12,18}\d\b",
         _card,
         confidence=0.95,
         keep=(4, 4),
