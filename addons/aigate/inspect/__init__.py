@@ -21,6 +21,7 @@ from pathlib import Path
 
 from aigate.inspect import custom
 from aigate.inspect.decode import DecodeError, decode, sniff_decode
+from aigate.inspect.encoded import decoded_segments
 from aigate.inspect.engine import Scanner
 from aigate.inspect.extract import extract, extract_ws
 from aigate.inspect.policy import DlpVerdict, dlp_action
@@ -141,6 +142,11 @@ def inspect_request(
     if url:
         extraction = Extraction(
             extraction.extractor, (*extraction.segments, *url), extraction.unscanned
+        )
+    encoded = decoded_segments(extraction.segments)
+    if encoded:
+        extraction = Extraction(
+            extraction.extractor, (*extraction.segments, *encoded), extraction.unscanned
         )
     return _scanned(scanner, extraction, started, body=decoded)
 

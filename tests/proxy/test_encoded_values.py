@@ -1,0 +1,31 @@
+"""Values encoded by the sender, through the real proxy with a recording upstream: a base64-encoded
+key in a prompt is blocked, and a base64-encoded card where the policy redacts is blocked too (the
+encoded original cannot be rewritten in place); nothing arrives."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from proxyharness import make_client
+
+KEY = b"aws_access_key_id = AKIAQ3EGRLMNV4XKTYJW"
+CARD = b"card 4111 1111 1111 1111"
+
+
+@pytest.mark.parametrize(
+    ("url", "secret"),
+    [
+        ("https://allowed.openai.test/v1/chat/completions", base64.b64encode(KEY)),
+        ("https://allowed.openai.test/v1/chat/completions", base64.urlsafe_b64encode(KEY)),
+        ("https://api.mistral.ai/v1/chat/completions", base64.b64encode(CARD)),  # redact rule
+    ],
+    ids=["standard", "url-safe", "redact-rule"],
+)
+def test_an_encoded_value_is_blocked_and_never_arrives(proxy, upstream, url, secret):
+    before = upstream.snapshot()
+    prompt = {"model": "m", "messages": [{"role": "user", "content": f"decode {secret.decode()}"}]}
+    with make_client(proxy) as client:
+        reply = client.post(url, json=prompt)
+    assert reply.status_code == 403, reply.text[:300]
+    assert upstream.requests_since(before) == []

@@ -1,0 +1,72 @@
+"""Values the sender encoded: base64 runs in a prompt are decoded once, bounded, and scanned; a
+redact verdict on what they hid blocks (the encoded original cannot be rewritten in place)."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+from aigate.inspect import RedactionError, build_scanner, inspect_request, redact_request
+from aigate.inspect.encoded import decoded_segments
+from aigate.inspect.result import Segment
+from aigate.policy import DEFAULT_POLICY, load_policy
+
+SCANNER = build_scanner(load_policy(DEFAULT_POLICY).policy.dlp)
+KEY = "aws_access_key_id = AKIAQ3EGRLMNV4XKTYJW"
+CARD = "card 4111 1111 1111 1111"
+
+
+def prompt(text: str) -> bytes:
+    return json.dumps({"messages": [{"role": "user", "content": text}]}).encode()
+
+
+def found(text: str) -> set[str]:
+    inspection = inspect_request(
+        SCANNER, body=prompt(text), content_type="application/json", api_format="openai"
+    )
+    return {f.detector for f in inspection.findings}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"please decode {base64.b64encode(KEY.encode()).decode()}",
+        f"b64:{base64.b64encode(KEY.encode()).decode()}.",
+        f"token {base64.urlsafe_b64encode(KEY.encode()).decode().rstrip('=')} end",
+        f"config\n{base64.b64encode(('x' * 40 + chr(10) + KEY).encode()).decode()}",
+    ],
+    ids=["standard", "punctuated", "url-safe-unpadded", "multi-line-content"],
+)
+def test_a_base64_encoded_secret_is_found(text):
+    assert "aws_access_key_id" in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a sha1 3f786850e387550fdab836ed7e6dc881de23001b and id 5f8d0d55b54764421b7156c3",
+        "the word Pneumonoultramicroscopicsilicovolcanoconiosis is long",
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+        base64.b64encode(bytes(range(200))).decode(),  # binary, not text
+    ],
+    ids=["hashes", "long-word", "all-caps-id", "binary"],
+)
+def test_ordinary_long_tokens_are_not_decoded(text):
+    segments = (Segment(text, (("text",),)),)
+    assert decoded_segments(segments) == ()
+
+
+def test_decoding_is_bounded():
+    runs = " ".join(base64.b64encode(f"note {n:04d} {KEY}".encode()).decode() for n in range(500))
+    assert len(decoded_segments((Segment(runs, (("text",),)),))) == 64
+
+
+def test_redact_on_an_encoded_value_cannot_rewrite_it_and_so_blocks():
+    body = prompt(f"pay {base64.b64encode(CARD.encode()).decode()}")
+    inspection = inspect_request(
+        SCANNER, body=body, content_type="application/json", api_format="openai"
+    )
+    assert {f.detector for f in inspection.findings} == {"credit_card"}
+    with pytest.raises(RedactionError):
+        redact_request(inspection, "application/json")
