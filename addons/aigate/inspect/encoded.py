@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
+
+import re2
 
 from aigate.inspect.result import Segment
 
 ENCODED_KIND = "decoded"
-_BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{24,}={0,2}")
+# RE2: linear time, and several times faster than `re` over prose that holds no run at all.
+_BASE64_RUN = re2.compile(r"[A-Za-z0-9+/_-]{24,}={0,2}")
 _MAX_RUNS = 64  # per request: a body of encoded blobs costs bounded time
 _MAX_RUN = 64 * 1024  # characters of one run decoded
 
