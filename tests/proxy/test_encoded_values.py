@@ -29,3 +29,13 @@ def test_an_encoded_value_is_blocked_and_never_arrives(proxy, upstream, url, sec
         reply = client.post(url, json=prompt)
     assert reply.status_code == 403, reply.text[:300]
     assert upstream.requests_since(before) == []
+
+
+def test_a_card_written_with_dots_is_redacted_where_the_policy_redacts(proxy, upstream):
+    before = upstream.snapshot()
+    prompt = {"model": "m", "messages": [{"role": "user", "content": "pay 4111.1111.1111.1111"}]}
+    with make_client(proxy) as client:
+        reply = client.post("https://api.mistral.ai/v1/chat/completions", json=prompt)
+    assert reply.status_code == 200
+    (seen,) = upstream.requests_since(before)
+    assert b"4111" not in seen.body and b"REDACTED" in seen.body
