@@ -337,3 +337,15 @@ def test_a_neighbour_on_shared_infrastructure_is_not_ai(service_id: str, pattern
 @pytest.mark.parametrize("service", CATALOG.services.values(), ids=lambda s: s.id)
 def test_sources_are_vendor_documents_over_https(service: Service):
     assert all(url.startswith("https://") for url in service.sources)
+
+
+@pytest.mark.parametrize(
+    "service", [s for s in CATALOG.services.values() if s.paths], ids=lambda s: s.id
+)
+def test_a_path_rule_on_a_domain_also_holds_on_its_www_twin(service: Service):
+    """`www.chatgpt.com/backend-anon` reaches the same backend as `chatgpt.com/backend-anon`."""
+    path = f"{service.paths[0].rstrip('/')}/sample"
+    for host in service.hosts:
+        if "*" not in host and registered_domain(host) == host:
+            match = CLASSIFIER.classify(f"www.{host}", path)
+            assert match is not None and match.service.id == service.id, (host, match)
