@@ -80,14 +80,24 @@ def run(args: argparse.Namespace) -> int:
         if args.jsonl:
             return _jsonl(scanner, source, sys.stdout)
         text = source.read()
-    findings = scanner.scan(text)
+    ignored: list[tuple[str, str]] = []
+    findings = scanner.scan(text, ignored)
     if args.json:
-        json.dump({"findings": [_finding(f) for f in findings]}, sys.stdout, ensure_ascii=False)
+        document = {
+            "findings": [_finding(f) for f in findings],
+            "ignored": [{"detector": d, "preview": p, "why": IGNORED} for d, p in ignored],
+        }
+        json.dump(document, sys.stdout, ensure_ascii=False)
         print()
     else:
         for f in findings:
             print(f"{f.start}-{f.end}\t{f.detector}\t{f.data_class}\t{f.preview}")
+        for detector, shown in ignored:
+            print(f"ignored\t{detector}\t{shown}\t{IGNORED}")
     return 1 if findings else 0
+
+
+IGNORED = "a known documentation example or placeholder, not a real value"
 
 
 def _scanner(policy_file: str | None) -> Scanner:

@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Any, Literal
 
 from aigate.inspect.detectors import builtin
-from aigate.inspect.detectors.base import Detector, preview
+from aigate.inspect.detectors.base import Detector, is_placeholder, preview
 from aigate.inspect.normalize import normalize
 from aigate.inspect.result import Extraction, Finding
 
@@ -185,8 +185,10 @@ class Scanner:
         """Keyed hash of a value (HMAC-SHA256 under the process key, 128 bits shown)."""
         return hmac.new(self._key, value.encode(), hashlib.sha256).hexdigest()[:32]
 
-    def scan(self, text: str) -> list[Finding]:
-        """Findings in `text`, ordered by position; offsets are characters of `text`."""
+    def scan(self, text: str, ignored: list[tuple[str, str]] | None = None) -> list[Finding]:
+        """Findings in `text`, ordered by position; offsets are characters of `text`. Values a
+        detector matched but set aside as placeholders or published documentation examples
+        (`AKIAIOSFODNN7EXAMPLE`) are appended to `ignored` as (detector, preview), if given."""
         norm = normalize(text)
         t = norm.text
         if self.engine == "re2":
@@ -220,6 +222,8 @@ class Scanner:
                         continue
                 value = t[start:end]
                 if d.validator is not None and not d.validator(value):
+                    if ignored is not None and is_placeholder(value):
+                        ignored.append((d.id, preview(value, d.keep)))
                     continue
                 o_start, o_end = norm.span(start, end)
                 found.append(

@@ -69,3 +69,18 @@ def test_hash_values_makes_exact_match_digests(capsys, monkeypatch):
 def test_unreadable_input_exits_two_with_a_message(capsys, monkeypatch, argv):
     code, _, err = run(capsys, monkeypatch, "x", *argv)
     assert code == 2 and "aigate scan" in err
+
+
+def test_a_documentation_example_is_said_to_be_ignored(capsys, monkeypatch):
+    code, out, _ = run(capsys, monkeypatch, "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n")
+    assert code == 0
+    assert out.splitlines() == [
+        "ignored\taws_access_key_id\tAKIA****************\ta known documentation example or "
+        "placeholder, not a real value"
+    ]
+    code, out, _ = run(capsys, monkeypatch, "key AKIAIOSFODNN7EXAMPLE\n", "--json")
+    assert json.loads(out) == {
+        "findings": [],
+        "ignored": [{"detector": "aws_access_key_id", "preview": "AKIA****************",
+                     "why": "a known documentation example or placeholder, not a real value"}],
+    }
