@@ -180,3 +180,21 @@ def test_aigate_run_builds_the_mitmdump_command_line(argv, expected):
 def test_aigate_run_keeps_connections_lazy_even_if_asked_otherwise():
     args = build_parser().parse_args(["run", "--set", "connection_strategy=eager"])
     assert mitmdump_arguments(args)[-1] == "connection_strategy=lazy"
+
+
+def test_pac_without_proxy_uses_this_machines_name_and_says_so(capsys, monkeypatch):
+    from aigate.cli import main
+
+    monkeypatch.setattr("socket.gethostname", lambda: "gateway7")
+    assert main(["pac"]) == 0
+    out, err = capsys.readouterr()
+    assert 'return "PROXY gateway7:8080";' in out and "127.0.0.1" not in out
+    assert "no --proxy given: clients are sent to gateway7:8080" in err
+
+
+def test_pac_without_proxy_on_a_nameless_machine_asks_for_one(capsys, monkeypatch):
+    from aigate.cli import main
+
+    monkeypatch.setattr("socket.gethostname", lambda: "localhost")
+    assert main(["pac"]) == 2
+    assert "pass --proxy HOST:PORT" in capsys.readouterr().err

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import json
+import socket
 import sys
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from aigate.cli._policy import add_policy_option, load_or_report
 from aigate.endpoints import NAME_HINT_PATTERN
 from aigate.policy import LoadedPolicy
 from aigate.respond.document import POLICY_HOST
+
+DEFAULT_PORT = 8080  # `aigate run`'s default listen port
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,7 +36,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "proxy, the rest direct.",
     )
     parser.add_argument(
-        "--proxy", default="127.0.0.1:8080", help="host:port of aigate as clients reach it"
+        "--proxy",
+        metavar="HOST:PORT",
+        help="aigate as clients reach it (default: this machine's name, port 8080; a loopback "
+        "address would send every other machine's AI traffic nowhere)",
     )
     parser.add_argument(
         "--all", action="store_true", help="send all traffic (except plain host names) to aigate"
@@ -139,7 +145,17 @@ def run(args: argparse.Namespace) -> int:
     loaded = load_or_report(args.policy)
     if loaded is None:
         return 1
-    text = pac_text(loaded, args.proxy, args.all)
+    proxy = args.proxy
+    if proxy is None:
+        name = socket.gethostname()
+        if not name or name.startswith("localhost"):
+            print("aigate pac: pass --proxy HOST:PORT, aigate's address as clients reach it "
+                  "(this machine has no name of its own to use)", file=sys.stderr)
+            return 2
+        proxy = f"{name}:{DEFAULT_PORT}"
+        print(f"aigate pac: no --proxy given: clients are sent to {proxy}, this machine's name; "
+              "pass --proxy HOST:PORT as clients reach the proxy", file=sys.stderr)
+    text = pac_text(loaded, proxy, args.all)
     if args.output == "-":
         sys.stdout.write(text)
     else:
