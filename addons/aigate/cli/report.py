@@ -72,6 +72,10 @@ def run(args: argparse.Namespace) -> int:
     if policy is None:
         return 2
     fmt = args.format or _format_of(args.output)
+    if fmt == "html" and not args.output and sys.stdout.isatty():
+        print("aigate report: the HTML report is a file to open in a browser, not terminal text: "
+              "write it with -o report.html (or --format md for the terminal)", file=sys.stderr)
+        return 2
     report = build_report(
         args.logs,
         policy,

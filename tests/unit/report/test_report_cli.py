@@ -137,3 +137,11 @@ def test_an_empty_log_gives_an_empty_report_not_an_error(tmp_path, capsys, fmt):
     empty.touch()
     code, out, _ = run(capsys, str(empty), "--format", fmt)
     assert code == 0 and out
+
+
+def test_html_is_not_written_to_a_terminal(log, capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    code, out, err = run(capsys, str(log))
+    assert (code, out) == (2, "")
+    assert "write it with -o report.html" in err
+    assert run(capsys, str(log), "--format", "md")[0] == 0  # text for the terminal still works
