@@ -17,7 +17,7 @@ from aigate.cli.run import mitmdump_arguments
 from aigate.policy import DEFAULT_POLICY, PolicyError, load_policy, load_policy_text
 from components import require_command
 from procharness import AIGATE_READY, proxy_client, started
-from proxyharness import BROWSER_HEADERS, TEST_POLICY, write_test_policy
+from proxyharness import BROWSER_HEADERS, TEST_POLICY, wait_for, write_test_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -57,6 +57,8 @@ def test_aigate_run_prints_address_and_ca_and_serves_block_and_warn_pages(aigate
     port, confdir, lines = aigate_run
     assert any(f"clients must trust the CA at {confdir}/mitmproxy-ca-cert.pem" in line
                for line in lines)
+    wait_for(lambda: any(line.startswith("aigate: audit log") and f"{confdir}/aigate-audit." in line
+                         for line in lines), what="the audit log(s) in the banner")
     with proxy_client(port, confdir) as client:
         blocked = client.get("https://chat.blocked.test/", headers=BROWSER_HEADERS)
         warned = client.get("https://chat.warn.test/", headers=BROWSER_HEADERS)

@@ -81,6 +81,11 @@ def supervise(args: argparse.Namespace) -> int:
                   f"({args.workers} workers)", flush=True)
             print(f"aigate: policy {Path(args.policy).resolve()}", flush=True)
             print(f"aigate: clients must trust the CA at {ca}", flush=True)
+            logs = [worker_log_path(audit_log, n) for n in range(1, args.workers + 1)]
+            print(f"aigate: audit logs {', '.join(dict.fromkeys(logs))}", flush=True)
+            if metrics_port is not None:
+                print(f"aigate: metrics at http://{metrics_host}:{metrics_port}/metrics "
+                      "(all workers)", flush=True)
             for line in shared_host_lines(args.policy):
                 print(line, flush=True)
 

@@ -83,6 +83,13 @@ class Banner:
             print(f"aigate: proxy listening at http://{host}:{port}", flush=True)
         print(f"aigate: policy {ctx.options.aigate_policy}", flush=True)
         print(f"aigate: clients must trust the CA at {ca}", flush=True)
+        audit = ctx.options.aigate_audit_log or str(
+            Path(ctx.options.confdir).expanduser() / "aigate-audit.jsonl"
+        )
+        print(f"aigate: audit log {'stdout' if audit == '-' else audit}", flush=True)
+        if ctx.options.aigate_metrics_port:
+            print(f"aigate: metrics at http://{ctx.options.aigate_metrics_host}:"
+                  f"{ctx.options.aigate_metrics_port}/metrics", flush=True)
         for line in shared_host_lines(ctx.options.aigate_policy):
             print(line, flush=True)
 
