@@ -28,6 +28,7 @@ from aigate.record import metrics
 from proxyharness import (
     BROWSER_HEADERS,
     OPENAI_ANSWER,
+    make_client,
     open_tunnel,
     read_response_head,
     wait_for,
@@ -424,3 +425,17 @@ def test_websocket_message_is_redacted_in_place(proxy, upstream):
 )
 def test_kinds_of_data_are_named_as_people_say_them(detector, label):
     assert kind_label(build_scanner(Dlp()), detector) == label
+
+
+def test_a_dlp_block_on_a_warned_api_tells_one_story(proxy, upstream):
+    """The access decision is warn, the DLP rules block: the answer is a refusal only, without
+    the "allowed with a warning" notice of a forwarded request."""
+    before = upstream.snapshot()
+    with make_client(proxy) as client:
+        reply = client.post("https://warn.api.test/v1/chat/completions",
+                            json={"model": "m", "messages": [{"role": "user",
+                                                              "content": AWS_PAIR}]})
+    assert reply.status_code == 403
+    assert "x-aigate-notice" not in reply.headers
+    assert "allowed with a warning" not in reply.text
+    assert upstream.requests_since(before) == []

@@ -54,6 +54,7 @@ from aigate.verdict import decide_request, other_names
 ACK_PATH = "/.aigate/ack"
 KEY_FILE = "aigate-ack.key"
 _ACK_PENDING = "aigate.ack_pending"
+_FORWARDED = frozenset({"allowed", "continued", "monitored"})
 _COOKIE_BYTES = COOKIE_NAME.encode()
 
 logger = logging.getLogger(__name__)
@@ -139,7 +140,9 @@ class Enforce:
 
     def responseheaders(self, flow: http.HTTPFlow) -> None:
         state = flow.metadata.get(FLOW_KEY)
-        if state is not None and flow.response is not None:
+        if state is not None and flow.response is not None and state.outcome in _FORWARDED:
+            # Only a forwarded request carries the notice: a request the DLP rules stopped
+            # later must not also say it was "allowed with a warning".
             notice = state.notes.get("notice")
             if notice:
                 flow.response.headers[NOTICE_HEADER] = notice
