@@ -72,17 +72,7 @@ def canonical_path(path: str) -> str:
     """
     path, sep, query = path.partition("?")
     path = _ESCAPE.sub(lambda m: ch if (ch := chr(int(m[1], 16))) in _UNRESERVED else m[0], path)
-    segments: list[str] = []
-    for segment in path.split("/"):
-        if segment == "..":
-            if segments:
-                segments.pop()
-        elif segment not in ("", "."):
-            segments.append(segment)
-    out = "/" + "/".join(segments)
-    if segments and path.endswith(("/", "/.", "/..")):
-        out += "/"
-    return out + sep + query
+    return _resolved(path) + sep + query
 
 
 def rule_path(path: str) -> str:
@@ -99,10 +89,15 @@ def rule_path(path: str) -> str:
         if decoded == path:
             break
         path = decoded
-    path = path.replace("\\", "/").lower()
+    return _resolved(path.replace("\\", "/").lower(), drop_params=True)
+
+
+def _resolved(path: str, drop_params: bool = False) -> str:
+    """`path` with empty, `.` and `..` segments resolved (and `;parameters` dropped, if asked)."""
     segments: list[str] = []
     for segment in path.split("/"):
-        segment = segment.split(";", 1)[0]
+        if drop_params:
+            segment = segment.split(";", 1)[0]
         if segment == "..":
             if segments:
                 segments.pop()
