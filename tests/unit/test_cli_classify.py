@@ -122,7 +122,7 @@ def test_catalog_json_has_every_field(capsys):
     _, out, _ = run(capsys, ["catalog", "--json"])
     openai = next(s for s in json.loads(out) if s["id"] == "openai-api")
     assert openai["api_format"] == "openai"
-    assert openai["hosts"] == ["api.openai.com", "platform.openai.com"]
+    assert openai["hosts"] == ["api.openai.com", "platform.openai.com", "*.api.openai.com"]
     assert {"trains_on_inputs", "enterprise_tier", "risk_reason", "url"} <= set(openai)
 
 
