@@ -92,12 +92,18 @@ def keyword_detector(spec: KeywordList) -> Detector:
         parts.append(head + escaped + tail)
     flags = "" if spec.case_sensitive else "(?i)"
     pattern = _check(spec.id, flags + "(?:" + "|".join(parts) + ")")
-    return Detector(spec.id, spec.data_class, pattern, confidence=0.8, keep=(64, 0))
+    # The company named these words itself: a match is as certain as a checksum.
+    return Detector(spec.id, spec.data_class, pattern, confidence="validated", keep=(64, 0))
 
 
 def pattern_detector(spec: CustomPattern) -> Detector:
     return Detector(
-        spec.id, spec.data_class, _check(spec.id, spec.pattern), context=spec.context, keep=(1, 1)
+        spec.id,
+        spec.data_class,
+        _check(spec.id, spec.pattern),
+        context=tuple(spec.context),
+        context_required=bool(spec.context),
+        keep=(1, 1),
     )
 
 
@@ -108,7 +114,12 @@ def exact_detector(spec: ExactMatch) -> Detector:
         return edm_digest(key, value) in digests
 
     return Detector(
-        spec.id, spec.data_class, _check(spec.id, spec.pattern), known, confidence=1.0, keep=(1, 1)
+        spec.id,
+        spec.data_class,
+        _check(spec.id, spec.pattern),
+        known,
+        confidence="validated",
+        keep=(1, 1),
     )
 
 

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from aigate.inspect.detectors import builtin
 from aigate.inspect.detectors.base import Detector, is_placeholder, preview
 from aigate.inspect.normalize import normalize
-from aigate.inspect.result import Extraction, Finding
+from aigate.inspect.result import CONFIDENCE_RANK, Confidence, Extraction, Finding
 
 try:
     import re2
@@ -76,7 +76,8 @@ class _Compiled:
         self.regex = regex
         self.group = regex.groupindex.get("v", regex.groupindex.get(b"v", 0))  # bytes names on re2
         self.context = context
-        self.words = tuple(w.lower() for w in detector.context)
+        # Only required words select the detector; optional ones are looked for after a match.
+        self.words = tuple(w.lower() for w in detector.context) if detector.context_required else ()
         self.word_ids: frozenset[int] = frozenset()  # context words' ids in the RE2 set
 
 
@@ -104,11 +105,13 @@ class Scanner:
         enabled: Collection[str] = (),
         disabled: Collection[str] = (),
         public_ips_only: bool = False,
+        regions: Collection[str] | None = None,
         extra: Iterable[Detector] = (),
         key: bytes | None = None,
         engine: Engine | None = None,
     ) -> Scanner:
-        """Built-ins filtered by `enabled` (empty: all) and `disabled`, plus custom detectors."""
+        """Built-ins filtered by `enabled` (empty: all), `disabled` and `regions` (ISO 3166
+        codes whose national formats are read; None: every region), plus custom detectors."""
         chosen = []
         known = {d.id for d in builtin()}
         unknown = (set(enabled) | set(disabled)) - known
@@ -116,11 +119,16 @@ class Scanner:
             raise ValueError(
                 f"unknown detector id(s) {sorted(unknown)}; `aigate scan --list` shows the ids"
             )
+        wanted = None if regions is None else frozenset(r.upper() for r in regions)
         for d in builtin():
             if (enabled and d.id not in enabled) or d.id in disabled:
                 continue
+            if wanted is not None and d.regions and not wanted.intersection(d.regions):
+                continue
             if public_ips_only and d.id in _IP_DETECTORS:
                 d = dataclasses.replace(d, validator=_public_ip)
+            if d.regional_check is not None:
+                d = dataclasses.replace(d, checksum=d.regional_check(wanted))
             chosen.append(d)
         return cls([*chosen, *extra], key=key, engine=engine)
 
@@ -132,7 +140,7 @@ class Scanner:
         context = None
         if d.context:
             words = "|".join(re.escape(w.lower()) for w in d.context)
-            context = re.compile(rf"(?:^|[^a-z0-9])(?:{words})")
+            context = re.compile(rf"(?:^|[^\w])(?:{words})")
         return _Compiled(d, regex, context)
 
     def _build_prefilter(self) -> None:
@@ -216,15 +224,25 @@ class Scanner:
                     or (end < size and t[end] in d.boundary)
                 ):
                     continue
+                labelled = False
                 if c.context is not None:
                     window = t[max(0, start - d.window) : start] + " " + t[end : end + d.window]
-                    if not c.context.search(window.lower()):
+                    labelled = c.context.search(window.lower()) is not None
+                    if d.context_required and not labelled:
                         continue
                 value = t[start:end]
-                if d.validator is not None and not d.validator(value):
+                if (d.validator is not None and not d.validator(value)) or (
+                    d.data_class == "secret" and is_placeholder(value)
+                ):
                     if ignored is not None and is_placeholder(value):
                         ignored.append((d.id, preview(value, d.keep)))
                     continue
+                if d.checksum is not None:
+                    level: Confidence = "validated" if d.checksum(value) else "low"
+                elif labelled and d.confidence == "pattern":
+                    level = "context"
+                else:
+                    level = d.confidence
                 o_start, o_end = norm.span(start, end)
                 found.append(
                     Finding(
@@ -232,7 +250,7 @@ class Scanner:
                         d.data_class,
                         o_start,
                         o_end,
-                        d.confidence,
+                        level,
                         preview(value, d.keep),
                         self.digest(value),
                     )
@@ -251,12 +269,13 @@ def _resolve(found: list[Finding]) -> list[Finding]:
     """One finding per value: drop a finding inside another one at least as confident."""
     if len(found) < 2:
         return found
-    found.sort(key=lambda f: (f.start, -(f.end - f.start), -f.confidence))
+    rank = CONFIDENCE_RANK
+    found.sort(key=lambda f: (f.start, -(f.end - f.start), -rank[f.confidence]))
     kept: list[Finding] = []
     open_: list[Finding] = []  # kept findings that still reach the current start
     for f in found:
         open_ = [k for k in open_ if k.end > f.start]
-        if any(f.end <= k.end and k.confidence >= f.confidence for k in open_):
+        if any(f.end <= k.end and rank[k.confidence] >= rank[f.confidence] for k in open_):
             continue
         kept.append(f)
         open_.append(f)

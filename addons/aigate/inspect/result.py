@@ -9,6 +9,11 @@ from typing import Literal
 DataClass = Literal["pii", "financial", "secret", "confidential", "custom"]
 DATA_CLASSES: tuple[DataClass, ...] = ("pii", "financial", "secret", "confidential", "custom")
 
+# How sure a finding is, lowest first (aigate.inspect.detectors.base says what each level means).
+Confidence = Literal["low", "pattern", "context", "validated"]
+CONFIDENCES: tuple[Confidence, ...] = ("low", "pattern", "context", "validated")
+CONFIDENCE_RANK: dict[str, int] = {level: rank for rank, level in enumerate(CONFIDENCES)}
+
 # A locator step says how to reach a segment's text inside the original body, outermost first:
 # ("json", (key_or_index, ...)) a JSON string at a path, ("form", name, nth) a urlencoded field,
 # ("part", index) a multipart part body, ("text",) the whole body as text,
@@ -25,10 +30,11 @@ class Finding:
     data_class: DataClass
     start: int
     end: int
-    confidence: float
+    confidence: Confidence
     preview: str
     digest: str
     segment: int = 0  # index into Extraction.segments when scanning an extraction
+    decoded: str | None = None  # "base64", "hex" or "percent" when found inside an encoded run
 
 
 @dataclass(frozen=True, slots=True)

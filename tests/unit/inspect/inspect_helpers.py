@@ -21,8 +21,13 @@ def single(detector_id: str) -> Scanner:
 
 
 def hits(detector_id: str, text: str) -> list[str]:
-    """The values one detector finds in `text`."""
-    return [text[f.start : f.end] for f in single(detector_id).scan(text)]
+    """The values one detector finds in `text` at confidence `pattern` or above."""
+    return [text[f.start : f.end] for f in single(detector_id).scan(text) if f.confidence != "low"]
+
+
+def levels(detector_id: str, text: str) -> list[tuple[str, str]]:
+    """(value, confidence) of every finding of one detector in `text`, `low` ones included."""
+    return [(text[f.start : f.end], f.confidence) for f in single(detector_id).scan(text)]
 
 
 def module_ids(module) -> set[str]:

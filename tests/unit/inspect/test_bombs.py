@@ -120,9 +120,14 @@ def test_encoded_bomb_is_reported_oversize_not_clean(coding):
     scanner = build_scanner(Dlp())
     body = ENCODED_BOMBS[coding]()
     inspection, peak, seconds = _measure(
-        lambda: inspect_request(scanner, body=body, content_encoding=coding,
-                                content_type="application/json", api_format="openai",
-                                max_bytes=LIMIT)
+        lambda: inspect_request(
+            scanner,
+            body=body,
+            content_encoding=coding,
+            content_type="application/json",
+            api_format="openai",
+            max_bytes=LIMIT,
+        )
     )
     assert inspection.oversize and not inspection.inspected
     assert "bomb guard" in (inspection.unscanned_reason or "")
@@ -168,7 +173,7 @@ def docx_bomb() -> bytes:
 
     def document(archive: zipfile.ZipFile, name: str) -> None:
         with archive.open(name, "w", force_zip64=True) as out:
-            out.write(b'<w:document><w:body>')
+            out.write(b"<w:document><w:body>")
             block = run * (MB // len(run))
             for _ in range(BOMB // MB):
                 out.write(block)
@@ -207,8 +212,12 @@ ARCHIVES = {
     # name: (body, limits, expected reason, peak bound)
     "zip member of 128 MB": (zip_bomb, Limits(), "bomb guard", 64 * MB),
     "docx of 128 MB": (docx_bomb, Limits(), "bomb guard", 64 * MB),
-    "docx with 12 parts of 2 MB": (lambda: many_parts_docx(12, 2 * MB), SMALL, "text limit",
-                                    24 * MB),
+    "docx with 12 parts of 2 MB": (
+        lambda: many_parts_docx(12, 2 * MB),
+        SMALL,
+        "text limit",
+        24 * MB,
+    ),
     "zip in zip in zip in zip": (lambda: nested(4), Limits(), "nested deeper", 8 * MB),
     "10000 entries": (lambda: many_entries(10_000), Limits(), "members after 200", 32 * MB),
 }
@@ -234,14 +243,22 @@ def test_a_bomb_inside_a_gzipped_multipart_upload_is_refused_in_bounded_memory()
     scanner = build_scanner(Dlp())
     boundary = "b0undary"
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.zip"\r\n'
-        "Content-Type: application/zip\r\n\r\n"
-    ).encode() + zip_bomb() + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.zip"\r\n'
+            "Content-Type: application/zip\r\n\r\n"
+        ).encode()
+        + zip_bomb()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     encoded = gzip.compress(body, 6)
     inspection, peak, seconds = _measure(
-        lambda: inspect_request(scanner, body=encoded, content_encoding="gzip",
-                                content_type=f"multipart/form-data; boundary={boundary}",
-                                max_bytes=LIMIT)
+        lambda: inspect_request(
+            scanner,
+            body=encoded,
+            content_encoding="gzip",
+            content_type=f"multipart/form-data; boundary={boundary}",
+            max_bytes=LIMIT,
+        )
     )
     assert "bomb guard" in (inspection.unscanned_reason or "")
     assert peak < 64 * MB and seconds < SECONDS

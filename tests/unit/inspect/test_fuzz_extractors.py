@@ -69,21 +69,51 @@ def test_every_extractor_has_a_fuzz_target():
 # --- strategies -------------------------------------------------------------------------------
 
 KEYS = st.sampled_from(
-    ["messages", "content", "text", "prompt", "parts", "role", "type", "data", "inputs",
-     "message", "chat_history", "contents", "query", "attachments", "extracted_content",
-     "variables", "input", "system", "documents", "image_url", "f.req", "command", "payload",
-     "turn", "candidates", "raw_content", "event"]
+    [
+        "messages",
+        "content",
+        "text",
+        "prompt",
+        "parts",
+        "role",
+        "type",
+        "data",
+        "inputs",
+        "message",
+        "chat_history",
+        "contents",
+        "query",
+        "attachments",
+        "extracted_content",
+        "variables",
+        "input",
+        "system",
+        "documents",
+        "image_url",
+        "f.req",
+        "command",
+        "payload",
+        "turn",
+        "candidates",
+        "raw_content",
+        "event",
+    ]
 )
 LEAF_TEXT = st.one_of(
     st.text(max_size=40),
     st.sampled_from(SECRETS),
-    st.builds(lambda a, s, b: f"{a} {s} {b}", st.text(max_size=10), st.sampled_from(SECRETS),
-              st.text(max_size=10)),
+    st.builds(
+        lambda a, s, b: f"{a} {s} {b}",
+        st.text(max_size=10),
+        st.sampled_from(SECRETS),
+        st.text(max_size=10),
+    ),
 )
 JSON_DOCS = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | LEAF_TEXT,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS | st.text(max_size=8),
-                                                                 inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(KEYS | st.text(max_size=8), inner, max_size=4)
+    ),
     max_leaves=25,
 )
 
@@ -107,8 +137,10 @@ JSON_BODIES = st.one_of(
     st.tuples(st.integers(1, 10_000), st.sampled_from("[{")).map(lambda t: _deep(*t)),
     # duplicate keys: a parser keeps one value, the body holds both
     st.tuples(st.sampled_from(SECRETS), st.text(max_size=20)).map(
-        lambda t: (f'{{"messages":[{{"role":"user","content":{json.dumps(t[0])}}}],'
-                   f'"messages":[{{"role":"user","content":{json.dumps(t[1])}}}]}}').encode()
+        lambda t: (
+            f'{{"messages":[{{"role":"user","content":{json.dumps(t[0])}}}],'
+            f'"messages":[{{"role":"user","content":{json.dumps(t[1])}}}]}}'
+        ).encode()
     ),
     st.binary(max_size=300),
     # invalid UTF-8 inside a JSON string, and a BOM
@@ -120,18 +152,31 @@ JSON_BODIES = st.one_of(
     ),
 )
 CONTENT_TYPES = st.sampled_from(
-    [None, "", "application/json", "text/plain", "application/x-www-form-urlencoded",
-     "multipart/form-data", "multipart/form-data; boundary=", "multipart/form-data; boundary=b",
-     "application/octet-stream", "image/png", "application/json; charset=utf-16",
-     "text/html; charset=iso-8859-1", "application/vnd.api+json", "\x00garbage/;;;"]
+    [
+        None,
+        "",
+        "application/json",
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+        "multipart/form-data; boundary=",
+        "multipart/form-data; boundary=b",
+        "application/octet-stream",
+        "image/png",
+        "application/json; charset=utf-16",
+        "text/html; charset=iso-8859-1",
+        "application/vnd.api+json",
+        "\x00garbage/;;;",
+    ]
 )
 
 
 @st.composite
 def multipart_bodies(draw: st.DrawFn) -> tuple[bytes, str]:
     """Random multipart bodies: text fields, files, broken heads, missing closing delimiter."""
-    boundary = draw(st.text(string.ascii_letters + string.digits + "-'()+_,./:=?", min_size=1,
-                            max_size=20))
+    boundary = draw(
+        st.text(string.ascii_letters + string.digits + "-'()+_,./:=?", min_size=1, max_size=20)
+    )
     parts = []
     for index in range(draw(st.integers(0, 4))):
         value = draw(st.one_of(st.binary(max_size=60), LEAF_TEXT.map(str.encode)))
@@ -139,12 +184,12 @@ def multipart_bodies(draw: st.DrawFn) -> tuple[bytes, str]:
         if draw(st.booleans()):
             head += f'; filename="{draw(st.sampled_from(["a.txt", "b.zip", "c.pdf", "d"]))}"'
         if draw(st.booleans()):
-            head += "\r\nContent-Type: " + draw(st.sampled_from(["text/plain", "image/png",
-                                                                   "application/json"]))
+            head += "\r\nContent-Type: " + draw(
+                st.sampled_from(["text/plain", "image/png", "application/json"])
+            )
         if draw(st.booleans()):
             head = draw(st.text(max_size=30))  # a head that is not a header at all
-        parts.append(f"--{boundary}\r\n{head}\r\n\r\n".encode("utf-8", "replace") + value
-                     + b"\r\n")
+        parts.append(f"--{boundary}\r\n{head}\r\n\r\n".encode("utf-8", "replace") + value + b"\r\n")
     body = b"".join(parts)
     if draw(st.booleans()):
         body += f"--{boundary}--\r\n".encode()
@@ -277,8 +322,9 @@ def test_form_extractor_never_raises_and_redaction_keeps_the_form(field, extra, 
 @given(message=st.one_of(JSON_BODIES, JSON_BODIES.map(lambda b: b.decode("utf-8", "replace"))))
 def test_websocket_extractors_never_raise_and_redaction_keeps_json(name, message):
     kwargs, _ = TARGETS[name]
-    inspection = inspect_ws(SCANNER, message, host=kwargs.get("host", ""),
-                            path=kwargs.get("path", ""))
+    inspection = inspect_ws(
+        SCANNER, message, host=kwargs.get("host", ""), path=kwargs.get("path", "")
+    )
     if not inspection.findings:
         return
     try:
@@ -303,8 +349,20 @@ def test_any_bytes_with_any_content_type_are_inspected_or_reported(body, content
 
 
 ENCODINGS = st.sampled_from(
-    ["gzip", "x-gzip", "deflate", "br", "zstd", "identity", "gzip, br", "compress", "GZIP",
-     " , ", "zstd,zstd,zstd", "\x00"]
+    [
+        "gzip",
+        "x-gzip",
+        "deflate",
+        "br",
+        "zstd",
+        "identity",
+        "gzip, br",
+        "compress",
+        "GZIP",
+        " , ",
+        "zstd,zstd,zstd",
+        "\x00",
+    ]
 )
 
 
@@ -321,19 +379,29 @@ def test_decode_raises_only_decode_error(body, coding, limit):
 @FUZZ
 @given(body=st.binary(max_size=2000), coding=ENCODINGS)
 def test_inspect_request_never_raises_on_a_corrupt_encoding(body, coding):
-    inspection = inspect_request(SCANNER, body=body, content_encoding=coding,
-                                 content_type="application/json", api_format="openai")
+    inspection = inspect_request(
+        SCANNER,
+        body=body,
+        content_encoding=coding,
+        content_type="application/json",
+        api_format="openai",
+    )
     assert inspection.body is not None or inspection.unscanned
 
 
-SMALL = Limits(max_bytes=200_000, max_text=50_000, max_members=20, max_member_bytes=100_000,
-               max_seconds=1.0)
+SMALL = Limits(
+    max_bytes=200_000, max_text=50_000, max_members=20, max_member_bytes=100_000, max_seconds=1.0
+)
 UPLOAD_MAGIC = st.sampled_from([b"", b"%PDF-1.4\n", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff"])
 
 
 @FUZZ
-@given(magic=UPLOAD_MAGIC, tail=st.binary(max_size=3000), name=st.text(max_size=20),
-       content_type=CONTENT_TYPES)
+@given(
+    magic=UPLOAD_MAGIC,
+    tail=st.binary(max_size=3000),
+    name=st.text(max_size=20),
+    content_type=CONTENT_TYPES,
+)
 def test_uploads_never_raise_on_garbage(magic, tail, name, content_type):
     found = extract_text(magic + tail, name, content_type, SMALL)
     blank = not (magic + tail).decode("latin-1").strip()  # str.strip: Unicode whitespace too
@@ -360,8 +428,9 @@ def test_deep_nesting_is_scanned_without_recursion_errors(name, depth, opener):
 def test_deep_json_inside_a_form_field_is_scanned(depth):
     kwargs, _ = TARGETS["gemini_web"]
     body = urlencode([("f.req", _deep(depth, "[").decode())]).encode()
-    inspection = inspect_request(SCANNER, body=body,
-                                 content_type="application/x-www-form-urlencoded", **kwargs)
+    inspection = inspect_request(
+        SCANNER, body=body, content_type="application/x-www-form-urlencoded", **kwargs
+    )
     assert "credit_card" in inspection.kinds
     _check(body, "application/x-www-form-urlencoded", **kwargs)
 
@@ -370,10 +439,13 @@ def test_deep_json_inside_a_form_field_is_scanned(depth):
 @pytest.mark.parametrize("depth", DEPTHS)
 def test_deep_websocket_messages_are_scanned(name, depth):
     kwargs, _ = TARGETS[name]
-    inspection = inspect_ws(SCANNER, _deep(depth, "{").decode(), host=kwargs.get("host", ""),
-                            path=kwargs.get("path", ""))
+    inspection = inspect_ws(
+        SCANNER,
+        _deep(depth, "{").decode(),
+        host=kwargs.get("host", ""),
+        path=kwargs.get("path", ""),
+    )
     assert "credit_card" in inspection.kinds
-
 
 
 def _strings(doc: object) -> list[str]:

@@ -81,6 +81,11 @@ def test_a_documentation_example_is_said_to_be_ignored(capsys, monkeypatch):
     code, out, _ = run(capsys, monkeypatch, "key AKIAIOSFODNN7EXAMPLE\n", "--json")
     assert json.loads(out) == {
         "findings": [],
-        "ignored": [{"detector": "aws_access_key_id", "preview": "AKIA****************",
-                     "why": "a known documentation example or placeholder, not a real value"}],
+        "ignored": [
+            {
+                "detector": "aws_access_key_id",
+                "preview": "AKIA****************",
+                "why": "a known documentation example or placeholder, not a real value",
+            }
+        ],
     }

@@ -20,6 +20,13 @@ def test_with_verdict_keeps_every_other_field() -> None:
         rule="old",
     )
     assert {f.name for f in fields(Inspection)} == {
-        "extraction", "findings", "unscanned", "body", "oversize", "seconds", "action", "rule",
+        "extraction",
+        "findings",
+        "unscanned",
+        "body",
+        "oversize",
+        "seconds",
+        "action",
+        "rule",
     }, "a new field: copy it in Inspection.with_verdict"
     assert inspection.with_verdict("block", "r1") == replace(inspection, action="block", rule="r1")

@@ -13,23 +13,46 @@ def test_not_inspected_is_none():
         (make_inspection(100), True, None, ()),
         (make_inspection(), True, None, ()),  # an empty prompt: nothing to scan, nothing skipped
         (too_large(), False, "too_large", ("too_large",)),
-        (make_inspection(extractor="ws_binary", unscanned=("binary WebSocket message",)),
-         False, "binary_websocket", ("binary_websocket",)),
-        (make_inspection(
-            extractor="undecodable", unscanned=("corrupt gzip body (BadGzipFile)",)),
-         False, "undecodable", ("undecodable",)),
-        (make_inspection(  # a decompression bomb: undecodable first, and too large
-            extractor="undecodable", oversize=True,
-            unscanned=("gzip body decodes to more than 4194304 bytes (decompression bomb guard)",)),
-         False, "undecodable", ("undecodable", "too_large")),
-        (make_inspection(100, unscanned=("a.pdf: PDF has no text layer (scanned image?)",)),
-         True, None, ("unreadable_document",)),
+        (
+            make_inspection(extractor="ws_binary", unscanned=("binary WebSocket message",)),
+            False,
+            "binary_websocket",
+            ("binary_websocket",),
+        ),
+        (
+            make_inspection(
+                extractor="undecodable", unscanned=("corrupt gzip body (BadGzipFile)",)
+            ),
+            False,
+            "undecodable",
+            ("undecodable",),
+        ),
+        (
+            make_inspection(  # a decompression bomb: undecodable first, and too large
+                extractor="undecodable",
+                oversize=True,
+                unscanned=(
+                    "gzip body decodes to more than 4194304 bytes (decompression bomb guard)",
+                ),
+            ),
+            False,
+            "undecodable",
+            ("undecodable", "too_large"),
+        ),
+        (
+            make_inspection(100, unscanned=("a.pdf: PDF has no text layer (scanned image?)",)),
+            True,
+            None,
+            ("unreadable_document",),
+        ),
     ],
 )
 def test_inspected_or_unscanned_with_reason_categories(inspection, inspected, reason, unscanned):
     summary = summarize(inspection)
     assert (summary.inspected, summary.unscanned_reason, summary.unscanned) == (
-        inspected, reason, unscanned
+        inspected,
+        reason,
+        unscanned,
     )
 
 
@@ -60,14 +83,21 @@ def test_unscanned_reasons_become_categories_never_sentences(text, category):
 
 
 def test_findings_are_counted_per_detector_and_class_with_the_first_preview():
-    findings = (*found("aws_access_key", "secret", 2, "AKIA…1"), *found("email", "pii", 1, "j…"),
-                *found("aws_access_key", "secret", 1, "AKIA…2"))
+    findings = (
+        *found("aws_access_key", "secret", 2, "AKIA…1"),
+        *found("email", "pii", 1, "j…"),
+        *found("aws_access_key", "secret", 1, "AKIA…2"),
+    )
     summary = summarize(make_inspection(100, findings).with_verdict("block", "no-secrets"))
     assert [(f.detector, f.data_class, f.count, f.preview) for f in summary.findings] == [
-        ("aws_access_key", "secret", 3, "AKIA…1"), ("email", "pii", 1, "j…")
+        ("aws_access_key", "secret", 3, "AKIA…1"),
+        ("email", "pii", 1, "j…"),
     ]
     assert (summary.inspected, summary.bytes_scanned, summary.action, summary.rule) == (
-        True, 100, "block", "no-secrets"
+        True,
+        100,
+        "block",
+        "no-secrets",
     )
 
 
@@ -87,7 +117,9 @@ def test_the_audit_fields_of_an_inspection():
         120,
         found("email", "pii", 2, "j…@…com"),
         ("a.png: image/audio/video content is not scanned",),
-        seconds=0.004, action="warn", rule="dlp.default_action",
+        seconds=0.004,
+        action="warn",
+        rule="dlp.default_action",
     )
     assert summarize(inspection).as_record() == {
         "inspected": True,

@@ -1,7 +1,15 @@
-"""What a detector is: data (id, class, RE2 pattern, context words) plus at most a validator.
+"""What a detector is: data (id, class, RE2 pattern, context words, source) plus at most a
+validator (is this the kind at all?) and a checksum (is this value well-formed?).
 
 Patterns use RE2 syntax only (no look-around, no back-references) so every scan is linear in the
 input. A pattern may name the value with a group `v`; otherwise the whole match is the value.
+
+Each finding carries a confidence, lowest first:
+- `low`: the shape fits but the checksum fails (a typo, a made-up or truncated value);
+- `pattern`: a shape many things share (an address, nine digits, a date) and nothing else;
+- `context`: a label near the value names the kind ("SIN:", "Steuer-ID", `password =`);
+- `validated`: the value passes its issuer's check (Luhn, mod-97, CRC32, a check digit, a
+  dialling plan), or carries a prefix only that issuer uses in its documented length and alphabet.
 """
 
 from __future__ import annotations
@@ -12,25 +20,64 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from aigate.inspect.result import DataClass
+from aigate.inspect.result import CONFIDENCES, Confidence, DataClass
 
 Validator = Callable[[str], bool]
 
 
 @dataclass(frozen=True, slots=True)
 class Detector:
-    """A declarative detector. `context` words, when given, must appear near the value."""
+    """A declarative detector.
+
+    `validator` says whether a match is this kind at all (False: no finding). `checksum` says
+    whether the value is well-formed (True: `validated`; False: `low`, still reported).
+    `context` words near the value raise it to `context`; with `context_required` a match
+    without one is no finding (the shape alone is too common: nine digits, a date).
+    `regions` are the ISO 3166 countries whose national format this is: `dlp.regions` decides
+    which run. `source` is the issuer's format document."""
 
     id: str
     data_class: DataClass
     pattern: str
     validator: Validator | None = None
     context: tuple[str, ...] = ()
-    confidence: float = 0.9
+    confidence: Confidence = "pattern"  # the level of a match with no checksum and no label
     keep: tuple[int, int] = (2, 2)  # characters the preview keeps at (head, tail)
     window: int = 80  # how far (characters) to look for context words around the value
     boundary: frozenset[str] = frozenset()  # characters that may not touch the value's ends
     description: str = ""
+    checksum: Validator | None = None
+    context_required: bool = False
+    regions: tuple[str, ...] = ()
+    source: str = ""
+    # A checksum that depends on the configured regions (phone dialling plans): the scanner
+    # calls it with `dlp.regions` (None: every region) and uses the result as `checksum`.
+    regional_check: Callable[[frozenset[str] | None], Validator] | None = None
+
+    def __post_init__(self) -> None:
+        if self.confidence not in CONFIDENCES[1:]:
+            raise ValueError(
+                f"detector {self.id}: confidence {self.confidence!r} is not one of "
+                f"{CONFIDENCES[1:]}"
+            )
+        if self.context_required and not self.context:
+            raise ValueError(f"detector {self.id}: context_required needs context words")
+
+    @property
+    def confidence_rule(self) -> str:
+        """How this detector's findings get their confidence, for `aigate scan --list`."""
+        parts = []
+        if self.context_required:
+            parts.append("needs a label nearby")
+        if self.checksum is not None or self.regional_check is not None:
+            parts.append("validated by its check, low when the check fails")
+        elif self.confidence == "validated":
+            parts.append("validated by its issuer's prefix and format")
+        if self.context and not self.context_required and self.confidence != "validated":
+            parts.append("context when labelled")
+        if not parts or (self.context_required and self.checksum is None):
+            parts.append(f"{'context' if self.context_required else self.confidence} otherwise")
+        return "; ".join(parts)
 
 
 # Values that are someone's example, template or variable reference, never a real secret.

@@ -13,7 +13,7 @@ DETECTORS = (
         r"DO NOT (?:DISTRIBUTE|FORWARD|SHARE)|PROPRIETARY AND CONFIDENTIAL|"
         r"ATTORNEY[- ]CLIENT PRIVILEGED|PRIVILEGED (?:AND|&) CONFIDENTIAL|TRADE SECRET|"
         r"NOT FOR (?:EXTERNAL )?DISTRIBUTION)\b",
-        confidence=0.8,
+        confidence="pattern",
         keep=(40, 0),
         description="Upper-case classification markings (CONFIDENTIAL, INTERNAL ONLY, ...).",
     ),

@@ -33,7 +33,7 @@ DETECTORS = (
         "secret",
         r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://[^\s:@/\"'<>]{1,64}:(?P<v>[^\s:@/\"'<>]{1,128})@[A-Za-z0-9._-]{1,253}",
         _url_password,
-        confidence=0.9,
+        confidence="pattern",
         keep=(0, 0),
         description="Password in a URL (postgres://user:pass@host, https://u:p@host).",
     ),
@@ -43,7 +43,7 @@ DETECTORS = (
         r"(?i)(?:server|data source|host|address)\s*=[^;\n]{1,200};[^\n]{0,300}?"
         r"\b(?:password|pwd)\s*=\s*(?P<v>[^;\"'\s]{1,128})",
         _url_password,
-        confidence=0.9,
+        confidence="pattern",
         keep=(0, 0),
         description="Password in an ADO.NET/ODBC/JDBC connection string.",
     ),
@@ -53,7 +53,7 @@ DETECTORS = (
         r"(?i)(?:\b|_)(?:password|passwd|pwd|pass|secret|secret_key|client_secret|api_?key|apikey|"
         r"access_?token|auth_?token|private_key)[\"']?\s*(?::=|=>|[:=])\s*[\"']?(?P<v>[^\s\"',;`]{6,128})",
         _password_value,
-        confidence=0.75,
+        confidence="pattern",
         keep=(0, 0),
         description="A password, secret or key assigned a random-looking literal value.",
     ),
