@@ -262,7 +262,7 @@ class Traffic:
             if roll < UNSCANNED_RATE + FINDING_RATE:
                 detector, data_class, preview = rng.choice(FINDINGS)
                 findings = tuple(
-                    Finding(detector, data_class, 0, 1, 0.9, preview, f"d{i}")  # type: ignore[arg-type]
+                    Finding(detector, data_class, 0, 1, "validated", preview, f"d{i}")  # type: ignore[arg-type]
                     for i in range(rng.choice((1, 1, 1, 2, 3)))
                 )
             inspection = Inspection(Extraction("openai", segments), findings,

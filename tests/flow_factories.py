@@ -14,7 +14,7 @@ def found(
 ) -> tuple[Finding, ...]:
     """`count` findings of one detector and class, as the scanner reports them."""
     return tuple(
-        Finding(detector, data_class, 0, 1, 0.9, preview, f"{detector}-{n}")  # type: ignore[arg-type]
+        Finding(detector, data_class, 0, 1, "validated", preview, f"{detector}-{n}")  # type: ignore[arg-type]
         for n in range(count)
     )
 

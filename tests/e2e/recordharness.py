@@ -52,7 +52,7 @@ def inspection_from_json(raw: str) -> Inspection:
     scanned = spec.get("scanned", 0)
     segments = (Segment("x" * scanned, (("json", ("messages", 0, "content")),)),) if scanned else ()
     findings = tuple(
-        Finding(f["detector"], f["class"], 0, 1, 0.9, f.get("preview", "x…"), f"d{n}")
+        Finding(f["detector"], f["class"], 0, 1, "validated", f.get("preview", "x…"), f"d{n}")
         for f in spec.get("findings", ())
         for n in range(f.get("count", 1))
     )

@@ -353,7 +353,7 @@ def test_shipped_dlp_rules_give_reasons_and_build_a_scanner(path):
 
 
 def finding(detector: str, data_class: str) -> Finding:
-    return Finding(detector, data_class, 0, 4, 0.9, "****", "d")
+    return Finding(detector, data_class, 0, 4, "validated", "****", "d")
 
 
 SECRET = finding("aws_access_key_id", "secret")

@@ -178,7 +178,7 @@ def _render_body(report: dict[str, Any]) -> list[str]:
     lines.extend(f"  unscanned: {reason}" for reason in ex["unscanned"])
     for f in report["findings"]:
         lines.append(
-            f"  found:    {f['detector']} ({f['class']}) in {f['where']} "
+            f"  found:    {f['detector']} ({f['class']}, {f['confidence']}) in {f['where']} "
             f"at {f['start']}-{f['end']}: {f['preview']}"
         )
     if not report["findings"]:

@@ -15,8 +15,10 @@ the request target. WebSocket messages use `inspect_ws`.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from aigate.inspect import custom
@@ -46,8 +48,15 @@ __all__ = [
 ]
 
 
-def build_scanner(dlp: Dlp, base_dir: str | Path = ".", *, key: bytes | None = None) -> Scanner:
-    """A scanner for a policy's `dlp` section; exact-match files resolve against `base_dir`."""
+def build_scanner(
+    dlp: Dlp,
+    base_dir: str | Path = ".",
+    *,
+    key: bytes | None = None,
+    countries: Sequence[str] = (),
+) -> Scanner:
+    """A scanner for a policy's `dlp` section; exact-match files resolve against `base_dir`.
+    National formats are read for `dlp.regions`, else the company's `countries`, else all."""
     exact = []
     for spec in dlp.exact_match:
         secret = os.environ.get(spec.key_env)
@@ -81,6 +90,7 @@ def build_scanner(dlp: Dlp, base_dir: str | Path = ".", *, key: bytes | None = N
         enabled=dlp.detectors,
         disabled=dlp.disabled_detectors,
         public_ips_only=dlp.public_ips_only,
+        regions=dlp.regions if dlp.regions is not None else (countries or None),
         extra=extra,
         key=key,
     )
@@ -181,6 +191,23 @@ def inspect_ws(
     return Inspection(
         extraction, findings, extraction.unscanned, body=raw, seconds=time.perf_counter() - started
     )
+
+
+def scan_text(
+    scanner: Scanner, text: str, ignored: list[tuple[str, str]] | None = None
+) -> list[Finding]:
+    """Findings in a piece of text as the proxy would find them in a prompt: the text itself and
+    what its encoded runs decode to. A finding inside a run spans the run in `text` and names
+    the encoding in `decoded`."""
+    found = scanner.scan(text, ignored)
+    segment = Segment(text, (("text",),))
+    for decoded in decoded_segments((segment,)):
+        _, _, start, end, encoding = decoded.locator[0]
+        found.extend(
+            dataclasses.replace(f, start=start, end=end, decoded=encoding)
+            for f in scanner.scan(decoded.text, ignored)
+        )
+    return sorted(found, key=lambda f: f.start)
 
 
 def redact_request(inspection: Inspection, content_type: str | None = None) -> bytes:

@@ -1,13 +1,15 @@
-"""Values a sender encoded: a base64 run inside a prompt (`QUtJQ...`) hides a key from every
-detector. `decoded_segments` decodes such runs once, bounded, and offers the readable text as
-extra segments to scan; a finding in one is acted on like any other (redaction cannot rewrite the
-encoded original in place, so a `redact` verdict on it blocks).
+"""Values a sender encoded: a base64, hex or percent-encoded run inside a prompt (`QUtJQ...`,
+`414b4941...`, `%41%4B%49%41...`) hides a key from every detector. `decoded_segments` decodes
+such runs once, bounded, and offers the readable text as extra segments to scan; a finding in
+one says which encoding it was found in, and is acted on like any other (redaction cannot
+rewrite the encoded original in place, so a `redact` verdict on it blocks).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import urllib.parse
 
 import re2
 
@@ -15,33 +17,66 @@ from aigate.inspect.result import Segment
 
 ENCODED_KIND = "decoded"
 # RE2: linear time, and several times faster than `re` over prose that holds no run at all.
-_BASE64_RUN = re2.compile(r"[A-Za-z0-9+/_-]{24,}={0,2}")
+# Hex comes first: a hex run is also valid base64, and read as base64 it decodes to noise.
+_RUNS = re2.compile(
+    r"(?P<hex>(?:[0-9a-fA-F]{2}){16,})"
+    r"|(?P<percent>(?:[A-Za-z0-9._~+/=-]{0,64}%[0-9a-fA-F]{2}){2,}[A-Za-z0-9._~+/=-]{0,64})"
+    r"|(?P<base64>[A-Za-z0-9+/_-]{24,}={0,2})"
+)
 _MAX_RUNS = 64  # per request: a body of encoded blobs costs bounded time
 _MAX_RUN = 64 * 1024  # characters of one run decoded
 
 
 def decoded_segments(segments: tuple[Segment, ...]) -> tuple[Segment, ...]:
-    """Readable text decoded from base64 (standard or URL-safe) runs in `segments`."""
+    """Readable text decoded from base64 (standard or URL-safe), hex and percent-encoded runs
+    in `segments`; each segment's locator names the encoding."""
     out: list[Segment] = []
     for index, segment in enumerate(segments):
-        for match in _BASE64_RUN.finditer(segment.text):
+        for match in _RUNS.finditer(segment.text):
             if len(out) >= _MAX_RUNS:
                 return tuple(out)
-            text = _readable(match.group()[:_MAX_RUN])
+            encoding = match.lastgroup
+            text = _DECODERS[encoding](match.group()[:_MAX_RUN])
             if text is not None:
-                out.append(Segment(text, ((ENCODED_KIND, index, match.start()),)))
+                step = (ENCODED_KIND, index, match.start(), match.end(), encoding)
+                out.append(Segment(text, (step,)))
     return tuple(out)
 
 
-def _readable(run: str) -> str | None:
-    """The run decoded, when that gives text a person or a program would have written."""
+def encoding_of(segment: Segment) -> str | None:
+    """The encoding a decoded segment was read from (None for any other segment)."""
+    step = segment.locator[0] if segment.locator else ()
+    return step[4] if step and step[0] == ENCODED_KIND else None
+
+
+def _text(raw: bytes) -> str | None:
+    """Bytes as text, when that is text a person or a program would have written."""
+    try:
+        text = raw.decode("utf-8")
+    except ValueError:
+        return None
+    printable = sum(c.isprintable() or c in "\n\r\t" for c in text)
+    return text if text and printable >= 0.95 * len(text) else None
+
+
+def _base64(run: str) -> str | None:
     if not any(c.isdigit() or c.isupper() for c in run) or not any(c.islower() for c in run):
         return None  # a word, a number or an all-caps id: not base64 someone chose
     padded = run + "=" * (-len(run) % 4)
     try:
-        raw = base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=True)
-        text = raw.decode("utf-8")
+        return _text(base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=True))
     except (binascii.Error, ValueError):
         return None
-    printable = sum(c.isprintable() or c in "\n\r\t" for c in text)
-    return text if text and printable >= 0.95 * len(text) else None
+
+
+def _hex(run: str) -> str | None:
+    text = _text(bytes.fromhex(run))
+    # Hashes and ids decode to noise; text that someone hex-encoded reads as words or a token.
+    return text if text is not None and sum(c.isalnum() for c in text) >= 0.6 * len(text) else None
+
+
+def _percent(run: str) -> str | None:
+    return _text(urllib.parse.unquote_to_bytes(run))
+
+
+_DECODERS = {"base64": _base64, "hex": _hex, "percent": _percent}

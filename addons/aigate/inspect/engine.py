@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from aigate.inspect.detectors import builtin
 from aigate.inspect.detectors.base import Detector, is_placeholder, preview
+from aigate.inspect.encoded import encoding_of
 from aigate.inspect.normalize import normalize
 from aigate.inspect.result import CONFIDENCE_RANK, Confidence, Extraction, Finding
 
@@ -258,10 +259,15 @@ class Scanner:
         return _resolve(found)
 
     def scan_extraction(self, extraction: Extraction) -> list[Finding]:
-        """Findings in every segment, each tagged with its segment index."""
+        """Findings in every segment, each tagged with its segment index (and the encoding,
+        for a segment decoded from an encoded run)."""
         found = []
         for index, segment in enumerate(extraction.segments):
-            found.extend(dataclasses.replace(f, segment=index) for f in self.scan(segment.text))
+            decoded = encoding_of(segment)
+            found.extend(
+                dataclasses.replace(f, segment=index, decoded=decoded)
+                for f in self.scan(segment.text)
+            )
         return found
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from aigate.actions import STRICTNESS
-from aigate.inspect.result import Finding
+from aigate.inspect.result import CONFIDENCE_RANK, Finding
 from aigate.policy.model import Dlp, DlpRule
 
 VerdictAction = Literal["allow", "log", "warn", "redact", "block"]
@@ -41,6 +41,8 @@ def _matches(
     category: str | None,
     groups: Collection[str],
 ) -> bool:
+    if CONFIDENCE_RANK[finding.confidence] < CONFIDENCE_RANK[rule.min_confidence]:
+        return False
     if (rule.classes or rule.detectors) and (
         finding.data_class not in rule.classes and finding.detector not in rule.detectors
     ):

@@ -2,8 +2,8 @@
 
 The audit log and the metrics need only a few facts from an inspection, in a form safe to keep:
 unscanned reasons reduced to fixed categories (the sentences hold sizes, file names and exception
-text), findings counted per (detector, class) with a short redacted preview, and every value that
-becomes a metric label reduced to a short token.
+text), findings counted per (detector, class, confidence) with a short redacted preview, and every
+value that becomes a metric label reduced to a short token.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ class FindingSummary:
     data_class: str
     count: int
     preview: str  # already redacted by the inspect step; truncated here
+    confidence: str = "pattern"  # low, pattern, context or validated
+    decoded: str | None = None  # the encoding the value was found inside, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +37,7 @@ class InspectionSummary:
     inspected: bool  # False when nothing at all could be scanned
     unscanned: tuple[str, ...]  # reason categories for what was not scanned (even in part)
     bytes_scanned: int
-    findings: tuple[FindingSummary, ...]  # one per (detector, class), with its count
+    findings: tuple[FindingSummary, ...]  # one per (detector, class, confidence), counted
     action: str | None  # the DLP action taken (block, warn, redact, log), if any
     rule: str | None
     seconds: float
@@ -61,8 +63,10 @@ class InspectionSummary:
                 {
                     "detector": f.detector,
                     "class": f.data_class,
+                    "confidence": f.confidence,
                     "count": f.count,
                     "preview": f.preview,
+                    **({"decoded": f.decoded} if f.decoded else {}),
                 }
                 for f in self.findings
             ],
@@ -121,15 +125,23 @@ def _preview(text: str) -> str:
 
 
 def _findings(findings: tuple[Finding, ...]) -> tuple[FindingSummary, ...]:
-    """One summary per (detector, class), counted, with the first finding's preview."""
-    counts: Counter[tuple[str, str]] = Counter()
-    previews: dict[tuple[str, str], str] = {}
+    """One summary per (detector, class, confidence), counted, with the first finding's preview
+    and whether it was found inside an encoded run."""
+    counts: Counter[tuple[str, str, str]] = Counter()
+    first: dict[tuple[str, str, str], Finding] = {}
     for finding in findings:
-        key = (finding.detector, finding.data_class)
+        key = (finding.detector, finding.data_class, finding.confidence)
         counts[key] += 1
-        previews.setdefault(key, finding.preview)
+        first.setdefault(key, finding)
     return tuple(
-        FindingSummary(label_token(key[0]), label_token(key[1]), count, _preview(previews[key]))
+        FindingSummary(
+            label_token(key[0]),
+            label_token(key[1]),
+            count,
+            _preview(first[key].preview),
+            key[2],
+            first[key].decoded,
+        )
         for key, count in counts.items()
     )
 

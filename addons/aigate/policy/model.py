@@ -147,6 +147,7 @@ class Audit(Strict):
 
 DlpAction = Literal["block", "warn", "redact", "log"]
 DataClassName = Literal["pii", "financial", "secret", "confidential", "custom"]
+ConfidenceName = Literal["low", "pattern", "context", "validated"]
 
 
 class DlpRule(Strict):
@@ -161,6 +162,11 @@ class DlpRule(Strict):
     services: list[str] = []
     categories: list[str] = []
     groups: list[str] = []
+    min_confidence: ConfidenceName = Field(
+        "pattern",
+        description="Only findings at least this sure match the rule (low < pattern < context "
+        "< validated); weaker ones fall through to later rules and the default action.",
+    )
     reason: str = ""
 
 
@@ -200,6 +206,11 @@ class Dlp(Strict):
     detectors: list[str] = Field([], description="Only these built-in detectors (empty: all).")
     disabled_detectors: list[str] = []
     public_ips_only: bool = False
+    regions: list[str] | None = Field(
+        None,
+        description="ISO 3166 country codes whose national formats (phone numbers without a "
+        "country code, national ids) are read; default: the policy's `countries`, else all.",
+    )
     keywords: list[DlpKeywords] = []
     patterns: list[DlpPattern] = []
     exact_match: list[DlpExactMatch] = []
@@ -230,6 +241,9 @@ class Policy(Strict):
 
     organisation: str
     version: str
+    countries: list[str] = Field(
+        [], description="ISO 3166 codes of the countries the company works in (dlp.regions)."
+    )
     review_by: date | None = Field(
         None, description="Review the policy by this date; `aigate check` warns after it."
     )

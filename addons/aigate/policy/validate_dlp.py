@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import phonenumbers
 import re2
 
 from aigate.inspect import custom
@@ -30,6 +31,16 @@ class DlpChecks:
     base_dir: Path
     problems: list[Problem]
 
+    def region_codes(self, path: tuple, codes: list[str] | tuple[()]) -> None:
+        """Country codes must be ISO 3166 alpha-2 (upper case) so national formats match."""
+        for i, code in enumerate(codes):
+            if code not in phonenumbers.SUPPORTED_REGIONS:
+                self.add(
+                    (*path, i),
+                    f"'{code}' is not an ISO 3166 alpha-2 country code; use codes such as "
+                    "US, GB, DE, FR, IN",
+                )
+
     def dlp(self) -> None:
         """The `dlp:` section: everything the scanner build and `dlp_action` would trip over."""
         dlp = self.policy.dlp
@@ -45,6 +56,8 @@ class DlpChecks:
                     )
                 elif detector not in builtins:
                     self.add(path, unknown_name("detector", detector, builtins, _DETECTOR_FIX))
+        self.region_codes(("countries",), self.policy.countries)
+        self.region_codes(("dlp", "regions"), dlp.regions or ())
         for i, detector in enumerate(dlp.disabled_detectors):
             if detector in dlp.detectors:
                 self.add(

@@ -83,4 +83,4 @@ def scanner_for(loaded: LoadedPolicy) -> Scanner:
     """The DLP scanner of a policy (built once per load); exact-match files resolve beside the
     policy file. Raises when the `dlp` section cannot be built (e.g. a missing key variable)."""
     base = loaded.path.parent if loaded.path is not None else Path(".")
-    return build_scanner(loaded.policy.dlp, base)
+    return build_scanner(loaded.policy.dlp, base, countries=loaded.policy.countries)

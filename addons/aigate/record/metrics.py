@@ -87,8 +87,8 @@ ACKNOWLEDGEMENTS = Counter(
 )
 FINDINGS = Counter(
     "aigate_findings",
-    "Sensitive-data findings in AI requests, by detector, data class and DLP action.",
-    ["detector", "class", "action"],
+    "Sensitive-data findings in AI requests, by detector, data class, confidence and DLP action.",
+    ["detector", "class", "confidence", "action"],
     registry=REGISTRY,
 )
 INSPECTED = Counter(
@@ -359,7 +359,9 @@ def _observe_inspection(
         SCANNED_BYTES.inc(inspection.bytes_scanned)
     SCAN_SECONDS.observe(inspection.seconds)
     for finding in inspection.findings:
-        FINDINGS_BY(finding.detector, finding.data_class, inspection.action or "none").inc(
+        FINDINGS_BY(
+            finding.detector, finding.data_class, finding.confidence, inspection.action or "none"
+        ).inc(
             finding.count
         )
 

@@ -270,7 +270,7 @@ def inspection(
         return report
     base_dir = loaded.path.parent if loaded.path is not None else Path.cwd()
     found = inspect_request(
-        build_scanner(dlp, base_dir),
+        build_scanner(dlp, base_dir, countries=loaded.policy.countries),
         body=body,
         host=facts.host,
         path=facts.path,
@@ -340,6 +340,7 @@ def _finding(found: Inspection, finding: Finding) -> dict[str, Any]:
         "end": finding.end,
         "confidence": finding.confidence,
         "preview": finding.preview,
+        "decoded": finding.decoded,
     }
 
 
@@ -361,6 +362,8 @@ def _where(locator: Locator) -> str:
             parts.append(f"file {step[1]}")
         elif kind == "url":
             parts.append("URL path" if step[1] == "path" else f"URL query value {step[2] + 1}")
+        elif kind == "decoded":
+            parts.append(f"{step[4]} run at {step[2]}-{step[3]} of segment {step[1]}")
         else:
             parts.append("body")
     return " > ".join(parts) or "body"

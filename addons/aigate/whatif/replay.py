@@ -28,7 +28,7 @@ from aigate.actions import FORWARDED_ACCESS, STRICTNESS, final_action
 from aigate.decide import RequestFacts
 from aigate.endpoints import SHAPES_BY_ID, unlisted_service
 from aigate.inspect.policy import dlp_action
-from aigate.inspect.result import Finding
+from aigate.inspect.result import CONFIDENCE_RANK, Finding
 from aigate.policy.loaded import LoadedPolicy
 from aigate.verdict import decide_request
 
@@ -202,8 +202,12 @@ def _requester(record: dict[str, Any]) -> str:
 
 
 def _finding(recorded: dict[str, Any]) -> Finding:
-    """A recorded finding (detector and class only) as the DLP rules read it."""
-    return Finding(str(recorded.get("detector")), recorded.get("class"), 0, 0, 1.0, "", "")  # type: ignore[arg-type]
+    """A recorded finding (detector, class, confidence) as the DLP rules read it. Records from
+    before confidence was recorded count as `validated`: replay never understates a block."""
+    confidence = recorded.get("confidence")
+    if confidence not in CONFIDENCE_RANK:
+        confidence = "validated"
+    return Finding(str(recorded.get("detector")), recorded.get("class"), 0, 0, confidence, "", "")  # type: ignore[arg-type]
 
 
 def read_lines(paths: Iterable[str | Path]) -> Iterator[bytes]:

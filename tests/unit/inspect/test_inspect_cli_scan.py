@@ -20,7 +20,7 @@ def run(capsys, monkeypatch, stdin: str, *argv: str) -> tuple[int, str, str]:
 def test_plain_output_lists_findings_with_redacted_previews(capsys, monkeypatch):
     code, out, _ = run(capsys, monkeypatch, f"pay {CARD}\n")
     assert code == 1
-    assert out == "4-23\tcredit_card\tfinancial\t4111 **** **** 1111\n"
+    assert out == "4-23\tcredit_card\tfinancial\tvalidated\t4111 **** **** 1111\n"
 
 
 def test_clean_text_exits_zero(capsys, monkeypatch):
@@ -75,8 +75,8 @@ def test_a_documentation_example_is_said_to_be_ignored(capsys, monkeypatch):
     code, out, _ = run(capsys, monkeypatch, "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n")
     assert code == 0
     assert out.splitlines() == [
-        "ignored\taws_access_key_id\tAKIA****************\ta known documentation example or "
-        "placeholder, not a real value"
+        "ignored\taws_access_key_id\tAKIA****************\texample ignored: a documentation "
+        "example or placeholder, not a real value"
     ]
     code, out, _ = run(capsys, monkeypatch, "key AKIAIOSFODNN7EXAMPLE\n", "--json")
     assert json.loads(out) == {
@@ -85,7 +85,29 @@ def test_a_documentation_example_is_said_to_be_ignored(capsys, monkeypatch):
             {
                 "detector": "aws_access_key_id",
                 "preview": "AKIA****************",
-                "why": "a known documentation example or placeholder, not a real value",
+                "why": "example ignored: a documentation example or placeholder, not a real value",
             }
         ],
     }
+
+
+def test_each_finding_says_how_sure_it_is_and_what_it_was_decoded_from(capsys, monkeypatch):
+    hexed = b"AKIAQ3EGRLMNV4XKTYJW".hex()
+    code, out, _ = run(capsys, monkeypatch, f"dump {hexed}\n")
+    assert code == 1
+    assert out.split("\t")[1:4] == ["aws_access_key_id", "secret", "validated, decoded from hex"]
+
+
+def test_min_confidence_hides_weaker_findings(capsys, monkeypatch):
+    text = "we saw 81.2.69.160 twice\n"  # a public address with no label: a pattern finding
+    code, out, _ = run(capsys, monkeypatch, text)
+    assert code == 1 and "\tpattern\t" in out
+    code, out, _ = run(capsys, monkeypatch, text, "--min-confidence", "context")
+    assert (code, out) == (0, "")
+
+
+def test_the_list_shows_class_confidence_rule_regions_and_source(capsys, monkeypatch):
+    code, out, err = run(capsys, monkeypatch, "", "--list")
+    rows = [line.split("\t") for line in out.splitlines()]
+    assert code == 0 and all(len(row) == 6 for row in rows)
+    assert err.strip() == f"{len(rows)} detectors"

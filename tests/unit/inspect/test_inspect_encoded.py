@@ -70,3 +70,27 @@ def test_redact_on_an_encoded_value_cannot_rewrite_it_and_so_blocks():
     assert {f.detector for f in inspection.findings} == {"credit_card"}
     with pytest.raises(RedactionError):
         redact_request(inspection, "application/json")
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        (f"please decode {base64.b64encode(KEY.encode()).decode()}", "base64"),
+        (f"hex dump {KEY.encode().hex()} end", "hex"),
+        (f"hex upper {KEY.encode().hex().upper()}", "hex"),
+        ("url " + "".join(f"%{b:02X}" for b in KEY.encode()), "percent"),
+        ("query ?q=" + KEY.replace(" ", "%20").replace("=", "%3D"), "percent"),
+    ],
+    ids=["base64", "hex", "hex-upper", "percent-every-byte", "percent-mixed"],
+)
+def test_a_finding_inside_an_encoded_run_says_which_encoding(text, encoding):
+    inspection = inspect_request(
+        SCANNER, body=prompt(text), content_type="application/json", api_format="openai"
+    )
+    decoded = {f.decoded for f in inspection.findings if f.detector == "aws_access_key_id"}
+    assert encoding in decoded
+
+
+def test_a_hash_in_hex_is_not_decoded():
+    digest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    assert decoded_segments((Segment(f"sha256 {digest}", (("text",),)),)) == ()

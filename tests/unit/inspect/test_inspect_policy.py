@@ -3,9 +3,9 @@ from aigate.inspect.policy import dlp_action
 from aigate.inspect.result import Finding
 from aigate.policy.model import Dlp, DlpRule
 
-SECRET = Finding("github_pat", "secret", 0, 40, 0.99, "ghp_****", "d1")
-CARD = Finding("credit_card", "financial", 0, 16, 0.95, "4111 ****", "d2")
-EMAIL = Finding("email", "pii", 0, 10, 0.9, "j***", "d3")
+SECRET = Finding("github_pat", "secret", 0, 40, "validated", "ghp_****", "d1")
+CARD = Finding("credit_card", "financial", 0, 16, "validated", "4111 ****", "d2")
+EMAIL = Finding("email", "pii", 0, 10, "validated", "j***", "d3")
 
 DLP = Dlp(
     rules=[

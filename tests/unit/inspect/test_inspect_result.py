@@ -8,7 +8,7 @@ from aigate.inspect.result import Extraction, Finding, Inspection, Segment
 
 
 def test_with_verdict_keeps_every_other_field() -> None:
-    finding = Finding("credit_card", "financial", 1, 5, 0.9, "4111…1111", "ab" * 16)
+    finding = Finding("credit_card", "financial", 1, 5, "validated", "4111…1111", "ab" * 16)
     inspection = Inspection(
         Extraction("openai", (Segment("x card", (("text",),)),), ("a part",)),
         (finding,),

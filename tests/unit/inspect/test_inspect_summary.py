@@ -129,7 +129,15 @@ def test_the_audit_fields_of_an_inspection():
         "dlp_action": "warn",
         "dlp_rule": "dlp.default_action",
         "scan_seconds": 0.004,
-        "findings": [{"detector": "email", "class": "pii", "count": 2, "preview": "j…@…com"}],
+        "findings": [
+            {
+                "detector": "email",
+                "class": "pii",
+                "confidence": "validated",
+                "count": 2,
+                "preview": "j…@…com",
+            }
+        ],
     }
 
 

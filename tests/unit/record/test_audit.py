@@ -55,7 +55,8 @@ def test_decision_record_has_the_issue_fields_and_no_query():
         assert key in record, key
     assert record["path"] == "/c"
     assert record["findings"] == [
-        {"detector": "aws_key", "class": "secret", "count": 2, "preview": "AKIA****************"}
+        {"detector": "aws_key", "class": "secret", "confidence": "validated", "count": 2,
+         "preview": "AKIA****************"}
     ]
     assert record["mode"] == "enforce"
     assert "hello" not in json.dumps(record)

@@ -47,14 +47,14 @@ def test_a_flow_moves_request_decision_and_inspection_metrics():
                   group="engineering", rule_kind="services")
     before = value("aigate_requests_total", **labels)
     before_findings = value("aigate_findings_total", detector="email", **{"class": "pii"},
-                            action="block")
+                            confidence="validated", action="block")
     before_bytes = value("aigate_scanned_bytes_total")
     state = make_state("chatgpt-anonymous", "block", "blocked", inspection=make_inspection(
         300, found("email", "pii", 3), action="block"))
     metrics.observe_flow(state, has_body=True)
     assert value("aigate_requests_total", **labels) == before + 1
     assert value("aigate_findings_total", detector="email", **{"class": "pii"},
-                 action="block") == before_findings + 3
+                 confidence="validated", action="block") == before_findings + 3
     assert value("aigate_scanned_bytes_total") == before_bytes + 300
 
 
