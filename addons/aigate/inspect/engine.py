@@ -92,7 +92,9 @@ class Scanner:
         key: bytes | None = None,
         engine: Engine | None = None,
     ) -> None:
-        self.detectors = tuple(builtin() if detectors is None else detectors)
+        # Generic detectors last: on a tie over the same value the vendor's detector is kept.
+        chosen = builtin() if detectors is None else detectors
+        self.detectors = tuple(sorted(chosen, key=lambda d: d.generic))
         self.engine: Engine = engine or ("re2" if re2 is not None else "re")
         self._key = key if key is not None else secrets.token_bytes(32)
         self._compiled = [self._compile(d) for d in self.detectors]
@@ -141,7 +143,7 @@ class Scanner:
         context = None
         if d.context:
             words = "|".join(re.escape(w.lower()) for w in d.context)
-            context = re.compile(rf"(?:^|[^\w])(?:{words})")
+            context = re.compile(rf"(?:^|[^a-z0-9])(?:{words})")
         return _Compiled(d, regex, context)
 
     def _build_prefilter(self) -> None:
@@ -227,7 +229,10 @@ class Scanner:
                     continue
                 labelled = False
                 if c.context is not None:
-                    window = t[max(0, start - d.window) : start] + " " + t[end : end + d.window]
+                    # A window cut mid-word starts with "x", so the fragment is not read as a
+                    # word of its own ("Addis Ababa" cut to "aba" is no ABA label).
+                    edge = max(0, start - d.window)
+                    window = ("x" if edge else "") + t[edge:start] + " " + t[end : end + d.window]
                     labelled = c.context.search(window.lower()) is not None
                     if d.context_required and not labelled:
                         continue

@@ -1,89 +1,210 @@
+import hashlib
+import random
+
 import pytest
-from aigate.inspect.detectors import financial
-from inspect_helpers import b58check, hits, module_ids
+from aigate.inspect.detectors import financial as module
+from inspect_helpers import HEX, levels, rand
+from test_inspect_detectors_pii_national import make, rows, run_row, table_rules
+
+_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_XRP = "rpshnaf39wBUDNEGHJKLM4PQRST7VWXYZ2bcdeCg65jkm8oFqi1tuvAxyz"
+_BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+
+
+def base58check(version: int, seed: int = 1, alphabet: str = _B58) -> str:
+    rng = random.Random(seed)
+    payload = bytes([version]) + bytes(rng.randrange(256) for _ in range(20))
+    raw = payload + hashlib.sha256(hashlib.sha256(payload).digest()).digest()[:4]
+    n, out = int.from_bytes(raw, "big"), ""
+    while n:
+        n, r = divmod(n, 58)
+        out = alphabet[r] + out
+    return alphabet[0] * (len(raw) - len(raw.lstrip(b"\0"))) + out
+
+
+def segwit(hrp: str, version: int, size: int, seed: int = 1) -> str:
+    """A segwit address: bech32 for version 0, bech32m after (BIP 173, BIP 350)."""
+    rng = random.Random(seed)
+    program = bytes(rng.randrange(256) for _ in range(size))
+    bits = "".join(f"{b:08b}" for b in program)
+    bits += "0" * (-len(bits) % 5)
+    data = [version] + [int(bits[i : i + 5], 2) for i in range(0, len(bits), 5)]
+    expanded = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
+    const = 1 if version == 0 else 0x2BC830A3
+    polymod = module._bech32_polymod([*expanded, *data, 0, 0, 0, 0, 0, 0]) ^ const
+    data += [(polymod >> 5 * (5 - i)) & 31 for i in range(6)]
+    return hrp + "1" + "".join(_BECH32[d] for d in data)
+
+
+def flip(value: str, alphabet: str) -> str:
+    """The value with its last character changed (the checksum then fails)."""
+    last = value[-1]
+    return value[:-1] + (alphabet[1] if last == alphabet[0] else alphabet[0])
+
+
+VISA = make("credit_card", "4### #### #### ###?")
+VISA_BAD = make("credit_card", "4### #### #### ###?", valid=False)
+MASTERCARD = make("credit_card", "5###-####-####-###?", seed=2)
+AMEX = make("credit_card", "37## ###### ####?", seed=3)
+DISCOVER = make("credit_card", "6011.####.####.###?", seed=4)
+BARE = make("credit_card", "3528###########?", seed=5)
+DE_IBAN = make("iban", "DE?? #### #### #### #### ##")
+DE_IBAN_BAD = make("iban", "DE?? #### #### #### #### ##", valid=False)
+GB_IBAN = make("iban", "GB??NWBK##############")
+NL_IBAN = make("iban", "NL??ABNA##########")
+ROUTING = make("aba_routing", "02######?")
+ROUTING_BAD = make("aba_routing", "02######?", valid=False)
+P2PKH, P2SH = base58check(0x00), base58check(0x05, 2)
+SEGWIT, TAPROOT = segwit("bc", 0, 20), segwit("bc", 1, 32, 2)
+LTC = base58check(0x30)
+DOGE = base58check(0x1E)
+TRON = base58check(0x41)
+XRP = base58check(0x00, alphabet=_XRP)
 
 CASES = {
-    "credit_card": (
-        [
-            "card 4111 1111 1111 1111 exp 12/29",
-            "5500-0000-0000-0004",
-            "amex 378282246310005",
-            "6011111111111117",
-            "visa 4012888888881881.",
-            "card 4111.1111.1111.1111 exp 12/29",  # dots between the groups
-            "mc 5500.0000.0000.0004",
-        ],
-        [
-            "order 4111 1111 1111 1112",  # fails Luhn
-            "1234567812345678",  # fails Luhn and prefix
-            "4111-1111 1111-1111",  # mixed separators
-            "4111.1111 1111.1111",
-            "release 4.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1",  # a version string, not a card
-            "tracking 9400111899223344556677",  # too long
-            "0000000000000000",
-        ],
-    ),
-    "iban": (
-        [
-            "IBAN DE89 3704 0044 0532 0130 00",
-            "GB82WEST12345698765432",
-            "FR1420041010050500013M02606",
-        ],
-        ["DE89 3704 0044 0532 0130 01", "GB00WEST12345698765432", "XX89370400440532013000"],
-    ),
-    "aba_routing": (
-        ["routing number 021000021", "ABA: 011000015"],
-        ["routing number 021000022", "order 021000021 shipped"],
-    ),
-    "swift_bic": (
-        ["SWIFT: DEUTDEFF", "bic code NWBKGB2L for the wire"],
-        ["PASSWORD for the wire", "DEUTDEFF without context words", "swift QQQQQQQQ"],
-    ),
-    "bitcoin_address": (
-        [
-            "send to 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2",
-            "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
-            "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy",
-        ],
-        ["1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdz"],
-    ),
-    "litecoin_address": (
-        [f"ltc {b58check(0x30)}", b58check(0x32, 3)],
-        [b58check(0x00), "LQ" + "a" * 31],
-    ),
-    "dogecoin_address": ([f"doge {b58check(0x1E)}"], [b58check(0x1E)[:-1] + "z", "D" + "a" * 33]),
-    "ethereum_address": (
-        ["my ETH wallet 0x52908400098527886E0F7030069857D2E4169EE7"],
-        ["commit 0x52908400098527886E0F7030069857D2E4169EE7 in the log", "0x1234"],
-    ),
-    "monero_address": (
-        ["xmr: 4A8" + "a" * 92],
-        ["4A8" + "a" * 92 + " without context"],
-    ),
+    "credit_card": [
+        (f"card «{VISA}» exp 12/29", "validated"),
+        (f"«{MASTERCARD}»", "validated"),
+        (f"amex «{AMEX}»", "validated"),
+        (f"«{DISCOVER}» exp 01/30", "validated"),  # dots between the groups
+        (f"jcb «{BARE}».", "validated"),
+        ("card «4111 1111 1111 1111» exp 12/29", "validated"),  # the networks' test card
+        (f"order «{VISA_BAD}» shipped", "low"),  # fails Luhn
+        ("1234567812345678", None),  # no issuer prefix
+        ("4111-1111 1111-1111", None),  # mixed separators
+        ("release 4.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1", None),  # a version string
+        ("tracking 9400111899223344556677", None),
+        ("size 45474.73508864641 TiB", None),  # not grouped like a card
+        ("feature/4981025180483584", None),  # an id in a path
+        ("whatsapp +4915112345678", None),  # a phone number
+    ],
+    "card_cvv": [
+        ("CVV: «381»", "context"),
+        ("security code «4821» on the back", "context"),
+        ("order 381 shipped", None),
+        ("cid: 4821", None),  # a client id
+        ("the CVV is printed on the back of the card; room 381", None),
+    ],
+    "iban": [
+        (f"IBAN «{DE_IBAN}»", "validated"),
+        (f"IBAN «{DE_IBAN}» THEN transfer", "validated"),  # the next word stays out
+        (f"«{GB_IBAN}»", "validated"),
+        (f"pay to «{NL_IBAN}» today", "validated"),
+        (f"«{DE_IBAN_BAD}»", "low"),
+        ("XX89370400440532013000", None),  # no such country
+        (f"{DE_IBAN[:-3]}", None),  # too short for Germany
+        ("GB82WEST123456987654", None),
+    ],
+    "aba_routing": [
+        (f"routing number «{ROUTING}»", "validated"),
+        (f"ABA: «{ROUTING}»", "validated"),
+        (f"routing «{ROUTING_BAD}»", "low"),
+        (f"order {ROUTING} shipped", None),
+        ("routing 999999999", None),
+    ],
+    "bank_account_number": [
+        ("account number «48213907»", "context"),
+        ("Acct: «4821-3907-55»", "context"),
+        ("A/C no. «48213907»", "context"),
+        ("order 48213907", None),
+        ("Tullamore/Caragabal/Rockley 61253028", None),
+        ("account number 11111111", None),
+    ],
+    "uk_sort_code": [
+        ("sort code «20-45-77»", "context"),
+        ("Sort code: «204577»", "context"),
+        ("20-45-77", None),
+    ],
+    "au_bsb": [
+        ("BSB «062-001»", "context"),
+        ("BSB: «062001»", "context"),
+        ("room 062-001", None),
+    ],
+    "in_ifsc": [
+        ("IFSC «HDFC0001234»", "context"),
+        ("NEFT to «SBIN0004821»", "context"),
+        ("HDFC0001234", None),
+        ("IFSC HDFC1001234", None),
+    ],
+    "swift_bic": [
+        ("SWIFT: «DEUTDEFF»", "context"),
+        ("bic code «NWBKGB2L» for the wire", "context"),
+        ("SWIFT is the network the banks use; our CUSTOMER team", None),  # label too far
+        ("PASSWORD for the wire", None),
+        ("DEUTDEFF without context words", None),
+        ("swift QQQQQQQQ", None),
+    ],
+    "bitcoin_address": [
+        (f"send to «{P2PKH}»", "validated"),
+        (f"«{P2SH}»", "validated"),
+        (f"«{SEGWIT}»", "validated"),
+        (f"«{TAPROOT}»", "validated"),  # bech32m
+        (f"«{flip(P2PKH, _B58)}»", "low"),
+        (f"«{flip(SEGWIT, _BECH32)}»", "low"),
+        (f"{P2PKH[:26]}", None),  # decodes to too few bytes
+        (f"{SEGWIT}b", None),  # b is no bech32 character
+    ],
+    "litecoin_address": [
+        (f"ltc «{LTC}»", "validated"),
+        (f"«{base58check(0x32, 3)}»", "validated"),
+        (f"«{segwit('ltc', 0, 20)}»", "validated"),
+        (f"«{flip(LTC, _B58)}»", "low"),
+        (base58check(0x00), None),
+    ],
+    "dogecoin_address": [
+        (f"doge «{DOGE}»", "validated"),
+        (f"«{base58check(0x16, 2)}»", "validated"),
+        (f"«{flip(DOGE, _B58)}»", "low"),
+        ("D" + "a" * 33, None),
+    ],
+    "tron_address": [
+        (f"USDT (TRC20) to «{TRON}»", "validated"),
+        (f"«{flip(TRON, _B58)}»", "low"),
+        ("T" + "a" * 33, None),
+    ],
+    "ripple_address": [
+        (f"XRP «{XRP}»", "validated"),
+        (f"«{flip(XRP, _XRP)}»", "low"),
+        ("r" + "a" * 30, None),
+        ("rightwardsArrowThroughGreaterthan", None),  # a name: no digit in it
+    ],
+    "ethereum_address": [
+        ("my ETH wallet «0x52908400098527886E0F7030069857D2E4169EE7»", "context"),
+        (f"send to «0x{rand(HEX, 40)}»", "context"),
+        ("commit 0x52908400098527886E0F7030069857D2E4169EE7 in the log", None),
+        ("0x1234", None),
+    ],
+    "monero_address": [
+        ("xmr: «4A8" + "a" * 92 + "»", "context"),
+        ("4A8" + "a" * 92 + " without context", None),
+    ],
 }
 
 
-def test_every_detector_in_the_module_has_a_table():
-    assert module_ids(financial) == set(CASES)
+def test_every_detector_has_a_table():
+    table_rules(CASES, module)
 
 
-@pytest.mark.parametrize(
-    ("detector", "text"), [(d, t) for d, (pos, _) in CASES.items() for t in pos]
-)
-def test_detects_positive_example(detector, text):
-    assert hits(detector, text), f"{detector} missed {text!r}"
+@pytest.mark.parametrize(("detector", "text", "want"), rows(CASES))
+def test_table(detector, text, want):
+    run_row(detector, text, want)
 
 
-@pytest.mark.parametrize(
-    ("detector", "text"), [(d, t) for d, (_, neg) in CASES.items() for t in neg]
-)
-def test_ignores_negative_example(detector, text):
-    assert hits(detector, text) == []
+@pytest.mark.parametrize("d", module.DETECTORS, ids=lambda d: d.id)
+def test_every_detector_names_its_source(d):
+    assert d.source.startswith("https://") and d.description
 
 
 def test_card_preview_keeps_first_and_last_four():
     from aigate.inspect.engine import Scanner
 
-    (finding,) = Scanner(key=b"k").scan("pay with 4111 1111 1111 1111 please")
+    (finding,) = Scanner([module.DETECTORS[0]], key=b"k").scan("pay with 4111 1111 1111 1111")
     assert finding.preview == "4111 **** **** 1111"
     assert "4111 1111" not in repr(finding)
+
+
+def test_iban_layout_is_every_country_of_the_registry():
+    assert len(module._iban_lengths()) >= 15
+    assert levels("iban", "LC55HEMM000100010012001200023015") == [
+        ("LC55HEMM000100010012001200023015", "validated")
+    ]  # Saint Lucia, 32 characters: the registry's own example

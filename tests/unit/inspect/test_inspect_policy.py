@@ -73,3 +73,32 @@ def test_oversize_and_unscanned_content_follow_the_policy(dlp, kwargs, action, r
 
 def test_disabled_dlp_allows_everything():
     assert dlp_action(Dlp(enabled=False), [SECRET]).action == "allow"
+
+
+@pytest.mark.parametrize(
+    ("confidence", "action", "rule"),
+    [
+        ("validated", "block", "sure-pii"),
+        ("context", "block", "sure-pii"),
+        ("pattern", "log", "dlp.default_action"),
+        ("low", "log", "dlp.default_action"),
+    ],
+)
+def test_a_finding_below_a_rules_min_confidence_falls_through_to_the_default(
+    confidence, action, rule
+):
+    dlp = Dlp(
+        rules=[DlpRule(id="sure-pii", action="block", classes=["pii"], min_confidence="context")],
+        default_action="log",
+    )
+    finding = Finding("ca_sin", "pii", 0, 11, confidence, "***", "d")
+    verdict = dlp_action(dlp, [finding], service="chatgpt", category="chat")
+    assert (verdict.action, verdict.rule_id) == (action, rule)
+
+
+def test_a_rule_without_min_confidence_takes_every_finding_but_low_ones():
+    dlp = Dlp(rules=[DlpRule(id="pii", action="block", classes=["pii"])], default_action="log")
+    low = Finding("ca_sin", "pii", 0, 11, "low", "***", "d")
+    pattern = Finding("ipv4_address", "pii", 0, 11, "pattern", "***", "d")
+    assert dlp_action(dlp, [low]).action == "log"
+    assert dlp_action(dlp, [pattern]).action == "block"

@@ -69,7 +69,7 @@ def record(
     decision = decide(OLD, facts)
     state = FlowState("r1", Identity(user, facts.groups, ip), decision, OLD.version, OLD.sha256)
     if findings:
-        found = tuple(Finding(d, c, 0, 1, 0.9, "x…", "d") for d, c in findings)  # type: ignore[arg-type]
+        found = tuple(Finding(d, c, 0, 1, "validated", "x…", "d") for d, c in findings)  # type: ignore[arg-type]
         action, rule = dlp or ("log", "x")
         state.inspection = Inspection(Extraction("openai"), found, action=action, rule=rule)
     log.write(decision_record(state, host=host, method=method, path="/" + path, status=200,

@@ -53,6 +53,9 @@ class Detector:
     # A checksum that depends on the configured regions (phone dialling plans): the scanner
     # calls it with `dlp.regions` (None: every region) and uses the result as `checksum`.
     regional_check: Callable[[frozenset[str] | None], Validator] | None = None
+    # A detector judged by key name and randomness rather than the issuer's format: when it and
+    # a vendor's detector report the same value equally sure, the vendor's name is reported.
+    generic: bool = False
 
     def __post_init__(self) -> None:
         if self.confidence not in CONFIDENCES[1:]:
@@ -72,8 +75,14 @@ class Detector:
         if self.checksum is not None or self.regional_check is not None:
             parts.append("validated by its check, low when the check fails")
         elif self.confidence == "validated":
-            parts.append("validated by its issuer's prefix and format")
-        if self.context and not self.context_required and self.confidence != "validated":
+            parts.append("validated by its format (an issuer's prefix and length, a valid domain)")
+        if (
+            self.context
+            and not self.context_required
+            and self.confidence == "pattern"
+            and self.checksum is None
+            and self.regional_check is None
+        ):
             parts.append("context when labelled")
         if not parts or (self.context_required and self.checksum is None):
             parts.append(f"{'context' if self.context_required else self.confidence} otherwise")
@@ -109,16 +118,43 @@ PLACEHOLDER_WORDS = (
     "replace",
     "todo",
     "fixme",
+    "sample",
+    "fake",
+    "_here",
+    "-here",
 )
 
 
 _PLACEHOLDER = re.compile("|".join(re.escape(word) for word in PLACEHOLDER_WORDS))
 
 
+_SEQUENCES = ("abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiop", "asdfghjkl")
+_RUN = 8  # this many sequential or identical characters in a row are typed, not random
+_TYPED_RUN = re.compile(
+    "|".join(
+        sorted(
+            {s[i : i + _RUN] for s in _SEQUENCES for i in range(len(s) - _RUN + 1)}
+            | {s[i : i + _RUN][::-1] for s in _SEQUENCES for i in range(len(s) - _RUN + 1)}
+        )
+    )
+    + rf"|([a-z0-9])\1{{{_RUN - 1}}}"
+)
+
+
+def _typed_run(low: str) -> bool:
+    """A run like `abcdefgh`, `12345678`, `qwertyui` or `aaaaaaaa` (forwards or backwards)."""
+    return _TYPED_RUN.search(low) is not None
+
+
 def is_placeholder(value: str) -> bool:
-    """True for template values (`<your-key>`, `xxxx`, `${TOKEN}`, `changeme`, `...EXAMPLE`)."""
+    """True for template values (`<your-key>`, `xxxx`, `${TOKEN}`, `changeme`, `...EXAMPLE`)
+    and typed runs (`abcdef`, `123456`, `aaaaaa`) no random generator produces."""
     low = value.lower()
-    return _PLACEHOLDER.search(low) is not None or len(set(low)) <= 2  # aaaa, 0000, x-x-x
+    return (
+        _PLACEHOLDER.search(low) is not None
+        or len(set(low)) <= 2  # aaaa, 0000, x-x-x
+        or _typed_run(low)
+    )
 
 
 def entropy(value: str) -> float:

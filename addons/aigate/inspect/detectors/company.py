@@ -13,8 +13,9 @@ DETECTORS = (
         r"DO NOT (?:DISTRIBUTE|FORWARD|SHARE)|PROPRIETARY AND CONFIDENTIAL|"
         r"ATTORNEY[- ]CLIENT PRIVILEGED|PRIVILEGED (?:AND|&) CONFIDENTIAL|TRADE SECRET|"
         r"NOT FOR (?:EXTERNAL )?DISTRIBUTION)\b",
-        confidence="pattern",
+        confidence="context",  # the marking is the label: it names what the text is
         keep=(40, 0),
         description="Upper-case classification markings (CONFIDENTIAL, INTERNAL ONLY, ...).",
+        source="https://www.archives.gov/cui/registry/category-marking-list",
     ),
 )

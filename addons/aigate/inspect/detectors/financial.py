@@ -1,167 +1,390 @@
-"""Payment cards, bank identifiers and crypto wallets: shapes plus the checksums that separate a
-real number from an order number or a hash."""
+"""Payment cards, bank identifiers and crypto wallets: the issuer's layout as the validator and its
+check (Luhn, mod 97, base58check, bech32) as the checksum, so a number that fails the check is
+still reported, as "low". Bare digit runs (routing and account numbers, sort codes) need a label."""
 
 from __future__ import annotations
 
 import hashlib
+import importlib.resources
+import re
+from collections import defaultdict
 
-from stdnum import bic, bitcoin, iban, luhn
-from stdnum.exceptions import ValidationError
+from stdnum import bic, iban, luhn
 from stdnum.us import rtn
 
-from aigate.inspect.detectors.base import Detector, digits
+from aigate.inspect.detectors.base import Detector, Validator, digits
+from aigate.inspect.detectors.pii_national import CODE_JOINERS, labels, stdnum_valid
 
 # Issuer prefixes (IIN ranges) of the major card networks, and their lengths.
 _CARD_PREFIXES = (
-    ("4", (13, 16, 19)),
-    *((str(p), (16,)) for p in range(51, 56)),
+    ("4", (16, 19)),  # Visa (13-digit cards are long gone; 13-digit ids are not)
+    *((str(p), (16,)) for p in range(51, 56)),  # Mastercard
     *((str(p), (16,)) for p in range(2221, 2721)),
-    ("34", (15,)),
+    ("34", (15,)),  # American Express
     ("37", (15,)),
-    ("6011", (16, 19)),
+    ("6011", (16, 19)),  # Discover
     ("65", (16, 19)),
     *((str(p), (16, 19)) for p in range(644, 650)),
-    *((str(p), (16, 19)) for p in range(3528, 3590)),
-    ("36", (14,)),
+    *((str(p), (16, 19)) for p in range(3528, 3590)),  # JCB
+    ("36", (14,)),  # Diners Club
     ("300", (14,)),
     ("301", (14,)),
     ("305", (14,)),
     ("38", (14, 16)),
-    ("62", (16, 17, 18, 19)),
+    ("62", (16, 17, 18, 19)),  # UnionPay
+    *((str(p), (16,)) for p in range(2200, 2205)),  # Mir
+    ("60", (16,)),  # RuPay
+    ("508", (16,)),
+    ("81", (16,)),
+    ("82", (16,)),
+    *((p, tuple(range(12, 20))) for p in ("5018", "5020", "5038", "6304", "6759")),  # Maestro
 )
 
 
-def _card(value: str) -> bool:
-    number = digits(value)
+def _card_groups(value: str) -> bool:
+    """Cards are printed in fours (the last group may be shorter) or, for 14 and 15 digits,
+    as 4-6-4 and 4-6-5; "45474.73508864641" and "4.1.1.1..." are other numbers."""
     seps = {ch for ch in value if not ch.isdigit()}
+    if not seps:
+        return True
     if len(seps) > 1:  # "4111-1111 1111-1111" is not how people write a card
         return False
-    if seps == {"."} and any(len(group) < 3 for group in value.split(".")):
-        return False  # "4.1.1.1..." is a version string; dotted cards come in groups
-    if not any(number.startswith(p) and len(number) in lens for p, lens in _CARD_PREFIXES):
+    sizes = [len(group) for group in value.split(seps.pop())]
+    fours = all(n == 4 for n in sizes[:-1]) and 1 <= sizes[-1] <= 4
+    return fours or sizes in ([4, 6, 4], [4, 6, 5])
+
+
+def _card_shape(value: str) -> bool:
+    """A known issuer prefix in one of its lengths, grouped the way cards are printed."""
+    number = digits(value)
+    if not _card_groups(value):
         return False
-    return luhn.is_valid(number)
+    return any(number.startswith(p) and len(number) in lens for p, lens in _CARD_PREFIXES)
 
 
-def _iban(value: str) -> bool:
-    return iban.is_valid(value)
+def _luhn(value: str) -> bool:
+    return luhn.is_valid(digits(value))
 
 
-def _rtn(value: str) -> bool:
-    return rtn.is_valid(value) and value[:2] in _RTN_PREFIXES
+def _iban_lengths() -> dict[int, list[str]]:
+    """Countries by BBAN length, from the SWIFT IBAN registry python-stdnum ships."""
+    registry = importlib.resources.files("stdnum").joinpath("iban.dat").read_text()
+    by_length: dict[int, list[str]] = defaultdict(list)
+    for cc, bban in re.findall(r'^([A-Z]{2}) .*?bban="([^"]+)"', registry, re.MULTILINE):
+        by_length[sum(int(n) for n in re.findall(r"(\d+)!", bban))].append(cc)
+    return by_length
+
+
+# Each country's IBAN has one length, so the pattern counts characters per country and a word
+# in capitals after the number is never swallowed into it.
+_IBAN = "|".join(
+    f"(?:{'|'.join(ccs)})\\d{{2}}(?: ?[A-Z0-9]){{{n}}}" for n, ccs in _iban_lengths().items()
+)
+
+
+def _iban_shape(value: str) -> bool:
+    """The country's BBAN layout (the registry's letters and digits), whatever the check digits."""
+    number = iban.compact(value)
+    fixed = number[:2] + iban.calc_check_digits(number) + number[4:]
+    try:
+        iban.validate(fixed, check_country=False)
+    except ValueError:
+        return False
+    return True
 
 
 _RTN_PREFIXES = {f"{n:02d}" for n in (*range(0, 13), *range(21, 33), *range(61, 73), 80)}
 
 
-def _bic(value: str) -> bool:
-    return bic.is_valid(value)
+def _rtn_shape(value: str) -> bool:
+    """The Federal Reserve district prefixes (00-12, 21-32 thrift, 61-72 electronic, 80)."""
+    return value[:2] in _RTN_PREFIXES and len(set(value)) > 2
 
 
-def _bitcoin(value: str) -> bool:
-    try:
-        return bitcoin.is_valid(value)
-    except ValidationError:
-        return False
+_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_XRP58 = "rpshnaf39wBUDNEGHJKLM4PQRST7VWXYZ2bcdeCg65jkm8oFqi1tuvAxyz"
+_B58_CLASS = "[1-9A-HJ-NP-Za-km-z]"
 
 
-def _base58check(versions: bytes):
+def _has(text: str, kind) -> bool:
+    return any(kind(ch) for ch in text)
+
+
+def _b58decode(value: str, alphabet: str = _B58) -> bytes:
+    number = 0
+    for ch in value:
+        number = number * 58 + alphabet.index(ch)
+    raw = number.to_bytes((number.bit_length() + 7) // 8, "big")
+    leading = len(value) - len(value.lstrip(alphabet[0]))
+    return b"\0" * leading + raw
+
+
+def _base58(versions: bytes, alphabet: str = _B58) -> tuple[Validator, Validator]:
+    """(validator, checksum) of a base58check address: 25 bytes under one of `versions`; the
+    last four are the double SHA-256 of the rest."""
+
+    def shape(value: str) -> bool:
+        body = value[1:]
+        if not (_has(body, str.isdigit) and _has(body, str.isupper) and _has(body, str.islower)):
+            return False  # "rightwardsArrowThroughGreaterthan" is a name, not an address
+        raw = _b58decode(value, alphabet)
+        return len(raw) == 25 and raw[0] in versions
+
     def check(value: str) -> bool:
-        try:
-            raw = bitcoin.b58decode(value)
-        except (KeyError, ValueError):
-            return False
-        if len(raw) != 25 or raw[0] not in versions:
-            return False
-        body, checksum = raw[:-4], raw[-4:]
-        return hashlib.sha256(hashlib.sha256(body).digest()).digest()[:4] == checksum
+        raw = _b58decode(value, alphabet)
+        return hashlib.sha256(hashlib.sha256(raw[:-4]).digest()).digest()[:4] == raw[-4:]
 
-    return check
+    return shape, check
 
 
-_B58 = "[1-9A-HJ-NP-Za-km-z]"
+_BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+_BECH32_GEN = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
+
+
+def _bech32_polymod(values: list[int]) -> int:
+    chk = 1
+    for v in values:
+        top = chk >> 25
+        chk = (chk & 0x1FFFFFF) << 5 ^ v
+        for i, gen in enumerate(_BECH32_GEN):
+            if top >> i & 1:
+                chk ^= gen
+    return chk
+
+
+def _segwit_shape(value: str) -> bool:
+    """A witness version and a program of a length that version allows (BIP 173/350)."""
+    data = value.lower().rpartition("1")[2]
+    if any(ch not in _BECH32 for ch in data):
+        return False
+    version, size = _BECH32.index(data[0]), (len(data) - 7) * 5 // 8  # program bytes
+    if version == 0:
+        return size in (20, 32)
+    return version <= 16 and 2 <= size <= 40
+
+
+def _segwit_check(value: str) -> bool:
+    """bech32 (witness version 0) or bech32m (version 1+) checksum over the human part and data."""
+    hrp, _, data = value.lower().rpartition("1")
+    values = [_BECH32.index(ch) for ch in data]
+    expanded = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
+    return _bech32_polymod(expanded + values) == (1 if values[0] == 0 else 0x2BC830A3)
+
+
+def _crypto(
+    base58: tuple[Validator, Validator], segwit_prefix: str | None = None
+) -> dict[str, Validator]:
+    """validator/checksum for a coin with base58check addresses and, maybe, segwit ones."""
+    b58_shape, b58_check = base58
+
+    def shape(value: str) -> bool:
+        if segwit_prefix and value.lower().startswith(segwit_prefix):
+            return _segwit_shape(value)
+        return b58_shape(value)
+
+    def check(value: str) -> bool:
+        if segwit_prefix and value.lower().startswith(segwit_prefix):
+            return _segwit_check(value)
+        return b58_check(value)
+
+    return {"validator": shape, "checksum": check}
+
+
+_BECH32_CLASS = "[ac-hj-np-z02-9]"
+_ACCOUNT_LABELS = labels(
+    "account number",
+    "account no",
+    "account #",
+    "acct",
+    "bank account",
+    "checking account",
+    "savings account",
+    "a/c no",
+    "a/c:",
+    "a/c #",
+)
 
 DETECTORS = (
     Detector(
         "credit_card",
         "financial",
-        r"\b(?:\d[ .-]?){12,18}\d\b",
-        _card,
-        confidence="validated",
+        r"\b(?:\d[ .-]?){11,18}\d\b",
+        _card_shape,
+        checksum=_luhn,
         keep=(4, 4),
-        description="Payment card number (issuer prefix, length and Luhn checksum).",
+        boundary=frozenset("+/-"),  # +4915112345678 is a phone, /4981025180483584 a path
+        source="https://en.wikipedia.org/wiki/Payment_card_number",
+        description="Payment card number (issuer prefix and length; Luhn).",
+    ),
+    Detector(
+        "card_cvv",
+        "financial",
+        r"\b\d{3,4}\b",
+        context=labels("cvv", "cvv2", "cvc", "cvc2", "security code", "card verification", "csc"),
+        context_required=True,
+        keep=(0, 0),
+        window=16,
+        boundary=CODE_JOINERS,
+        source="https://en.wikipedia.org/wiki/Card_security_code",
+        description="Card security code after its label (CVV, CVC, security code).",
     ),
     Detector(
         "iban",
         "financial",
-        r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b",
-        _iban,
-        confidence="validated",
+        rf"\b(?:{_IBAN})\b",
+        _iban_shape,
+        checksum=stdnum_valid(iban),
         keep=(4, 2),
-        description="International bank account number (country length and mod-97).",
+        source="https://en.wikipedia.org/wiki/International_Bank_Account_Number",
+        description="International bank account number (country layout; mod 97).",
     ),
     Detector(
         "aba_routing",
         "financial",
         r"\b\d{9}\b",
-        _rtn,
-        context=("routing", "aba", "rtn", "bank", "ach routing", "transit"),
+        _rtn_shape,
+        context=labels("routing", "aba", "rtn", "ach", "transit number", "abarouting"),
         context_required=True,
-        confidence="pattern",
-        description="US bank routing number (checksum, with context).",
+        checksum=stdnum_valid(rtn),
+        regions=("US",),
+        boundary=CODE_JOINERS,
+        source="https://en.wikipedia.org/wiki/ABA_routing_transit_number",
+        description="US bank routing number (Federal Reserve prefix, 3-7-1 check, with a label).",
+    ),
+    Detector(
+        "bank_account_number",
+        "financial",
+        r"\b\d{8,17}\b|\b\d{4}[ -]\d{4}(?:[ -]\d{1,5}){1,2}\b",
+        lambda value: len(set(digits(value))) > 2,
+        context=_ACCOUNT_LABELS,
+        context_required=True,
+        keep=(0, 4),
+        window=40,
+        regions=("US", "GB", "CA", "AU", "NZ", "IN", "SG", "IE"),
+        boundary=CODE_JOINERS,
+        source="https://en.wikipedia.org/wiki/Bank_account",
+        description="Bank account number after an English label (no public check digit).",
+    ),
+    Detector(
+        "uk_sort_code",
+        "financial",
+        r"\b\d{2}-\d{2}-\d{2}\b|\b\d{2} \d{2} \d{2}\b|\b\d{6}\b",
+        context=labels("sort code", "sort-code", "sortcode", "s/c"),
+        context_required=True,
+        window=40,
+        regions=("GB", "IE"),
+        boundary=CODE_JOINERS,
+        source="https://en.wikipedia.org/wiki/Sort_code",
+        description="UK/Irish bank sort code (with a label).",
+    ),
+    Detector(
+        "au_bsb",
+        "financial",
+        r"\b\d{3}-?\d{3}\b",
+        context=labels("bsb", "bank state branch"),
+        context_required=True,
+        window=40,
+        regions=("AU",),
+        boundary=CODE_JOINERS,
+        source="https://en.wikipedia.org/wiki/Bank_state_branch",
+        description="Australian bank-state-branch number (with a label).",
+    ),
+    Detector(
+        "in_ifsc",
+        "financial",
+        r"\b[A-Z]{4}0[A-Z0-9]{6}\b",
+        context=labels("ifsc", "ifs code", "neft", "rtgs", "imps"),
+        context_required=True,
+        regions=("IN",),
+        boundary=CODE_JOINERS,
+        source="https://en.wikipedia.org/wiki/Indian_Financial_System_Code",
+        description="Indian Financial System Code of a bank branch (with a label).",
     ),
     Detector(
         "swift_bic",
         "financial",
         r"\b[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?\b",
-        _bic,
-        context=("swift", "bic", "bank", "wire", "iban"),
+        stdnum_valid(bic),  # a real ISO country code in places 5-6
+        context=labels("swift", "bic", "swift code", "bic code", "swift/bic"),
         context_required=True,
-        confidence="pattern",
-        description="SWIFT/BIC bank code (with context).",
+        window=30,  # upper-case words (CUSTOMER, BENEFICIARY) share the shape
+        source="https://en.wikipedia.org/wiki/ISO_9362",
+        description="SWIFT/BIC bank code (ISO 9362, with a label).",
     ),
     Detector(
         "bitcoin_address",
         "financial",
-        r"\b(?:[13]" + _B58 + r"{25,34}|bc1[ac-hj-np-z02-9]{11,71})\b",
-        _bitcoin,
+        rf"\b(?:[13]{_B58_CLASS}{{25,34}}|bc1{_BECH32_CLASS}{{11,71}}|BC1[AC-HJ-NP-Z02-9]{{11,71}})\b",
+        **_crypto(_base58(bytes([0x00, 0x05])), "bc1"),
         keep=(4, 4),
-        description="Bitcoin address (base58check or bech32 checksum).",
+        source="https://en.bitcoin.it/wiki/Address",
+        description="Bitcoin address (base58check, bech32 or bech32m checksum).",
     ),
     Detector(
         "litecoin_address",
         "financial",
-        r"\b[LM]" + _B58 + r"{26,33}\b",
-        _base58check(bytes([0x30, 0x32])),
+        rf"\b(?:[LM]{_B58_CLASS}{{26,33}}|ltc1{_BECH32_CLASS}{{11,71}})\b",
+        **_crypto(_base58(bytes([0x30, 0x32])), "ltc1"),
         keep=(4, 4),
-        description="Litecoin address (base58check).",
+        source="https://en.wikipedia.org/wiki/Litecoin",
+        description="Litecoin address (base58check or bech32 checksum).",
     ),
     Detector(
         "dogecoin_address",
         "financial",
-        r"\bD" + _B58 + r"{33}\b",
-        _base58check(bytes([0x1E])),
+        rf"\b[DA9]{_B58_CLASS}{{33}}\b",
+        **_crypto(_base58(bytes([0x1E, 0x16]))),
         keep=(4, 4),
+        source="https://en.wikipedia.org/wiki/Dogecoin",
         description="Dogecoin address (base58check).",
+    ),
+    Detector(
+        "tron_address",
+        "financial",
+        rf"\bT{_B58_CLASS}{{33}}\b",
+        **_crypto(_base58(bytes([0x41]))),
+        keep=(4, 4),
+        source="https://developers.tron.network/docs/account",
+        description="TRON address (base58check, version 0x41).",
+    ),
+    Detector(
+        "ripple_address",
+        "financial",
+        rf"\br{_B58_CLASS}{{24,34}}\b",
+        **_crypto(_base58(bytes([0x00]), _XRP58)),
+        keep=(4, 4),
+        source="https://xrpl.org/docs/concepts/accounts/addresses",
+        description="XRP Ledger classic address (base58check in Ripple's alphabet).",
     ),
     Detector(
         "ethereum_address",
         "financial",
         r"\b0x[0-9a-fA-F]{40}\b",
-        context=("eth", "ethereum", "wallet", "erc20", "address", "send", "usdt", "metamask"),
+        context=labels(
+            "eth",
+            "ethereum",
+            "wallet",
+            "erc20",
+            "erc-20",
+            "address",
+            "send",
+            "usdt",
+            "usdc",
+            "metamask",
+        ),
         context_required=True,
-        confidence="pattern",
         keep=(6, 4),
-        description="Ethereum address (with context; EIP-55 needs keccak, not in hashlib).",
+        source="https://ethereum.org/en/developers/docs/accounts/",
+        description="Ethereum address (with a label; EIP-55 needs keccak, not in hashlib).",
     ),
     Detector(
         "monero_address",
         "financial",
-        r"\b4[0-9AB]" + _B58 + r"{93}\b",
-        context=("monero", "xmr", "wallet"),
+        r"\b4[0-9AB]" + _B58_CLASS + r"{93}\b",
+        context=labels("monero", "xmr", "wallet"),
         context_required=True,
-        confidence="pattern",
         keep=(4, 4),
-        description="Monero address (with context).",
+        source="https://docs.getmonero.org/public-address/standard-address/",
+        description="Monero address (with a label).",
     ),
 )

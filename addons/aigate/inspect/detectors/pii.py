@@ -1,74 +1,445 @@
-"""Personal data: contact details, national identifiers, travel and driving documents, network
-identifiers. Ambiguous shapes (nine digits, a date) need context words; national numbers use
-python-stdnum's validators and phone numbers use phonenumbers."""
+"""Personal data: contact details (email, phone numbers by region, postal codes), dates of
+birth and network identifiers (IP and MAC addresses, IMEI, ICCID). Passports, driving licences
+and vehicle plates are in `pii_documents`; national identification numbers in `pii_national`.
+
+Phone numbers use phonenumbers' dialling plans: an international number is validated against
+its country's plan; a national number (no country code) is checked against the plans of the
+regions the policy reads (`dlp.regions`), and, without a label, must also be grouped the way
+that region writes its numbers. Ambiguous shapes (five digits, a date) need a label nearby."""
 
 from __future__ import annotations
 
 import datetime
 import ipaddress
 import re
+from functools import lru_cache
 
 import phonenumbers
-from stdnum import mac
-from stdnum.us import ssn
+import tldextract
+from phonenumbers import re_util
+from stdnum import imei, luhn, mac
 
-from aigate.inspect.detectors.base import Detector, Validator, digits
+from aigate.inspect.detectors.base import Detector, Validator, digits, is_placeholder
+
+# --- email -----------------------------------------------------------------------------------
 
 _PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net", "test.com", "domain.com")
 _PLACEHOLDER_SUFFIXES = (".example", ".test", ".invalid", ".localhost", ".local")
+# The public suffix list bundled with tldextract: never fetched, so scanning stays offline.
+_SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
-def _stdnum(module) -> Validator:
-    def check(value: str) -> bool:
-        return bool(module.is_valid(value))
+@lru_cache(maxsize=4096)
+def _public_domain(domain: str) -> bool:
+    """True when `domain` is a registrable name under a real public suffix (acme.io, a.co.uk),
+    not a file name (`logo@2x.png`), an internal host (`db.internal`) or a made-up suffix."""
+    parts = _SUFFIXES(domain)
+    return bool(parts.suffix and parts.domain)
 
-    return check
+
+_PLACEHOLDER_LOCALS = frozenset(
+    ("your.email", "youremail", "your.name", "yourname", "firstname.lastname", "first.last")
+)
 
 
 def _email(value: str) -> bool:
-    domain = value.rsplit("@", 1)[1].lower()
+    local, domain = value.rsplit("@", 1)
+    domain, low = domain.lower(), local.lower()
     if domain in _PLACEHOLDER_DOMAINS or domain.endswith(_PLACEHOLDER_SUFFIXES):
         return False
-    local = value.rsplit("@", 1)[0]
-    return not (local.startswith(".") or ".." in value)
+    if local.startswith(".") or ".." in value or low == "git":  # git@github.com:org/repo
+        return False
+    if low in _PLACEHOLDER_LOCALS or (len(low) >= 4 and is_placeholder(low)):  # xxxx@, your_
+        return False
+    return _public_domain(domain)
 
 
-def _phone(region: str | None) -> Validator:
-    def check(value: str) -> bool:
+# --- phone numbers ---------------------------------------------------------------------------
+
+# Regions whose national formats (no country code) are read. `dlp.regions` narrows them; the
+# unlabelled detector never guesses beyond this list, so 8-digit runs are not read as, say,
+# Pacific-island numbers.
+PHONE_REGIONS = (
+    "US", "CA", "GB", "IE", "DE", "AT", "CH", "FR", "BE", "NL", "LU", "IT", "ES", "PT",
+    "SE", "NO", "DK", "FI", "IS", "PL", "CZ", "SK", "HU", "RO", "BG", "GR", "HR", "SI",
+    "RS", "UA", "RU", "TR", "IL", "AE", "SA", "EG", "MA", "ZA", "NG", "KE", "IN", "PK",
+    "BD", "LK", "PH", "ID", "MY", "SG", "TH", "VN", "CN", "HK", "TW", "JP", "KR", "AU",
+    "NZ", "BR", "MX", "AR", "CO", "CL", "PE",
+)  # fmt: skip
+
+
+def _plan(region: str) -> tuple[str, frozenset[int], re.Pattern[str]]:
+    """The region's trunk prefix, national number lengths and general number shape."""
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    general = meta.general_desc
+    shape = re.compile(general.national_number_pattern or r"\d+")
+    return meta.national_prefix or "", frozenset(general.possible_length or ()), shape
+
+
+_PLANS = {region: _plan(region) for region in PHONE_REGIONS}
+# phonenumbers compiles its metadata patterns through `re`'s bounded cache, which the ~60
+# regions here overflow (every check recompiles); keep them compiled instead.
+re_util.enable_pattern_cache()
+
+
+# Regions where a national number is often written without its trunk prefix (415 555 0132,
+# 912 345-67-89); everywhere else a national number starts with the prefix (0 in most places).
+_PREFIX_OPTIONAL = frozenset({"US", "CA", "RU"})
+
+
+def _may_fit(region: str, number: str) -> bool:
+    """Cheap pre-check before parsing: the region's trunk prefix is there (unless optional
+    there) and the rest has a length and shape its plan allows."""
+    prefix, lengths, shape = _PLANS[region]
+    if prefix and number.startswith(prefix):
+        rest = number[len(prefix) :]
+        return len(rest) in lengths and shape.fullmatch(rest) is not None
+    if prefix and region not in _PREFIX_OPTIONAL:
+        return False
+    return len(number) in lengths and shape.fullmatch(number) is not None
+
+
+@lru_cache(maxsize=4096)
+def _national(number: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """(region, digit grouping of its national format) for each listed region whose
+    dialling plan makes `number` (digits only) a valid number."""
+    found = []
+    for region in PHONE_REGIONS:
+        if not _may_fit(region, number):
+            continue
         try:
-            number = phonenumbers.parse(value, region)
+            parsed = phonenumbers.parse(number, region)
         except phonenumbers.NumberParseException:
-            return False
-        return phonenumbers.is_valid_number(number)
+            continue
+        if phonenumbers.is_valid_number_for_region(parsed, region):
+            shown = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+            found.append((region, tuple(len(run) for run in re.findall(r"\d+", shown))))
+    return tuple(found)
+
+
+@lru_cache(maxsize=1024)
+def _international(number: str) -> bool:
+    """`number` written with the 00 international call prefix (0049 30 ...)."""
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse("+" + number[2:], None))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def _grouped_as(value: str, grouping: tuple[int, ...]) -> bool:
+    """The value's digit groups are exactly the region's own (a number grouped another way,
+    or an order number that happens to be valid somewhere, needs a label)."""
+    return tuple(len(run) for run in re.findall(r"\d+", value)) == grouping
+
+
+_DATE_LIKE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}")
+
+
+def _looks_like_date(value: str) -> bool:
+    if not _DATE_LIKE.fullmatch(value):
+        return False
+    runs = [int(run) for run in re.findall(r"\d+", value)]
+    if runs[0] > 31:  # 2024-03-18
+        return 1900 <= runs[0] <= 2099 and 1 <= runs[1] <= 12
+    return 1 <= min(runs[0], runs[1]) <= 12 and max(runs[0], runs[1]) <= 31
+
+
+_YEAR_RANGE = re.compile(r"(?:19|20)\d\d ?[-/] ?(?:19|20)\d\d")
+
+
+def _phone_shape(value: str) -> bool:
+    """Not a date or a range of years, and a plausible length for a national or
+    00-international number."""
+    number = digits(value)
+    if _looks_like_date(value) or _YEAR_RANGE.fullmatch(value) or len(set(number)) <= 2:
+        return False
+    if number.startswith("00"):
+        return 9 <= len(number) <= 17
+    return 6 <= len(number) <= 13
+
+
+def _loosely_grouped_as(value: str, grouping: tuple[int, ...]) -> bool:
+    """Written as one run, or with about the region's area code as its first group (writers
+    differ by a digit: 0151 12345678 for 01511 2345678), the rest grouped freely; 2016-2020
+    is no Danish 20 16 20 20."""
+    runs = tuple(len(run) for run in re.findall(r"\d+", value))
+    if len(runs) == 1 or runs == grouping:
+        return True
+    return abs(runs[0] - grouping[0]) <= 1 and min(runs) >= 2
+
+
+def _valid_in(regions: frozenset[str] | None) -> Validator:
+    """The labelled national phone check: valid in one of `regions` (None: every listed one)
+    and not grouped against that region's area code."""
+
+    def check(value: str) -> bool:
+        number = digits(value)
+        if number.startswith("00"):
+            return _international(number)
+        return any(
+            (regions is None or region in regions) and _loosely_grouped_as(value, grouping)
+            for region, grouping in _national(number)
+        )
 
     return check
 
 
-def _ssn(value: str) -> bool:
-    seps = {ch for ch in value if not ch.isdigit()}
-    return len(seps) <= 1 and ssn.is_valid(digits(value))
+def _formatted_in(regions: frozenset[str] | None) -> Validator:
+    """The unlabelled national phone check: valid in one of `regions` AND grouped the way
+    that region writes its numbers (PH 0917 123 4567, TR 0532 123 45 67, FR 06 12 34 56 78)."""
+
+    def check(value: str) -> bool:
+        number = digits(value)
+        if number.startswith("00"):
+            return _international(number)
+        return any(
+            (regions is None or region in regions) and _grouped_as(value, grouping)
+            for region, grouping in _national(number)
+        )
+
+    return check
 
 
-_NINO_BAD_PREFIX = {"BG", "GB", "NK", "KN", "TN", "NT", "ZZ"}
+_ANY_FORMATTED = _formatted_in(None)
 
 
-def _nino(value: str) -> bool:
-    return value.replace(" ", "")[:2].upper() not in _NINO_BAD_PREFIX
+def _formatted_phone(value: str) -> bool:
+    """Unlabelled: at least 8 digits, and a number some listed region writes this way (the
+    configured regions then decide between validated and low)."""
+    return len(digits(value)) >= 8 and _phone_shape(value) and _ANY_FORMATTED(value)
 
 
-_DATE_FORMATS = ("%d/%m/%Y", "%m/%d/%Y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y")
+def _e164(value: str) -> bool:
+    return 7 <= len(digits(value)) <= 15
+
+
+def _e164_valid(value: str) -> bool:
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(value, None))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+_PHONE_WORDS = (
+    "phone",
+    "telephone",
+    "tel:",
+    "tel.",
+    "tel ",
+    "tel/",
+    "tél",
+    "tlf",
+    "tfn",
+    "mobil",
+    "cell:",
+    "cell ",
+    "cellphone",
+    "cell phone",
+    "cell no",
+    "cell#",
+    "fax",
+    "whatsapp",
+    "signal:",
+    "call me",
+    "call us",
+    "text me",
+    "sms",
+    "telefon",  # de, pl, tr, cs, da, sv, no, ro, hu
+    "rufnummer",
+    "handy",
+    "festnetz",
+    "téléphone",
+    "portable:",
+    "portable :",
+    "teléfono",
+    "telefono",  # it, es without accent
+    "móvil",
+    "movil",
+    "celular",
+    "cellulare",
+    "telefone",
+    "telemóvel",
+    "telefoon",
+    "mobiel",
+    "gsm",
+    "puhelin",
+    "matkapuhelin",
+    "numer tel",
+    "komórka",
+    "cep tel",
+    "cep no",
+    "telepon",
+    "nomor hp",
+    "no. hp",
+    "no hp",
+    "điện thoại",
+    "телефон",
+    "моб",
+    "電話",
+    "携帯",
+    "手机",
+    "电话",
+    "전화",
+    "휴대폰",
+    "फ़ोन",
+    "फोन",
+    "هاتف",
+    "טלפון",
+)
+
+# --- dates of birth --------------------------------------------------------------------------
+
+_MONTH_NAMES = {
+    1: "january januar jänner janvier enero gennaio janeiro januari ocak stycznia tammikuuta",
+    2: "february februar février fevrier febrero febbraio fevereiro februari şubat subat lutego "
+    "helmikuuta",
+    3: "march märz maerz mars marzo março marco maart mart marca maaliskuuta",
+    4: "april avril abril aprile nisan kwietnia huhtikuuta",
+    5: "may mai mayo maggio maio mei maj mayıs mayis maja toukokuuta",  # noqa: RUF001
+    6: "june juni juin junio giugno junho haziran czerwca kesäkuuta",
+    7: "july juli juillet julio luglio julho temmuz lipca heinäkuuta",
+    8: "august août aout agosto augustus augusti ağustos agustos sierpnia elokuuta",
+    9: "september septembre septiembre setiembre settembre setembro eylül eylul września syyskuuta",
+    10: "october oktober octobre octubre ottobre outubro ekim października lokakuuta",
+    11: "november novembre noviembre novembro kasım kasim listopada marraskuuta",  # noqa: RUF001
+    12: "december dezember décembre decembre diciembre dicembre dezembro aralık "  # noqa: RUF001
+    "aralik grudnia joulukuuta",
+}
+_MONTH_ABBR = {
+    1: "jan janv jän ene gen",
+    2: "feb fév févr fev fevr",
+    3: "mar mrz mär mrt",
+    4: "apr avr abr",
+    5: "mai mag",
+    6: "jun juin giu",
+    7: "jul juil lug",
+    8: "aug aoû ago",
+    9: "sep sept set",
+    10: "oct okt ott out",
+    11: "nov",
+    12: "dec dez déc dic",
+}
+_MONTHS = {
+    word: month
+    for table in (_MONTH_NAMES, _MONTH_ABBR)
+    for month, words in table.items()
+    for word in words.split()
+}
+_MONTH_RE = "(?:" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + ")"
+_ORDINAL = r"(?:\.|st|nd|rd|th|er|º|°)?"
+_DOB_PATTERN = (
+    r"(?i)\b(?:"
+    # 12/03/1985, 03-12-85, 12.03.1985
+    r"\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d{2}"
+    # 1985-03-12, 1985/3/12
+    r"|(?:19|20)\d{2}[/.-]\d{1,2}[/.-]\d{1,2}"
+    # 12 March 1985, 12. März 1985, 12 de marzo de 1985, 12-Mar-1985
+    rf"|\d{{1,2}}{_ORDINAL}[ -](?:de )?{_MONTH_RE}\.?,?[ -](?:de |del )?(?:19|20)\d{{2}}"
+    # March 12, 1985
+    rf"|{_MONTH_RE}\.? \d{{1,2}}{_ORDINAL},? (?:19|20)\d{{2}}"
+    r")\b"
+    # 1985年3月12日 (ja, zh), 1985년 3월 12일 (ko)
+    r"|(?:19|20)\d{2} ?[年년] ?\d{1,2} ?[月월] ?\d{1,2} ?[日일]"
+)
+_OLDEST = 125  # years: older "dates of birth" are historical dates, not a living person's
+
+
+def _dob_candidates(value: str) -> list[tuple[int, int, int]]:
+    """(year, month, day) readings of a date: d/m/y and m/d/y both, two-digit years as the
+    most recent past year."""
+    text = value.lower()
+    runs = re.findall(r"\d+", text)
+    word = re.search(r"[^\W\d_]{3,}", text)
+    if word is not None and len(runs) == 2:  # written month
+        month = _MONTHS.get(word.group().rstrip("."))
+        if month is None:
+            return []
+        day, year = (runs[0], runs[1]) if len(runs[1]) == 4 else (runs[1], runs[0])
+        return [(int(year), month, int(day))]
+    if len(runs) != 3:
+        return []
+    if len(runs[0]) == 4:
+        return [(int(runs[0]), int(runs[1]), int(runs[2]))]
+    year = int(runs[2])
+    if len(runs[2]) == 2:
+        this_year = datetime.date.today().year
+        year += 2000 if 2000 + year <= this_year else 1900
+    a, b = int(runs[0]), int(runs[1])
+    return [(year, b, a), (year, a, b)]
 
 
 def _date_of_birth(value: str) -> bool:
-    text = re.sub(r"\s+", " ", value.strip().replace(",", ""))
-    formats = (*_DATE_FORMATS, "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y")
-    for fmt in formats:
+    """A real calendar date, not in the future, within a human lifetime."""
+    today = datetime.date.today()
+    for year, month, day in _dob_candidates(value):
         try:
-            day = datetime.datetime.strptime(text, fmt).date()
+            born = datetime.date(year, month, day)
         except ValueError:
             continue
-        return 1900 <= day.year <= datetime.date.today().year
+        if today.year - _OLDEST <= born.year and born <= today:
+            return True
     return False
+
+
+_DOB_WORDS = (
+    "dob",
+    "d.o.b",
+    "date of birth",
+    "birth date",
+    "birthdate",
+    "birthday",
+    "born",
+    "geburtsdatum",
+    "geburtstag",
+    "geboren",
+    "geb.",
+    "date de naissance",
+    "né le",
+    "née le",
+    "fecha de nacimiento",
+    "f. nac",
+    "nacido",
+    "nacida",
+    "data di nascita",
+    "nato il",
+    "nata il",
+    "data de nascimento",
+    "nascido",
+    "nascida",
+    "geboortedatum",
+    "geboren op",
+    "födelsedatum",
+    "född",
+    "fødselsdato",
+    "født",
+    "syntymäaika",
+    "syntynyt",
+    "data urodzenia",
+    "urodzon",
+    "datum narození",
+    "narozen",
+    "születési",
+    "doğum tarihi",
+    "dogum tarihi",
+    "tarikh lahir",
+    "tanggal lahir",
+    "ngày sinh",
+    "дата рождения",
+    "родился",
+    "родилась",
+    "data nașterii",
+    "data nasterii",
+    "ημερομηνία γέννησης",
+    "生年月日",
+    "出生日期",
+    "생년월일",
+    "जन्म तिथि",
+    "जन्म",
+    "تاريخ الميلاد",
+    "תאריך לידה",
+)
+
+# --- network identifiers ---------------------------------------------------------------------
 
 
 def _ip(value: str) -> bool:
@@ -76,34 +447,107 @@ def _ip(value: str) -> bool:
         address = ipaddress.ip_address(value)
     except ValueError:
         return False
+    if address.version == 4 and len(value) == 7:
+        return False  # 3.1.5.2, 1.2.3.4: section and version numbers, sample addresses
+    if address.version == 6 and (
+        not any(ch.isdigit() for ch in value)  # `Cafe::Face`: C++/Rust paths
+        or max(map(len, value.split(":"))) < 3  # `values[1::2]`: a slice
+    ):
+        return False
     return not (address.is_unspecified or address.is_loopback)
 
 
+def _ipv4(value: str) -> bool:
+    return value.count(".") == 3 and _ip(value)
+
+
 def _mac(value: str) -> bool:
+    if "." in value:  # Cisco 0012.3456.789a: all-digit groups are more likely a version
+        compact = value.replace(".", "").lower()
+        if compact.isdigit():
+            return False
+        value = ":".join(compact[i : i + 2] for i in range(0, 12, 2))
+    elif len(set(value[2::3])) != 1:
+        return False
     compact = value.replace(":", "").replace("-", "").lower()
-    if len(set(value[2::3])) != 1 or compact in ("000000000000", "ffffffffffff"):
+    if compact in ("000000000000", "ffffffffffff"):
         return False
     return mac.is_valid(value)
 
 
-def _uk_licence(value: str) -> bool:
-    month = int(value[6:8])
-    return month in range(1, 13) or month in range(51, 63)
-
-
-_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?"
-_PASSPORT = ("passport", "passeport", "reisepass", "pasaporte", "travel document")
-_LICENCE = (
-    "driver",
-    "driving",
-    "licence",
-    "license",
-    "dl#",
-    "dl no",
-    "dl number",
-    "führerschein",
+_NET_WORDS = (
+    "ip ",
+    "ip:",
+    "ip=",
+    "ip-",
+    "ip_",
+    "ips",
+    "ipv4",
+    "ipv6",
+    "ipaddr",
+    "inet",
+    "addr",
+    "address",
+    "adresse",
+    "dirección",
+    "indirizzo",
+    "host",
+    "server",
+    "gateway",
+    "dns",
+    "nameserver",
+)
+_MAC_WORDS = (
+    "mac",
+    "hwaddr",
+    "hardware address",
+    "physical address",
+    "physikalische adresse",
+    "adresse physique",
+    "ether",
+    "bssid",
+    "wifi",
+    "wi-fi",
+    "wlan",
+    "nic",
 )
 _HEX2 = "[0-9A-Fa-f]{2}"
+_HEX4 = "[0-9A-Fa-f]{4}"
+
+# --- postal codes ----------------------------------------------------------------------------
+
+_ADDRESS_WORDS = (
+    "address",
+    "postal code",
+    "postcode",
+    "post code",
+    "mailing",
+    "shipping",
+    "delivery",
+    "deliver to",
+    "ship to",
+    "billing",
+    "street",
+    "residence",
+    "lives at",
+    "located at",
+)
+_UK_POSTCODE = (
+    r"\b(?:GIR 0AA|(?:[A-PR-UWYZ](?:\d\d?|\d[A-HJKPSTUW])|[A-PR-UWYZ][A-HK-Y](?:\d\d?|"
+    r"\d[ABEHMNPRV-Y])) \d[ABD-HJLNP-UW-Z]{2})\b"
+)
+_CA_LETTER = "[ABCEGHJ-NPRSTV-Z]"
+_CA_POSTAL = rf"\b[ABCEGHJ-NPRSTVXY]\d{_CA_LETTER} \d{_CA_LETTER}\d\b"
+_NL_NOT_SUFFIX = {"SA", "SD", "SS", "KB", "MB", "GB", "TB", "PB", "MS", "PM", "AM", "HZ"}
+
+
+def _nl_postcode(value: str) -> bool:
+    return value[-2:].upper() not in _NL_NOT_SUFFIX
+
+
+def _de_postal(value: str) -> bool:
+    return "01001" <= value <= "99998"
+
 
 DETECTORS = (
     Detector(
@@ -111,148 +555,263 @@ DETECTORS = (
         "pii",
         r"\b[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.){1,8}[A-Za-z]{2,24}\b",
         _email,
-        confidence="pattern",
+        confidence="validated",
         keep=(1, 0),
-        description="Email address (placeholder domains like example.com are ignored).",
+        description="Email address whose domain ends in a real public suffix (placeholder and "
+        "internal domains are ignored).",
+        source="https://www.rfc-editor.org/rfc/rfc5322#section-3.4.1",
     ),
     Detector(
         "phone_e164",
         "pii",
         r"\+[1-9]\d{0,2}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}\b",
-        _phone(None),
-        confidence="pattern",
+        _e164,
+        checksum=_e164_valid,
         keep=(3, 2),
-        description="International phone number (+country code, validated by phonenumbers).",
+        description="International phone number (+country code); validated against the "
+        "country's dialling plan, low when the plan has no such number.",
+        source="https://www.itu.int/rec/T-REC-E.164",
     ),
     Detector(
         "phone_national",
         "pii",
-        r"(?:\(\d{2,4}\) ?|\b\d{2,4}[ .-])\d{3,4}[ .-]?\d{3,4}\b",
-        _phone("US"),
-        context=(
-            "phone",
-            "tel:",
-            "tel.",
-            "telephone",
-            "call me",
-            "call us",
-            "mobile",
-            "cell",
-            "whatsapp",
-            "fax",
-            "contact",
-            "text me",
-            "reach me",
-        ),
+        r"(?:\(\d{1,5}\)[ .-]?)?\b\d{2,12}(?:[ ./-]\d{1,8}){0,5}\b",
+        _phone_shape,
+        context=_PHONE_WORDS,
         context_required=True,
-        confidence="pattern",
+        checksum=_valid_in(None),
+        regional_check=_valid_in,
+        boundary=frozenset("+-./"),
         keep=(0, 2),
-        description="US/national phone number (with context, validated by phonenumbers).",
+        window=48,
+        regions=PHONE_REGIONS,
+        description="Labelled national phone number ('Tel.', 'mobile', 'Handy', 'celular'); "
+        "validated when valid in a configured region's dialling plan.",
+        source="https://www.itu.int/oth/T0202",
     ),
     Detector(
-        "passport_us",
+        "phone_national_formatted",
         "pii",
-        r"\b[A-Z]?\d{8,9}\b",
-        context=_PASSPORT,
-        context_required=True,
-        confidence="pattern",
-        description="US passport number (with context).",
-    ),
-    Detector(
-        "passport_uk",
-        "pii",
-        r"\b\d{9}GBR\d{7}[MF<]\d{7}\b|\b[0-9]{9}\b",
-        context=_PASSPORT,
-        context_required=True,
-        confidence="pattern",
-        description="UK passport number (with context).",
-    ),
-    Detector(
-        "passport_eu",
-        "pii",
-        r"\b[CFGHJKLMNPRTVWXYZ][CFGHJKLMNPRTVWXYZ0-9]{8}\b|\b\d{2}[A-Z]{2}\d{5}\b|\b[A-Z]{2}\d{7}\b",
-        context=_PASSPORT,
-        context_required=True,
-        confidence="pattern",
-        description="German, French, Italian/Spanish-style passport numbers (with context).",
-    ),
-    Detector(
-        "passport_in",
-        "pii",
-        r"\b[A-PR-WY][1-9]\d ?\d{4}[1-9]\b",
-        context=_PASSPORT,
-        context_required=True,
-        confidence="pattern",
-        description="Indian passport number (with context).",
-    ),
-    Detector(
-        "passport_ca",
-        "pii",
-        r"\b[A-Z]{2}\d{6}\b",
-        context=_PASSPORT,
-        context_required=True,
-        confidence="pattern",
-        description="Canadian passport number (with context).",
+        r"(?:\(0\d{1,4}\)[ .-]?\d{2,8}|\b0\d{1,4}[ ./-]\d{2,8})(?:[ .-]\d{2,8}){0,4}\b"
+        r"|\(\d{3}\) ?\d{3}[ .-]\d{4}\b"
+        r"|\b[2-9]\d{2}[ .-]\d{3}[ .-]\d{4}\b",
+        _formatted_phone,
+        checksum=_formatted_in(None),
+        regional_check=_formatted_in,
+        boundary=frozenset("+-./"),  # not the tail of 219-09-6490 or of a dotted version
+        keep=(0, 2),
+        regions=PHONE_REGIONS,
+        description="National phone number without a label, grouped the way its region "
+        "writes numbers (020 7946 0018, (415) 555-0132); validated in a configured region.",
+        source="https://www.itu.int/oth/T0202",
     ),
     Detector(
         "date_of_birth",
         "pii",
-        r"(?i)\b(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}|(?:19|20)\d{2}-\d{2}-\d{2}|\d{1,2} "
-        + _MONTHS
-        + r",? (?:19|20)\d{2}|"
-        + _MONTHS
-        + r" \d{1,2},? (?:19|20)\d{2})\b",
+        _DOB_PATTERN,
         _date_of_birth,
-        context=("dob", "d.o.b", "date of birth", "born", "birth", "birthday", "geburtsdatum"),
+        context=_DOB_WORDS,
         context_required=True,
-        confidence="pattern",
         keep=(0, 0),
-        window=40,
-        description="Date of birth (a date near 'born', 'DOB', 'date of birth').",
+        window=48,
+        description="Date of birth: a real past date near 'DOB', 'born', 'Geburtsdatum', "
+        "'date de naissance', 'fecha de nacimiento', ...",
+        source="https://en.wikipedia.org/wiki/Date_format_by_country",
     ),
     Detector(
         "ipv4_address",
         "pii",
-        r"\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b",
-        _ip,
-        confidence="pattern",
+        # every dotted run of four or more numbers: an OID (1.3.6.1.4.1) or a version
+        # (10.0.19041.1) is then seen whole and set aside by the validator
+        r"\b\d{1,3}(?:\.\d{1,3}){3}(?:\.\d+)*\b",
+        _ipv4,
+        context=_NET_WORDS,
+        window=40,
         keep=(3, 0),
-        description="IPv4 address (policy can limit findings to public addresses).",
+        description="IPv4 address; context when labelled ('ip', 'host', 'server', 'address').",
+        source="https://www.rfc-editor.org/rfc/rfc791",
     ),
     Detector(
         "ipv6_address",
         "pii",
         r"(?i)\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}(?::[0-9a-f]{1,4}){1,6}\b",
         _ip,
-        confidence="pattern",
+        context=_NET_WORDS,
+        window=40,
         keep=(4, 0),
-        description="IPv6 address.",
+        description="IPv6 address; context when labelled ('ip', 'host', 'server', 'address').",
+        source="https://www.rfc-editor.org/rfc/rfc5952",
     ),
     Detector(
         "mac_address",
         "pii",
-        rf"\b{_HEX2}[:-]{_HEX2}[:-]{_HEX2}[:-]{_HEX2}[:-]{_HEX2}[:-]{_HEX2}\b",
+        rf"\b{_HEX2}[:-]{_HEX2}[:-]{_HEX2}[:-]{_HEX2}[:-]{_HEX2}[:-]{_HEX2}\b"
+        rf"|\b{_HEX4}\.{_HEX4}\.{_HEX4}\b",
         _mac,
-        confidence="pattern",
+        context=_MAC_WORDS,
+        boundary=frozenset(":-."),  # not six pairs inside a longer fingerprint
+        window=40,
         keep=(8, 0),
-        description="MAC address (consistent separators; all-zero and broadcast ignored).",
+        description="MAC address (colon, hyphen or Cisco dotted; all-zero and broadcast "
+        "ignored); context when labelled 'mac', 'hwaddr', 'bssid'.",
+        source="https://standards.ieee.org/wp-content/uploads/import/documents/tutorials/eui.pdf",
     ),
     Detector(
-        "us_drivers_license",
+        "imei",
         "pii",
-        r"\b[A-Z]\d{6,12}\b|\b[A-Z]{1,2}\d{5,8}\b|\b\d{7,9}\b",
-        context=_LICENCE,
+        r"\b\d{2}[ -]?\d{6}[ -]?\d{6}[ -]?\d\b",
+        context=("imei", "device id", "geräte-id", "numéro de série"),
         context_required=True,
-        confidence="pattern",
-        window=48,
-        description="US driver's licence number (with context).",
+        checksum=imei.is_valid,
+        keep=(2, 0),
+        description="Mobile device IMEI (with a label; Luhn check digit).",
+        source="https://en.wikipedia.org/wiki/International_Mobile_Equipment_Identity",
     ),
     Detector(
-        "uk_driving_licence",
+        "iccid",
         "pii",
-        r"\b[A-Z9]{5}\d[0156]\d[0-3]\d{2}[A-Z9]{2}\d[A-Z]{2}\b",
-        _uk_licence,
-        confidence="pattern",
-        description="UK driving licence number.",
+        r"\b89\d{16,18}\b",
+        context=(
+            "iccid",
+            "sim card",
+            "sim number",
+            "sim no",
+            "sim-nummer",
+            "sim-karte",
+            "carte sim",
+        ),
+        context_required=True,
+        checksum=luhn.is_valid,
+        keep=(4, 0),
+        description="SIM card serial number (ICCID, with a label; Luhn check digit).",
+        source="https://www.itu.int/rec/T-REC-E.118",
+    ),
+    Detector(
+        "uk_postcode",
+        "pii",
+        _UK_POSTCODE,
+        context=_ADDRESS_WORDS,
+        keep=(2, 0),
+        regions=("GB",),
+        description="UK postcode in its full format (SW1A 1AA); context when labelled.",
+        source="https://en.wikipedia.org/wiki/Postcodes_in_the_United_Kingdom",
+    ),
+    Detector(
+        "us_zip_code",
+        "pii",
+        r"\b\d{5}(?:-\d{4})?\b",
+        context=(
+            "zip",
+            "zipcode",
+            "zip code",
+            "zip+4",
+            "postal code",
+            "mailing address",
+            "street address",
+            "home address",
+            "shipping address",
+            "billing address",
+        ),
+        context_required=True,
+        keep=(2, 0),
+        window=40,
+        regions=("US",),
+        description="US ZIP or ZIP+4 code (with a label).",
+        source="https://en.wikipedia.org/wiki/ZIP_Code",
+    ),
+    Detector(
+        "ca_postal_code",
+        "pii",
+        _CA_POSTAL,
+        context=(*_ADDRESS_WORDS, "code postal", "adresse"),
+        keep=(3, 0),
+        regions=("CA",),
+        description="Canadian postal code (K1A 0B1); context when labelled.",
+        source="https://en.wikipedia.org/wiki/Postal_codes_in_Canada",
+    ),
+    Detector(
+        "de_postal_code",
+        "pii",
+        r"\b\d{5}\b",
+        _de_postal,
+        context=(
+            "plz",
+            "postleitzahl",
+            "anschrift",
+            "adresse",
+            "wohnort",
+            "wohnhaft",
+            "straße",
+            "strasse",
+            "str.",
+            "postfach",
+        ),
+        context_required=True,
+        keep=(2, 0),
+        window=40,
+        regions=("DE",),
+        description="German postal code (PLZ, with an address label).",
+        source="https://en.wikipedia.org/wiki/Postal_codes_in_Germany",
+    ),
+    Detector(
+        "fr_postal_code",
+        "pii",
+        r"\b(?:0[1-9]|[1-8]\d|9[0-8])\d{3}\b",
+        context=("code postal", "cp ", "cp:", "adresse", "rue ", "avenue", "boulevard", "cedex"),
+        context_required=True,
+        keep=(2, 0),
+        window=40,
+        regions=("FR",),
+        description="French postal code (with an address label).",
+        source="https://en.wikipedia.org/wiki/Postal_codes_in_France",
+    ),
+    Detector(
+        "nl_postcode",
+        "pii",
+        r"\b[1-9]\d{3} ?[A-Z]{2}\b",
+        _nl_postcode,
+        context=("postcode", "adres", "straat", "woonplaats", "postbus", "laan", "weg "),
+        context_required=True,
+        keep=(2, 0),
+        window=48,
+        regions=("NL",),
+        description="Dutch postcode (1234 AB, with an address label).",
+        source="https://en.wikipedia.org/wiki/Postal_codes_in_the_Netherlands",
+    ),
+    Detector(
+        "in_pin_code",
+        "pii",
+        r"\b[1-9]\d{2} ?\d{3}\b",
+        context=("pincode", "pin code", "pin-code", "postal code", "पिन कोड", "पिनकोड"),
+        context_required=True,
+        keep=(2, 0),
+        window=40,
+        regions=("IN",),
+        description="Indian postal PIN code (with a label).",
+        source="https://en.wikipedia.org/wiki/Postal_Index_Number",
+    ),
+    Detector(
+        "jp_postal_code",
+        "pii",
+        r"\b\d{3}-\d{4}\b",
+        context=("〒", "郵便番号", "postal code", "zip"),
+        context_required=True,
+        keep=(3, 0),
+        window=24,
+        regions=("JP",),
+        description="Japanese postal code (〒123-4567 or labelled).",
+        source="https://en.wikipedia.org/wiki/Postal_codes_in_Japan",
+    ),
+    Detector(
+        "br_cep",
+        "pii",
+        r"\b\d{5}-\d{3}\b",
+        context=("cep", "código postal", "codigo postal", "endereço", "endereco"),
+        context_required=True,
+        keep=(2, 0),
+        window=40,
+        regions=("BR",),
+        description="Brazilian postal code (CEP, with a label).",
+        source="https://en.wikipedia.org/wiki/Postal_codes_in_Brazil",
     ),
 )

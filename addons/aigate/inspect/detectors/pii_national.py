@@ -1,163 +1,148 @@
-"""National identification and tax numbers: each is validated by its official check (python-stdnum
-implements them) and, where the bare shape is common (nine digits), needs a label nearby."""
+"""National identification, tax, health-insurance and company numbers: what their detectors share.
+
+The detectors live in one module per region (pii_national_americas, pii_national_europe_west,
+pii_national_europe_south, pii_national_nordic, pii_national_europe_east,
+pii_national_asia_pacific, pii_national_africa_middle_east). Each number is read the same way:
+- `validator`: the number's structure apart from its check digits (length, alphabet, embedded
+  birth date, region or office code). A value without it is not this number at all;
+- `checksum`: the issuer's check (python-stdnum's `is_valid`, or a check written out in the region
+  module where stdnum has none). A pass is "validated", a fail is "low" (reported, not blocked);
+- `context`: label words in the country's own languages and in English. A bare run of digits that
+  many other things share (nine to thirteen digits) needs one nearby (`context_required`); a shape
+  only the issuer prints (a check letter, a century sign, fixed separators around a birth date)
+  stands on its checksum alone.
+"""
 
 from __future__ import annotations
 
-from stdnum.au import tfn
-from stdnum.br import cpf
-from stdnum.ca import sin
-from stdnum.de import idnr
-from stdnum.es import dni, nie
-from stdnum.fr import nir
-from stdnum.in_ import aadhaar
-from stdnum.it import codicefiscale
-from stdnum.nl import bsn
-from stdnum.us import itin, ssn
+import dataclasses
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+from stdnum.exceptions import InvalidChecksum, ValidationError
 
 from aigate.inspect.detectors.base import Detector, Validator, digits
 
+_ERRORS = (ValidationError, ValueError, KeyError, IndexError, TypeError)
 
-def _stdnum(module) -> Validator:
+
+def stdnum_valid(module: ModuleType, **options: Any) -> Validator:
+    """The issuer's full check as python-stdnum implements it (`module.is_valid`)."""
+
     def check(value: str) -> bool:
-        return bool(module.is_valid(value))
+        try:
+            return bool(module.is_valid(value, **options))
+        except _ERRORS:  # a few validators raise on odd input instead of answering False
+            return False
 
     return check
 
 
-def _ssn(value: str) -> bool:
-    seps = {ch for ch in value if not ch.isdigit()}
-    return len(seps) <= 1 and ssn.is_valid(digits(value))
+_RUNS = ("0123456789", "9876543210")
 
 
-_NINO_BAD_PREFIX = {"BG", "GB", "NK", "KN", "TN", "NT", "ZZ"}
+def typed(value: str) -> bool:
+    """A number someone typed as a sample, not one an issuer assigned: six or more digits in
+    sequence (123456, 987654), at most two distinct digits (000000000, 121212121), or eight and
+    more digits that only rise or only fall (111-22-3333)."""
+    d = digits(value)
+    if len(d) < 6:
+        return False
+    if len(d) >= 8 and (list(d) == sorted(d) or list(d) == sorted(d, reverse=True)):
+        return True  # 111-22-3333, 11223344
+    return len(set(d)) <= 2 or any(run[i : i + 6] in d for run in _RUNS for i in range(5))
 
 
-def _nino(value: str) -> bool:
-    return value.replace(" ", "")[:2].upper() not in _NINO_BAD_PREFIX
+def not_typed(value: str) -> bool:
+    return not typed(value)
 
 
-DETECTORS = (
-    Detector(
-        "us_ssn",
-        "pii",
-        r"\b\d{3}[- ]\d{2}[- ]\d{4}\b",
-        _ssn,
-        confidence="pattern",
-        keep=(0, 4),
-        description="US Social Security number (area, group and serial rules).",
-    ),
-    Detector(
-        "us_ssn_compact",
-        "pii",
-        r"\b\d{9}\b",
-        _ssn,
-        context=("ssn", "social security", "social-security", "ss#"),
-        context_required=True,
-        confidence="pattern",
-        keep=(0, 4),
-        description="US Social Security number without separators (with context).",
-    ),
-    Detector(
-        "us_itin",
-        "pii",
-        r"\b9\d{2}[- ]?(?:5\d|6[0-5]|7\d|8[0-8]|9[0-24-9])[- ]?\d{4}\b",
-        lambda value: itin.is_valid(digits(value)),
-        confidence="pattern",
-        keep=(0, 4),
-        description="US individual taxpayer identification number.",
-    ),
-    Detector(
-        "uk_nino",
-        "pii",
-        r"\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b",
-        _nino,
-        confidence="pattern",
-        description="UK National Insurance number.",
-    ),
-    Detector(
-        "es_dni",
-        "pii",
-        r"\b\d{8}-?[A-Z]\b|\b[XYZ]-?\d{7}-?[A-Z]\b",
-        lambda value: dni.is_valid(value) or nie.is_valid(value),
-        confidence="pattern",
-        description="Spanish DNI/NIE (check letter).",
-    ),
-    Detector(
-        "br_cpf",
-        "pii",
-        r"\b\d{3}\.\d{3}\.\d{3}-\d{2}\b",
-        _stdnum(cpf),
-        confidence="pattern",
-        description="Brazilian CPF (check digits).",
-    ),
-    Detector(
-        "fr_nir",
-        "pii",
-        r"\b[12] ?\d{2} ?(?:0[1-9]|1[0-2]|20) ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}\b",
-        _stdnum(nir),
-        confidence="pattern",
-        description="French social security number (NIR, mod-97 key).",
-    ),
-    Detector(
-        "it_codice_fiscale",
-        "pii",
-        r"\b[A-Z]{6}\d{2}[A-EHLMPR-T]\d{2}[A-Z]\d{3}[A-Z]\b",
-        _stdnum(codicefiscale),
-        confidence="pattern",
-        description="Italian fiscal code (check letter).",
-    ),
-    Detector(
-        "nl_bsn",
-        "pii",
-        r"\b\d{9}\b|\b\d{4}\.\d{2}\.\d{3}\b",
-        _stdnum(bsn),
-        context=("bsn", "burgerservicenummer", "sofinummer"),
-        context_required=True,
-        confidence="pattern",
-        description="Dutch citizen service number (11-test, with context).",
-    ),
-    Detector(
-        "in_aadhaar",
-        "pii",
-        r"\b[2-9]\d{3} ?\d{4} ?\d{4}\b",
-        _stdnum(aadhaar),
-        context=("aadhaar", "aadhar", "uidai", "uid"),
-        context_required=True,
-        confidence="pattern",
-        keep=(0, 4),
-        description="Indian Aadhaar number (Verhoeff, with context).",
-    ),
-    Detector(
-        "ca_sin",
-        "pii",
-        r"\b\d{3}[ -]?\d{3}[ -]?\d{3}\b",
-        _stdnum(sin),
-        context=("sin", "social insurance"),
-        context_required=True,
-        confidence="pattern",
-        keep=(0, 3),
-        description="Canadian social insurance number (Luhn, with context).",
-    ),
-    Detector(
-        "au_tfn",
-        "pii",
-        r"\b\d{3} ?\d{3} ?\d{2,3}\b",
-        _stdnum(tfn),
-        context=("tfn", "tax file"),
-        context_required=True,
-        confidence="pattern",
-        keep=(0, 3),
-        description="Australian tax file number (checksum, with context).",
-    ),
-    Detector(
-        "de_tax_id",
-        "pii",
-        r"\b\d{2} ?\d{3} ?\d{3} ?\d{3}\b",
-        _stdnum(idnr),
-        context=("steuer-id", "steuerid", "steuerliche identifikationsnummer", "idnr", "tax id"),
-        context_required=True,
-        confidence="pattern",
-        keep=(0, 3),
-        description="German tax identification number (checksum, with context).",
-    ),
-)
+def holds(*parts: Callable[[str], object]) -> Validator:
+    """True when the value is no typed sample and every part accepts it without raising
+    (stdnum's `get_birth_date`, `get_birth_place`, ...): the structure a shape-alike lacks."""
+
+    def check(value: str) -> bool:
+        if typed(value):
+            return False
+        try:
+            for part in parts:
+                part(value)
+        except _ERRORS:
+            return False
+        return True
+
+    return check
+
+
+def stdnum_layout(module: ModuleType, **options: Any) -> Validator:
+    """For numbers without a check digit: stdnum's `is_valid` tests only their layout (a real
+    date, a known region), which is then the validator. Typed samples are refused."""
+    valid = stdnum_valid(module, **options)
+
+    def check(value: str) -> bool:
+        return not typed(value) and valid(value)
+
+    return check
+
+
+def stdnum_shape(module: ModuleType, *parts: Callable[[str], object], **options: Any) -> Validator:
+    """True when stdnum finds nothing wrong with the value except perhaps its check digits, and
+    every one of `parts` accepts it (for modules that test the check digit before the date)."""
+    rest = holds(*parts)
+
+    def check(value: str) -> bool:
+        try:
+            module.validate(value, **options)
+        except InvalidChecksum:
+            pass
+        except _ERRORS:
+            return False
+        return rest(value)
+
+    return check
+
+
+def official(
+    module: ModuleType, *parts: Callable[[str], object], strip: str = "", **options: Any
+) -> dict[str, Validator]:
+    """`validator` and `checksum` keywords for a Detector from one python-stdnum module;
+    `strip` names separators stdnum does not remove itself (the dots of 12.345.678-Z)."""
+    validator = stdnum_shape(module, *parts, **options)
+    checksum = stdnum_valid(module, **options)
+    if not strip:
+        return {"validator": validator, "checksum": checksum}
+    table = str.maketrans("", "", strip)
+    return {
+        "validator": lambda value: validator(value.translate(table)),
+        "checksum": lambda value: checksum(value.translate(table)),
+    }
+
+
+# The engine finds a context word where a word starts but lets it run on, so "sin" would be
+# found in "single" and "nin" in "nine". A short ASCII label is therefore listed once with each
+# character that can end it in a label ("SIN:", "SIN#", "(SIN)", "SIN no", "sin-nr").
+_SHORT = 4
+_ENDINGS = " :#.,;)(]/-=_'\"\n\t"
+
+
+def labels(*words: str) -> tuple[str, ...]:
+    """Context words, lower-case; short ASCII words spelled out with the endings above."""
+    out: list[str] = []
+    for word in words:
+        word = word.lower()
+        if len(word) <= _SHORT and word.isascii() and word.isalpha():
+            out.extend(word + end for end in _ENDINGS)
+        else:
+            out.append(word)
+    return tuple(dict.fromkeys(out))
+
+
+# A value glued to a longer code by a dash or a slash (a part number, a path, a UUID's last group)
+# is part of that code, not an identity number.
+CODE_JOINERS = frozenset("-/")
+
+
+def standalone(*detectors: Detector) -> tuple[Detector, ...]:
+    """The detectors, none of them reading a value that touches a dash or a slash."""
+    return tuple(dataclasses.replace(d, boundary=d.boundary | CODE_JOINERS) for d in detectors)

@@ -19,12 +19,16 @@ DETECTORS = (
     Detector(
         "aws_access_key_id",
         "secret",
-        r"(?:AKIA|ASIA|ABIA|ACCA|AIDA|AROA|AGPA|ANPA)[A-Z2-7]{16}",
+        # Credential prefixes only: AIDA/AROA/AGPA/ANPA... are the unique ids of users, roles,
+        # groups and policies, which CloudTrail logs and IAM policies show and which grant nothing.
+        r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}",
         _aws_key_id,
         confidence="validated",
         keep=(4, 0),
         boundary=TOKEN_CHARS,
-        description="AWS access key id (AWS's documentation example is ignored).",
+        description="AWS access key id: long-term, temporary or service (example key ignored).",
+        source="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html"
+        "#identifiers-unique-ids",
     ),
     Detector(
         "aws_secret_access_key",
@@ -35,8 +39,9 @@ DETECTORS = (
         context_required=True,
         confidence="pattern",
         keep=(0, 0),
-        boundary=BASE64_CHARS,
+        boundary=BASE64_CHARS - {"="},  # `AWS_SECRET_ACCESS_KEY=<key>`: `=` may precede it
         description="AWS secret access key (40 base64 characters near 'aws'/'secret').",
+        source="https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html",
     ),
     Detector(
         "azure_storage_connection_string",
@@ -45,6 +50,8 @@ DETECTORS = (
         confidence="validated",
         keep=(0, 0),
         description="Azure Storage connection string with its account key.",
+        source="https://learn.microsoft.com/en-us/azure/storage/common/"
+        "storage-configure-connection-string",
     ),
     Detector(
         "azure_storage_key",
@@ -56,8 +63,9 @@ DETECTORS = (
         window=120,
         confidence="pattern",
         keep=(0, 0),
-        boundary=BASE64_CHARS,
+        boundary=BASE64_CHARS - {"="},  # `AccountKey=<key>`: `=` may precede it
         description="Azure Storage account key (with context).",
+        source="https://learn.microsoft.com/en-us/azure/storage/common/storage-account-keys-manage",
     ),
     Detector(
         "azure_sas_token",
@@ -69,16 +77,21 @@ DETECTORS = (
         confidence="pattern",
         keep=(0, 0),
         description="Azure shared access signature (sig= with SAS parameters).",
+        source="https://learn.microsoft.com/en-us/azure/storage/common/storage-sas-overview",
     ),
     Detector(
         "azure_ad_client_secret",
         "secret",
-        r"[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}",
+        # Entra's identifiable secrets: 3 characters, a version digit, the `Q~` marker, 31-34 more
+        # (Microsoft's security-utilities classify `7Q~`/`8Q~` precisely; older digits exist).
+        r"[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}",
         random_token(3.5),
-        confidence="pattern",
+        confidence="validated",
         keep=(0, 0),
-        boundary=frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_~.-"),
-        description="Microsoft Entra ID (Azure AD) application client secret.",
+        boundary=frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_~.-+/"),
+        description="Microsoft Entra ID (Azure AD) application client secret (the Q~ marker).",
+        source="https://github.com/microsoft/security-utilities/blob/main/"
+        "GeneratedRegexPatterns/PreciselyClassifiedSecurityKeys.json",
     ),
     Detector(
         "gcp_service_account",
@@ -90,6 +103,7 @@ DETECTORS = (
         confidence="validated",
         keep=(0, 0),
         description="Google Cloud service-account key file (JSON).",
+        source="https://cloud.google.com/iam/docs/keys-create-delete",
     ),
     Detector(
         "google_api_key",
@@ -100,6 +114,7 @@ DETECTORS = (
         keep=(4, 0),
         boundary=TOKEN_CHARS,
         description="Google API key.",
+        source="https://cloud.google.com/docs/authentication/api-keys",
     ),
     Detector(
         "google_oauth_client_secret",
@@ -110,6 +125,7 @@ DETECTORS = (
         keep=(7, 0),
         boundary=TOKEN_CHARS,
         description="Google OAuth client secret.",
+        source="https://developers.google.com/identity/protocols/oauth2",
     ),
     Detector(
         "google_oauth_token",
@@ -120,6 +136,7 @@ DETECTORS = (
         keep=(5, 0),
         boundary=TOKEN_CHARS,
         description="Google OAuth access token.",
+        source="https://developers.google.com/identity/protocols/oauth2",
     ),
     Detector(
         "digitalocean_token",
@@ -129,16 +146,18 @@ DETECTORS = (
         keep=(7, 0),
         boundary=TOKEN_CHARS,
         description="DigitalOcean personal, OAuth or refresh token.",
+        source="https://docs.digitalocean.com/reference/api/create-personal-access-token/",
     ),
     Detector(
         "heroku_api_key",
         "secret",
-        r"HRKU-AA[0-9A-Za-z_-]{58}",
+        r"HRKU-[0-9A-Za-z_-]{60}",
         random_token(3.5),
         confidence="validated",
-        keep=(7, 0),
+        keep=(5, 0),
         boundary=TOKEN_CHARS,
-        description="Heroku platform API key.",
+        description="Heroku platform API key (`HRKU-`).",
+        source="https://devcenter.heroku.com/articles/authentication",
     ),
     Detector(
         "databricks_token",
@@ -149,16 +168,18 @@ DETECTORS = (
         keep=(4, 0),
         boundary=TOKEN_CHARS,
         description="Databricks personal access token.",
+        source="https://docs.databricks.com/aws/en/dev-tools/auth/pat",
     ),
     Detector(
         "vault_token",
         "secret",
-        r"hv[sb]\.[A-Za-z0-9_-]{90,400}",
+        r"hv[sbr]\.[A-Za-z0-9_-]{90,400}",
         random_token(3.5),
         confidence="validated",
         keep=(4, 0),
         boundary=TOKEN_CHARS,
-        description="HashiCorp Vault service or batch token.",
+        description="HashiCorp Vault service, batch or recovery token.",
+        source="https://developer.hashicorp.com/vault/docs/concepts/tokens#token-prefixes",
     ),
     Detector(
         "vault_legacy_token",
@@ -171,5 +192,6 @@ DETECTORS = (
         keep=(2, 0),
         boundary=TOKEN_CHARS,
         description="HashiCorp Vault legacy service token (with context).",
+        source="https://developer.hashicorp.com/vault/docs/concepts/tokens#token-prefixes",
     ),
 )

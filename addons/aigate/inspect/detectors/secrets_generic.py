@@ -1,60 +1,413 @@
-"""Passwords without a vendor prefix: in URLs, in connection strings, and in `password=` or
-`secret:` assignments. Variable references and templates are not findings, and an assigned value
-must look random (entropy) or mix character classes."""
+"""Credentials without a vendor prefix: in URLs (`scheme://user:password@host`), in connection
+strings and URL query parameters, and assigned to a key whose name says what it is (`password =`,
+`api_key:`, `"client_secret":`, `<password>`), in code, config files, env files and chat text.
+
+A value is judged by the key that labels it and by its own shape: a password may be chosen by a
+person (mixed character classes are enough), a token or key must look random (length, entropy,
+character classes, not a run of words). Values that are placeholders (`xxxx`, `<your-key>`,
+`changeme`, `abcdefgh`), references (`${TOKEN}`, `os.environ[...]`, `settings.KEY`, `getpass()`),
+paths, URLs without credentials, numbers or booleans are never findings.
+
+The value checks here are shared by `secrets_cli`, `secrets_http` and `secrets_config`."""
 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
+from urllib.parse import unquote
 
 from aigate.inspect.detectors.base import Detector, entropy, is_placeholder
 
-_CODE_REFERENCE = re.compile(
-    r"^(?:[A-Za-z_][A-Za-z0-9_]*[.(\[]|\$|%|@|&|\*|self\b|this\b|true$|false$|null$|none$)",
+# --- value checks -------------------------------------------------------------------------------
+
+# Text inside a value that marks it as someone's example, a label or a reference.
+_EXAMPLE_FRAGMENT = re.compile(
+    r"pass|passwd|p@ss|secret|changeme|changeit|example|sample|dummy|placeholder|your|"
+    r"redacted|lorem|foobar|foobared|qwerty|asdf|xxx|\*\*\*|\.\.\.|\u2026|api[_-]?key|token|"
+    r"fake|mock|test|demo|default|insert|replace|todo|fixme|<|>|\{\{|\$\{|%\(",
     re.IGNORECASE,
 )
-_CLASSES = tuple(re.compile(p) for p in ("[a-z]", "[A-Z]", "[0-9]", "[^A-Za-z0-9]"))
-_WORDY = {"password", "passwd", "secret", "required", "optional", "string", "hidden", "none"}
+# Values whose letters alone are a word people put in examples (admin123, Welcome1!, root).
+_EXAMPLE_WORD_LIST = """
+    pw pwd admin administrator root user username guest login letmein welcome hello abc abcd
+    abcde abcdef abcxyz xyz foo bar baz qux quux hunter master god love iloveyou monkey dragon
+    shadow sunshine princess football baseball trustno tiger scott key apikey none null nil empty
+    blank value string text mypw mykey mytoken mysecret s k x y z a b c q w e r t"""
+_EXAMPLE_WORDS = frozenset(_EXAMPLE_WORD_LIST.split())
+# Where a value is code or configuration pointing somewhere else, not a literal.
+_REFERENCE = re.compile(
+    r"^(?:[$%@&*!#:=\\|?~^-]|self\.|this\.|env[:.]|vault:|file:|ref\+|op://|sm://|arn:|"
+    r"secretsmanager:|awssm:|keyvault:|projects/|sha\d+:|md5:|enc\[)"
+    r"|[()\[\]{}]|://"
+    r"|^__\w+__$"
+    r"|^(?:true|false|yes|no|on|off|null|none|nil|undefined|required|optional|enabled|disabled|"
+    r"string|str|bool|int|number|object|array|any|password|secret|token|hidden)$",
+    re.IGNORECASE,
+)
+# settings.SECRET_KEY, config.dbPassword, secrets.GITHUB_TOKEN (a JWT has this shape too, but
+# is not made of words).
+_DOTTED = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*){1,6}$")
+_PATH = re.compile(
+    r"^/[\w.@-]+(?:/[\w.@-]*)*$|^(?:~|\.{1,2})/|^[A-Za-z]:\\|"
+    r"\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|conf|cfg|ini|properties|toml|xml|gpg|"
+    r"asc|der|pub|kdbx|keystore|sh|py|js|ts)$",
+    re.IGNORECASE,
+)
+# A variable or template where a password would be (`$PASS`, `%DB_PW%`, `{pw}`, `<pw>`).
+_VARIABLE = re.compile(r"^(?:\$|%[A-Za-z_]|\{|<|\[)")
+_DIRECTORY_LIST = (
+    "etc var run usr home tmp opt lib srv mnt root secrets secret data app config conf keys certs "
+    "ssl private local share bin users"
+)
+_DIRECTORIES = frozenset(_DIRECTORY_LIST.split())
+_NUMBER = re.compile(r"^[v]?[0-9][0-9.,:_+/-]*[a-z]{0,2}$", re.IGNORECASE)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+_REPEATED = re.compile(r"(.{1,8}?)\1+")
+# Word-like runs: a capitalised or lower-case word, or an upper-case acronym.
+_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+# The letter pairs most frequent in English text, about 80% of its pairs and 18% of all pairs.
+_ENGLISH_PAIRS = """
+    th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io le
+    ve co me de hi ri ro ic ne ea ra ce li ch ll be ma si om ur ca el ta la ns di fo ho pe ec pr
+    no ct us ac ot il tr ly nc et ut ss so rs un lo wa ge ie wh ee wi em ad ol rt po we na ul ni
+    ts mo ow pa im mi ai sh ir su id os iv ia am fi ci vi pl ig tu ev ld ry mp fe bl ab gh ty op
+    wo sa ay ex ke fr oo av ag if ap gr od bo sp rd do uc bu ei ov by"""
+_COMMON_PAIRS = frozenset(_ENGLISH_PAIRS.split())
 
 
-def _password_value(value: str) -> bool:
-    if is_placeholder(value) or _CODE_REFERENCE.match(value) or value.lower() in _WORDY:
+def _classes(value: str) -> int:
+    return (
+        any(c.islower() for c in value)
+        + any(c.isupper() for c in value)
+        + any(c.isdigit() for c in value)
+        + any(not c.isalnum() for c in value)
+    )
+
+
+def patterned(value: str) -> bool:
+    """Runs of neighbouring characters (`abcdef`, `123456`, `aaaa`), a repeated unit (`abab`,
+    `a1a1a1`), or fewer than four distinct characters: typed, not random."""
+    if len(value) < 4:
+        return True
+    low = value.lower()
+    if len(set(low)) < 4 or _REPEATED.fullmatch(low):
+        return True
+    steps = sum(abs(ord(b) - ord(a)) <= 1 for a, b in pairwise(low))
+    return steps >= 0.6 * (len(low) - 1)
+
+
+def wordy(value: str) -> bool:
+    """Mostly letters, in runs whose letter pairs are common in English (`PROD-DB-MASTER`,
+    `getUserById`, `Summer2024`): identifiers and words, not random characters. Random text
+    mixes letters and digits often and its letter pairs are rarely common ones."""
+    words = _PARTS.findall(value)
+    pairs = [w[i : i + 2].lower() for w in words for i in range(len(w) - 1)]
+    if len(pairs) < 2 or sum(len(w) for w in words if len(w) > 2) < 0.6 * len(value):
         return False
-    classes = sum(pattern.search(value) is not None for pattern in _CLASSES)
-    return len(value) >= 8 and ((entropy(value) >= 3.0 and classes >= 2) or classes >= 3)
+    kinds = [c.isdigit() for c in value if c.isalnum()]
+    if sum(a != b for a, b in pairwise(kinds)) >= 4:
+        return False
+    return sum(p in _COMMON_PAIRS for p in pairs) >= 0.5 * len(pairs)
 
 
-def _url_password(value: str) -> bool:
-    return bool(value) and not is_placeholder(value) and value.lower() not in _WORDY | {"pass"}
+def example_value(value: str) -> bool:
+    """A placeholder, a documentation value or a common default (`changeme`, `admin123`,
+    `your-api-key`, `sk-...`, `abcdefgh`, `12345678`)."""
+    if is_placeholder(value) or _EXAMPLE_FRAGMENT.search(value):
+        return True
+    letters = "".join(c for c in value.lower() if c.isalpha())
+    return letters in _EXAMPLE_WORDS or patterned(value)
 
+
+def _path(value: str) -> bool:
+    """A file path (`/run/secrets/db`, `./key.pem`, `C:\\keys\\a.pfx`); base64 that happens to
+    hold slashes is not one: most of a path's parts are words or well-known directories."""
+    if not _PATH.search(value):
+        return False
+    if not value.startswith("/") or "." in value.rpartition("/")[2]:
+        return True
+    parts = [p for p in value.split("/") if p]
+    named = sum(
+        wordy(p) or p.lower() in _DIRECTORIES or (len(p) <= 3 and p.isalpha()) for p in parts
+    )
+    return named >= 0.5 * len(parts)
+
+
+def literal(value: str) -> bool:
+    """Not a reference, path, URL, number, email address or keyword: a literal that can be a
+    credential."""
+    return not (
+        _REFERENCE.search(value)
+        or (_DOTTED.match(value) and wordy(value))
+        or _path(value)
+        or _NUMBER.match(value)
+        or _EMAIL.match(value)
+    )
+
+
+def random_value(value: str, min_len: int = 12) -> bool:
+    """A token or key: long enough, random-looking (entropy, character classes, not words), a
+    literal, not an example. Letters-only values must switch case like random text does."""
+    if len(value) < min_len or not literal(value) or example_value(value) or wordy(value):
+        return False
+    if value.startswith("-----"):  # a PEM block: the private-key detectors report it
+        return False
+    h = entropy(value)
+    if not any(c.isdigit() for c in value) and all(c.isalpha() or c in "-_." for c in value):
+        letters = [c for c in value if c.isalpha()]
+        if any(c.isupper() for c in letters) and any(c.islower() for c in letters):
+            switches = sum(a.isupper() != b.isupper() for a, b in pairwise(letters))
+            return len(value) >= 16 and switches >= 0.25 * len(letters) and h >= 3.3
+        return len(value) >= 20 and h >= 3.5
+    # About the 0.5th percentile of random hexadecimal of that length (the poorest alphabet).
+    n = len(value)
+    return h >= (2.3 if n < 16 else 2.6 if n < 20 else 2.8 if n < 24 else 2.9 if n < 32 else 3.1)
+
+
+def password_value(value: str) -> bool:
+    """A password a person may have chosen: three character classes (`Summer2024!`,
+    `Tr0ub4dor&3`), two with a digit or symbol and not word-like, or random; never a word,
+    example, reference or number (`hunter2`, `Summer2024` and `admin123` are not enough)."""
+    if len(value) < 6 or not literal(value) or example_value(value) or entropy(value) < 2.5:
+        return False
+    classes = _classes(value)
+    if classes >= 3 and not wordy(value):
+        return True
+    if classes == 2 and len(value) >= 8 and not value.isalpha() and not wordy(value):
+        return True
+    return random_value(value)
+
+
+def url_password(password: str, user: str = "") -> bool:
+    """A password in a structure that only holds passwords (URL userinfo, `curl -u`, `-p`):
+    any literal that is not an example, a default equal to the user name, or a port number."""
+    if _VARIABLE.match(password):
+        return False
+    password = unquote(password)
+    if len(password) < 3 or (password.isdigit() and len(password) <= 5):
+        return False
+    return password.lower() != unquote(user).lower() and not example_value(password)
+
+
+def _url_credentials(value: str) -> bool:
+    userinfo, _, _host = value.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    if user.startswith(("$", "%", "{", "<")):
+        return False
+    return url_password(password, user)
+
+
+def _connection_password(value: str) -> bool:
+    return url_password(value.strip("{}\"' "))
+
+
+def _query_password(value: str) -> bool:
+    return password_value(unquote(value))
+
+
+def _oracle_credentials(value: str) -> bool:
+    userinfo = value.partition("@")[0]
+    user, _, password = userinfo.partition("/")
+    return url_password(password, user)
+
+
+# --- key names ----------------------------------------------------------------------------------
+
+_IDC = r"[A-Za-z0-9_.\-]"  # characters of a key name (snake, kebab, dotted, camel)
+_DELIM = r"(?:^|[^A-Za-z0-9_.\-])"  # the character before a key name (so the key is whole)
+# Password words, in several languages; any prefix may stand before them (PGPASSWORD, dbPassword).
+_PW_WORDS = (
+    r"(?i:pass(?:word|wd|phrase)|passwort|kennwort|wachtwoord|contrase(?:ñ|n)a|senha|salasana|"
+    r"l(?:ö|o)senord|adgangskode|passord|heslo|jelsz(?:ó|o)|mot[_\-]?de[_\-]?passe|sshpass)"
+    r"|пароль|密码|密碼|パスワード|비밀번호"
+)
+# Short password words stand alone or after a separator or a camel-case boundary (DB_PASS,
+# smtpPass, psk), never inside a word (bypass, compass).
+_PW_SHORT = rf"(?:(?:{_IDC}*[_.\-])?(?i:pass|pwd|psk)|{_IDC}*[a-z0-9](?:Pass|Pwd|PASS|PWD))"
+_CREDENTIAL_WORDS = (
+    r"(?i:secret|token|credentials?|api[_.\-]?key|access[_.\-]?key|private[_.\-]?key|"
+    r"signing[_.\-]?key|encryption[_.\-]?key|master[_.\-]?key|app[_.\-]?key|account[_.\-]?key|"
+    r"subscription[_.\-]?key|session[_.\-]?key|hmac[_.\-]?key|auth[_.\-]?key)"
+)
+_CREDENTIAL_SHORT = rf"(?:(?:{_IDC}*[_.\-])?(?i:auth|creds)|{_IDC}*[a-z0-9](?:Auth|Creds))"
+# What may follow the word and still name the value itself (secret_key_base, API_TOKEN_PROD,
+# passwords, token2); anything else (password_reset_url, token_type) names something else.
+_SUFFIX = (
+    r"(?:[_.\-]?(?i:key|value|str|string|b64|base64|hex|raw|plain|plaintext|base|prod|production|"
+    r"dev|development|staging|live|local)){0,2}(?i:s)?[0-9]{0,2}"
+)
+# Tokens that are not credentials: pagination and CSRF tokens, LLM token counts and special
+# tokens. A key ending so is matched first and yields no value.
+_NOT_CREDENTIAL_LIST = (
+    "csrf xsrf page continuation sync cancel cancellation max min num total input output "
+    "completion prompt reasoning cached special eos bos pad unk sep mask cls image audio"
+)
+_NOT_CREDENTIAL_WORDS = _NOT_CREDENTIAL_LIST.split()
+_NOT_CREDENTIAL = (
+    rf"(?:(?:{_IDC}*[_.\-])?(?i:{'|'.join(_NOT_CREDENTIAL_WORDS)})"
+    rf"|{_IDC}*[a-z0-9](?:{'|'.join(w.capitalize() for w in _NOT_CREDENTIAL_WORDS)}))"
+    r"[_.\-]?(?i:token)"
+)
+_CLOSE = r"\\?[\"'`]?\]?"  # the key's closing quote (JSON, dict index)
+# `=`, `:`, `:=`, `=>`, `==`; `", "` after a quoted key (define('DB_PASSWORD', '...'),
+# getenv("API_TOKEN", "...")); or prose: `password is ...`.
+_SEP = r"(?:[ \t]*(?::=|=>|={1,3}|:)[ \t]*|[\"'][ \t]*,[ \t]*|[ \t]+(?i:is|was)[ \t]*:?[ \t]+)"
+_OPEN = r"(?:[bBrRuU]?\\?[\"'`])?"
+# The value: up to a quote, comma, semicolon, backslash, `&` (the next query parameter) or white
+# space; closing brackets at its end belong to the code around it.
+_VALUE = r"(?P<v>[^\s\"'`,;\\&]{3,}[^\s\"'`,;\\&)\]}])"
+
+
+def _assignment(words: str, not_secret: str | None = None) -> str:
+    key = rf"{_DELIM}(?:{words}){_SUFFIX}{_CLOSE}{_SEP}"
+    positive = rf"{key}{_OPEN}{_VALUE}"
+    if not_secret is None:
+        return positive
+    return rf"(?:{_DELIM}{not_secret}{_SUFFIX}{_CLOSE}{_SEP}|{positive})"
+
+
+_PW_KEY = rf"(?:{_IDC}*?{_PW_WORDS}|{_PW_SHORT})"
+_CREDENTIAL_KEY = rf"(?:{_IDC}*?{_CREDENTIAL_WORDS}|{_CREDENTIAL_SHORT})"
+# A whole key name for XML tags and attributes (no delimiter: `<` or `"` stands before it).
+_XML_KEY = (
+    rf"(?:{_IDC}*?(?:{_PW_WORDS}|{_CREDENTIAL_WORDS})|(?:{_IDC}*[_.\-])?"
+    rf"(?i:pass|pwd|auth|creds)|{_IDC}*[a-z0-9](?:Pass|Pwd|Auth|Creds)){_SUFFIX}"
+)
+
+_CONNECTION_KEYS = (
+    r"(?i:server|data source|datasource|host|hostname|address|addr|network address|dsn|driver|"
+    r"provider|database|dbname|initial catalog|user id|userid|uid|user|username|port|sslmode|"
+    r"encrypt|trusted_connection|persist security info|integrated security)"
+)
 
 DETECTORS = (
     Detector(
         "password_in_url",
         "secret",
-        r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://[^\s:@/\"'<>]{1,64}:(?P<v>[^\s:@/\"'<>]{1,128})@[A-Za-z0-9._-]{1,253}",
-        _url_password,
-        confidence="pattern",
+        r"\b[A-Za-z][A-Za-z0-9+.\-]{1,30}://"
+        r"(?P<v>[^\s:/?#\"'\[\]]*:[^\s/?\"']+@"
+        r"(?:[A-Za-z0-9._~%\-]+|\[[0-9A-Fa-f:.]{2,}\]))",
+        _url_credentials,
+        confidence="validated",
         keep=(0, 0),
-        description="Password in a URL (postgres://user:pass@host, https://u:p@host).",
+        description="User name and password in a URL of any scheme (postgres://, mongodb+srv://, "
+        "redis://:pw@, amqps://, jdbc:mysql://, https://, ftp://, ldap://, smtp://, ...).",
+        source="https://www.rfc-editor.org/rfc/rfc3986#section-3.2.1",
     ),
     Detector(
         "password_connection_string",
         "secret",
-        r"(?i)(?:server|data source|host|address)\s*=[^;\n]{1,200};[^\n]{0,300}?"
-        r"\b(?:password|pwd)\s*=\s*(?P<v>[^;\"'\s]{1,128})",
-        _url_password,
-        confidence="pattern",
+        rf"\b{_CONNECTION_KEYS}[ \t]*=[^;\n]{{0,200}};[ \t]*"
+        r"(?:[A-Za-z][A-Za-z0-9 _]{0,30}=[^;\n]{0,80};[ \t]*){0,10}"
+        r"(?i:password|pwd)[ \t]*=[ \t]*"
+        r"(?P<v>\{[^}\n]+\}|\"[^\"\n]+\"|'[^'\n]+'"
+        r"|[^;\s\"'{](?:[^;\n\"']*[^;\s\"'])?)",
+        _connection_password,
+        confidence="context",
         keep=(0, 0),
-        description="Password in an ADO.NET/ODBC/JDBC connection string.",
+        description="Password in an ADO.NET, ODBC, JDBC or OLE DB connection string "
+        "(Server=...;User Id=...;Password=...).",
+        source="https://learn.microsoft.com/en-us/dotnet/framework/data/adonet/connection-string-syntax",
+    ),
+    Detector(
+        "credential_in_url_query",
+        "secret",
+        r"[?&#;](?i:password|passwd|pwd|pass|secret|client_secret|api[_\-]?key|apikey|"
+        r"access_token|auth_token|token|refresh_token|id_token|private_token)="
+        r"(?P<v>[^&#;\s\"'<>]{6,})",
+        _query_password,
+        confidence="context",
+        keep=(0, 0),
+        description="Password, token or API key in a URL query or form body "
+        "(?access_token=..., &password=...).",
+        source="https://www.rfc-editor.org/rfc/rfc6750#section-2.3",
+        generic=True,
     ),
     Detector(
         "password_assignment",
         "secret",
-        r"(?i)(?:\b|_)(?:password|passwd|pwd|pass|secret|secret_key|client_secret|api_?key|apikey|"
-        r"access_?token|auth_?token|private_key)[\"']?\s*(?::=|=>|[:=])\s*[\"']?(?P<v>[^\s\"',;`]{6,128})",
-        _password_value,
-        confidence="pattern",
+        _assignment(_PW_KEY),
+        password_value,
+        confidence="context",
         keep=(0, 0),
-        description="A password, secret or key assigned a random-looking literal value.",
+        description="A password assigned a literal in code, config, env files, JSON, YAML, TOML "
+        'or prose (password = ..., DB_PASS=..., "pwd": ..., Passwort: ...).',
+        source="https://cwe.mitre.org/data/definitions/259.html",
+        generic=True,
+    ),
+    Detector(
+        "generic_secret",
+        "secret",
+        _assignment(_CREDENTIAL_KEY, _NOT_CREDENTIAL),
+        random_value,
+        confidence="context",
+        keep=(0, 0),
+        description="A random-looking value assigned to a key named secret, token, api_key, "
+        "access_key, private_key, client_secret, auth or credentials, in any syntax.",
+        source="https://cwe.mitre.org/data/definitions/798.html",
+        generic=True,
+    ),
+    Detector(
+        "credential_xml",
+        "secret",
+        rf"(?:<(?:[A-Za-z0-9_\-]+:)?{_XML_KEY}(?:[ \t][^>\n]*)?>[ \t]*"
+        rf"|(?i:key|name)[ \t]*=[ \t]*[\"']{_XML_KEY}[\"'][ \t]+(?i:value)[ \t]*=[ \t]*[\"'])"
+        r"(?P<v>[^<\"'\s]{4,})",
+        password_value,
+        confidence="context",
+        keep=(0, 0),
+        description="Password or secret in an XML element or key/value attribute pair (Maven "
+        "settings.xml <password>, .NET <add key=... value=...>, Spring <property>).",
+        source="https://maven.apache.org/settings.html#servers",
+        generic=True,
+    ),
+    Detector(
+        "password_in_code_call",
+        "secret",
+        r"(?:\b(?:NetworkCredential|PasswordAuthentication|UsernamePasswordCredentials?|"
+        r"HTTPBasicAuth|HTTPDigestAuth|BasicAuth|PlainTextAuthProvider)[ \t]*\([ \t]*@?"
+        r"[\"'][^\"'\n]*[\"'][ \t]*,[ \t]*@?"
+        r"|\bauth[ \t]*=[ \t]*[(\[][ \t]*[\"'][^\"'\n]*[\"'][ \t]*,[ \t]*"
+        r"|\bgetConnection[ \t]*\([^,()\n]+,[ \t]*[\"'][^\"'\n]*[\"'][ \t]*,[ \t]*"
+        r"|\bConvertTo-SecureString[ \t]+(?:-String[ \t]+)?)"
+        r"[\"'](?P<v>[^\"'\n]+)[\"']",
+        url_password,
+        confidence="context",
+        keep=(0, 0),
+        description="Password literal passed to a credential constructor (NetworkCredential, "
+        "HTTPBasicAuth, requests auth=(user, pw), getConnection, ConvertTo-SecureString).",
+        source="https://learn.microsoft.com/en-us/dotnet/api/system.net.networkcredential.-ctor",
+    ),
+    Detector(
+        "sql_password",
+        "secret",
+        # Quoted after IDENTIFIED BY or WITH PASSWORD; Oracle's CREATE/ALTER USER also takes an
+        # unquoted password.
+        r"(?:\b(?i:identified)[ \t]+(?:(?i:with)[ \t]+\w+[ \t]+)?(?i:by)(?:[ \t]+(?i:password))?"
+        r"[ \t]+[\"']"
+        r"|\b(?i:with|and)[ \t]+(?:(?i:un)?(?i:encrypted)[ \t]+)?(?i:password)[ \t]*=?[ \t]*[\"']"
+        r"|\b(?i:create|alter)[ \t]+(?i:user)[ \t]+[^\s;]+[ \t]+(?i:identified)[ \t]+(?i:by)[ \t]+)"
+        r"(?P<v>[^\"'\s;]+)",
+        url_password,
+        confidence="context",
+        keep=(0, 0),
+        description="Password in a SQL user statement (CREATE/ALTER USER ... IDENTIFIED BY, "
+        "WITH PASSWORD, CREATE LOGIN ... WITH PASSWORD =).",
+        source="https://www.postgresql.org/docs/current/sql-createrole.html",
+    ),
+    Detector(
+        "oracle_credentials",
+        "secret",
+        r"(?:\bjdbc:oracle:(?:thin|oci8?|kprb):@?"
+        r"|\b(?:sqlplus|rman|expdp|impdp|sqlldr|dgmgrl)(?:[ \t]+-[A-Za-z]+)*[ \t]+)"
+        r"(?P<v>[A-Za-z][A-Za-z0-9_$#]*/[^\s@/\"']+(?:@[A-Za-z0-9._\-]+)?)"
+        r"(?:[\s:/\"'@]|$)",
+        _oracle_credentials,
+        confidence="validated",
+        keep=(0, 0),
+        description="Oracle user/password in a JDBC thin URL or on a sqlplus/rman/expdp "
+        "command line (scott/pw@db).",
+        source="https://docs.oracle.com/en/database/oracle/oracle-database/19/jjdbc/"
+        "data-sources-and-URLs.html",
     ),
 )

@@ -9,7 +9,7 @@ import json
 from aigate.inspect.detectors.base import TOKEN_CHARS, Detector
 
 # PEM body characters, including JSON-escaped newlines ("\\n") from a key file pasted raw.
-_CH = r"(?:\\n|[A-Za-z0-9+/=\s])"
+_CH = r"(?:\\[rn]|[A-Za-z0-9+/=\s])"
 _HEADER = r"(?:[A-Za-z-]{2,20}:[^\n]{0,80}(?:\\n|\n))"
 
 
@@ -43,6 +43,7 @@ DETECTORS = (
         confidence="validated",
         keep=(0, 0),
         description="PEM RSA private key (PKCS#1).",
+        source="https://www.rfc-editor.org/rfc/rfc8017#appendix-A.1.2",
     ),
     Detector(
         "private_key_ec",
@@ -51,6 +52,7 @@ DETECTORS = (
         confidence="validated",
         keep=(0, 0),
         description="PEM EC private key.",
+        source="https://www.rfc-editor.org/rfc/rfc5915",
     ),
     Detector(
         "private_key_dsa",
@@ -59,6 +61,7 @@ DETECTORS = (
         confidence="validated",
         keep=(0, 0),
         description="PEM DSA private key.",
+        source="https://docs.openssl.org/master/man1/openssl-dsa/",
     ),
     Detector(
         "private_key_openssh",
@@ -67,6 +70,7 @@ DETECTORS = (
         confidence="validated",
         keep=(0, 0),
         description="OpenSSH private key.",
+        source="https://github.com/openssh/openssh-portable/blob/master/PROTOCOL.key",
     ),
     Detector(
         "private_key_pkcs8",
@@ -75,6 +79,7 @@ DETECTORS = (
         confidence="validated",
         keep=(0, 0),
         description="PEM PKCS#8 private key (plain or encrypted).",
+        source="https://www.rfc-editor.org/rfc/rfc7468#section-10",
     ),
     Detector(
         "private_key_pgp",
@@ -83,16 +88,19 @@ DETECTORS = (
         confidence="validated",
         keep=(0, 0),
         description="PGP private key block.",
+        source="https://www.rfc-editor.org/rfc/rfc9580#section-6.2",
     ),
     Detector(
         "jwt",
         "secret",
         r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}",
         _jwt,
+        context=("bearer", "authorization", "jwt", "id_token", "access_token", "token", "cookie"),
         confidence="pattern",
         keep=(3, 0),
         boundary=TOKEN_CHARS,
         description="JSON Web Token (header and payload must decode to JSON objects).",
+        source="https://www.rfc-editor.org/rfc/rfc7519",
     ),
     Detector(
         "age_secret_key",
