@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import re
 from collections import Counter
 from typing import Any
 
@@ -63,12 +64,18 @@ INSPECT_ERROR_REASON = "aigate could not inspect this request, so it was stopped
 logger = logging.getLogger(__name__)
 
 
+_LABEL_END = re.compile(r" \(|: |; | - | — |\. |, | whose | that | with ")  # the name ends where the details start
+_LABEL_MAX = 60
+
+
 def kind_label(scanner: Scanner, detector_id: str) -> str:
     """What a person calls a kind of data ("payment card number"), from the detector's text."""
     for detector in scanner.detectors:
         if detector.id == detector_id and detector.description:
-            text = detector.description.split(" (", 1)[0].strip().rstrip(".")
-            if len(text) > 1 and text[1].islower():
+            text = _LABEL_END.split(detector.description, 1)[0].strip().rstrip(".")
+            if len(text) > _LABEL_MAX:
+                text = text[:_LABEL_MAX].rsplit(" ", 1)[0] + "…"
+            if len(text) > 1 and (text[1].islower() or text[1] == " "):
                 text = text[0].lower() + text[1:]  # keep acronyms such as "AWS ..."
             return text
     return detector_id.replace("_", " ")
