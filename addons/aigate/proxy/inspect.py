@@ -64,7 +64,8 @@ INSPECT_ERROR_REASON = "aigate could not inspect this request, so it was stopped
 logger = logging.getLogger(__name__)
 
 
-_LABEL_END = re.compile(r" \(|: |; | - | — |\. |, | whose | that | with ")  # the name ends where the details start
+# A kind's name ends where the description's details start.
+_LABEL_END = re.compile(r" \(|: |; | - | — |\. |, | whose | that | with ")
 _LABEL_MAX = 60
 
 
