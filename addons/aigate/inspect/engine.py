@@ -44,6 +44,68 @@ def _public_ip(value: str) -> bool:
         return False
 
 
+_LONG_REPEAT = re.compile(r"(?<!\\)\{(\d+),(\d+)\}")
+
+
+def _loosen(pattern: str) -> str:
+    """`x{n,m}` with a large m as `x{n,}`: RE2 compiles a counted repetition into m copies, so
+    `[A-Za-z0-9]{50,1000}` costs a thousand-fold program and slows every search that meets it.
+    Unbounded, the value still ends where its characters do (and at `boundary`)."""
+    return _LONG_REPEAT.sub(
+        lambda m: m.group(0) if int(m.group(2)) < 32 else "{" + m.group(1) + ",}", pattern
+    )
+
+
+_LITERAL = re.compile(r"(?:\\b)?([A-Za-z0-9_-]{3,})([?*{]?)")
+
+
+def _leading_literal(pattern: str) -> str | None:
+    """The case-sensitive text every match of `pattern` starts with, if it plainly has one:
+    `\\bCHE-?\\d{3}` starts with `CHE`. None when the pattern sets flags, alternates at the
+    top level, or starts with anything but letters, digits, `_` and `-`."""
+    match = _LITERAL.match(pattern)
+    if match is None or _top_level_alternation(pattern):
+        return None
+    literal = match.group(1)
+    if match.group(2):  # `ab-?`: the quantifier makes the last character optional
+        literal = literal[:-1]
+    return literal if len(literal) >= 3 else None
+
+
+def _top_level_alternation(pattern: str) -> bool:
+    depth, escaped, in_class = 0, False, False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return True
+    return False
+
+
+def _whole_words(lowered: bytes, ids: list[int], words: list[str]) -> list[int]:
+    """The ids of `words` (found anywhere by the set) that occur at the start of a word: a
+    label `rue` inside `true` names nothing."""
+    present = []
+    for word_id in ids:
+        word = words[word_id].encode()
+        at = lowered.find(word)
+        while at > 0 and (lowered[at - 1 : at].isalnum()):
+            at = lowered.find(word, at + 1)
+        if at >= 0 or not word.isascii():  # the set folded case beyond ASCII: trust it
+            present.append(word_id)
+    return present
+
+
 def _identity(offset: int) -> int:
     return offset
 
@@ -70,7 +132,7 @@ def _char_offsets(data: bytes):
 
 
 class _Compiled:
-    __slots__ = ("context", "detector", "group", "regex", "word_ids", "words")
+    __slots__ = ("context", "detector", "group", "lead", "regex", "word_ids", "words")
 
     def __init__(self, detector: Detector, regex: Any, context: re.Pattern[str] | None) -> None:
         self.detector = detector
@@ -80,6 +142,8 @@ class _Compiled:
         # Only required words select the detector; optional ones are looked for after a match.
         self.words = tuple(w.lower() for w in detector.context) if detector.context_required else ()
         self.word_ids: frozenset[int] = frozenset()  # context words' ids in the RE2 set
+        lead = _leading_literal(detector.pattern)
+        self.lead = lead.encode() if lead else None  # case-sensitive text every match starts with
 
 
 class Scanner:
@@ -137,7 +201,7 @@ class Scanner:
 
     def _compile(self, d: Detector) -> _Compiled:
         if self.engine == "re2":
-            regex = re2.compile(d.pattern.encode())
+            regex = re2.compile(_loosen(d.pattern).encode())
         else:
             regex = re.compile(d.pattern, re.ASCII)
         context = None
@@ -147,22 +211,27 @@ class Scanner:
         return _Compiled(d, regex, context)
 
     def _build_prefilter(self) -> None:
-        """Two cheap passes decide which detectors run. RE2's FilteredRE2 finds the literal
-        atoms each pattern needs (`ghp_`, `AKIA`, `-----BEGIN`) and every context word; the few
-        patterns without atoms (numbers, addresses) go into one RE2 set. One big set of every
-        pattern would be simpler, but its DFA keeps meeting new states on random tokens and
-        costs milliseconds on a prompt holding a secret; these two stay in microseconds."""
+        """Three cheap passes decide which detectors run. RE2's FilteredRE2 finds the literal
+        atoms each pattern needs (`ghp_`, `AKIA`, `-----BEGIN`); the few patterns without atoms
+        (numbers, addresses) go into one RE2 set; required context words, as whole words, go
+        into another. One big set of every pattern would be simpler, but its DFA keeps meeting
+        new states on varied text and costs milliseconds a prompt; these stay in microseconds.
+        A pattern that starts with case-sensitive text (`CHE-`, `AKIA`) is then run only where
+        that text occurs (the filter's atoms ignore case)."""
         self._filter = re2.Filter()
         for c in self._compiled:
-            self._filter.Add(c.detector.pattern.encode())
+            self._filter.Add(_loosen(c.detector.pattern).encode())
+        self._filter.Compile()
+        unfiltered = set(self._filter.Match(b"\0", True) or ())
         word_ids: dict[str, int] = {}
+        self._word_set = re2.Set.SearchSet(re2.Options())
         for c in self._compiled:
             for word in c.words:
                 if word not in word_ids:
-                    word_ids[word] = self._filter.Add(("(?i)" + re2.escape(word)).encode())
+                    word_ids[word] = self._word_set.Add(("(?i)" + re2.escape(word)).encode())
             c.word_ids = frozenset(word_ids[w] for w in c.words)
-        self._filter.Compile()
-        unfiltered = set(self._filter.Match(b"\0", True) or ())
+        self._word_set.Compile()
+        self._words = sorted(word_ids, key=word_ids.__getitem__)
         detectors = range(len(self._compiled))
         self._plain = frozenset(
             i for i in detectors if i not in unfiltered and not self._compiled[i].words
@@ -171,21 +240,23 @@ class Scanner:
         for i in detectors:
             for word_id in self._compiled[i].word_ids:
                 self._word_detectors.setdefault(word_id, []).append(i)
-        self._word_ids = frozenset(self._word_detectors)
         shapes = [i for i in detectors if i in unfiltered and not self._compiled[i].words]
         self._shape_set = re2.Set.SearchSet(re2.Options())
         for i in shapes:
-            self._shape_set.Add(self._compiled[i].detector.pattern.encode())
+            self._shape_set.Add(_loosen(self._compiled[i].detector.pattern).encode())
         self._shape_ids = shapes
         self._shape_set.Compile()
 
     def _candidates(self, subject: bytes) -> list[_Compiled]:
         potential = set(self._filter.Match(subject, True) or ())
         chosen = potential & self._plain
-        for word_id in potential & self._word_ids:
-            chosen.update(i for i in self._word_detectors[word_id] if i in potential)
+        words = self._word_set.Match(subject)
+        if words:
+            for word_id in _whole_words(subject.lower(), words, self._words):
+                chosen.update(i for i in self._word_detectors[word_id] if i in potential)
         chosen.update(self._shape_ids[j] for j in self._shape_set.Match(subject) or ())
-        return [self._compiled[i] for i in sorted(chosen)]
+        compiled = (self._compiled[i] for i in sorted(chosen))
+        return [c for c in compiled if c.lead is None or c.lead in subject]
 
     def warm(self) -> None:
         """Scan a sample once so the first prompt does not pay for lazy set-up (RE2 builds its
