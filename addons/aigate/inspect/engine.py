@@ -44,6 +44,7 @@ def _public_ip(value: str) -> bool:
         return False
 
 
+_WORD_END = "(?![a-z0-9])"
 _LONG_REPEAT = re.compile(r"(?<!\\)\{(\d+),(\d+)\}")
 
 
@@ -206,7 +207,12 @@ class Scanner:
             regex = re.compile(d.pattern, re.ASCII)
         context = None
         if d.context:
-            words = "|".join(re.escape(w.lower()) for w in d.context)
+            # A label starts a word; a short one (SIN, TFN, DOB) must also end it, while a
+            # longer one may run on (passport -> passports).
+            words = "|".join(
+                re.escape(w) + (_WORD_END if len(w) <= 4 and w[-1].isalnum() else "")
+                for w in (w.lower() for w in d.context)
+            )
             context = re.compile(rf"(?:^|[^a-z0-9])(?:{words})")
         return _Compiled(d, regex, context)
 

@@ -2,7 +2,8 @@ import uuid
 
 import pytest
 from aigate.inspect.detectors import builtin
-from aigate.inspect.engine import Scanner
+from aigate.inspect.detectors.base import Detector
+from aigate.inspect.engine import Scanner, _leading_literal, _loosen
 from inspect_helpers import ALNUM, fullwidth, github_token, rand
 
 URLSAFE = ALNUM + "_-"
@@ -13,9 +14,12 @@ def scanner() -> Scanner:
     return Scanner(key=b"k")
 
 
-def test_ships_at_least_sixty_detectors_with_unique_ids():
-    ids = [d.id for d in builtin()]
-    assert len(ids) >= 60
+def test_ships_at_least_250_detectors_with_unique_ids_and_sources():
+    detectors = builtin()
+    ids = [d.id for d in detectors]
+    assert len(ids) >= 250
+    missing = [d.id for d in detectors if not d.source.startswith("https://")]
+    assert missing == [], f"detectors without a source document: {missing}"
     assert len(set(ids)) == len(ids)
 
 
@@ -111,3 +115,75 @@ def test_pathological_input_scans_in_linear_time(scanner):
     started = time.perf_counter()
     scanner.scan(text)
     assert time.perf_counter() - started < 1.0
+
+
+def _detector(id_: str, pattern: str, **kwargs) -> Detector:
+    return Detector(id_, "pii", pattern, source="https://example.org/spec", **kwargs)
+
+
+def test_a_label_raises_a_pattern_finding_to_context_and_a_checksum_decides_validated_or_low():
+    labelled = _detector("num", r"\b\d{6}\b", context=("ref",))
+    checked = _detector("chk", r"\bK\d{5}\b", checksum=lambda v: int(v[-1]) % 2 == 0)
+    scanner = Scanner([labelled, checked], key=b"k")
+    text = "ref 123456 and later, " + "far " * 30 + "654321"
+    found = {(f.detector, f.confidence) for f in scanner.scan(text)}
+    assert found == {("num", "context"), ("num", "pattern")}
+    levels = [f.confidence for f in scanner.scan("K12344 K12345")]
+    assert levels == ["validated", "low"]
+
+
+def test_a_required_label_must_be_a_whole_word_near_the_value():
+    sin = _detector("sin", r"\b\d{9}\b", context=("sin",), context_required=True)
+    scanner = Scanner([sin], key=b"k")
+    assert scanner.scan("SIN: 046454286")
+    assert scanner.scan("single 046454286") == []  # "sin" inside a word names nothing
+    assert scanner.scan("Addis Ababa " + "x" * 70 + " 046454286") == []
+    far = "sin " + "words " * 20 + "046454286"
+    assert scanner.scan(far) == []
+
+
+def test_regions_choose_which_national_formats_run():
+    def ids(regions):
+        scanner = Scanner.from_config(regions=regions, key=b"k")
+        return {d.id for d in scanner.detectors}
+
+    everywhere = ids(None)
+    canada = ids(["CA"])
+    national = {d.id for d in builtin() if d.regions}
+    assert national <= everywhere
+    assert {d.id for d in builtin() if "CA" in d.regions} <= canada
+    assert not canada & {d.id for d in builtin() if d.regions and "CA" not in d.regions}
+
+
+def test_on_a_tie_the_vendors_detector_names_the_value_not_the_generic_one():
+    vendor = _detector("vendor_key", r"vk_[a-z0-9]{12}", confidence="validated")
+    generic = _detector("generic", r"key = (?P<v>[a-z_0-9]{15})", generic=True,
+                        confidence="validated")
+    scanner = Scanner([generic, vendor], key=b"k")
+    assert [f.detector for f in scanner.scan("key = vk_3kd9x0qp2m7z")] == ["vendor_key"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "loosened"),
+    [
+        ("pypi-[A-Za-z0-9]{50,1000}", "pypi-[A-Za-z0-9]{50,}"),
+        (r"\d{3,9}", r"\d{3,9}"),
+        (r"\{0,500\}", r"\{0,500\}"),
+    ],
+)
+def test_large_counted_repeats_are_compiled_unbounded(pattern, loosened):
+    assert _loosen(pattern) == loosened
+
+
+@pytest.mark.parametrize(
+    ("pattern", "lead"),
+    [
+        (r"\bCHE-?\d{3}", "CHE"),
+        ("ghp_[A-Za-z0-9]{36}", "ghp_"),
+        ("(?i)secret", None),
+        ("abc|def", None),
+        ("ab[cd]", None),
+    ],
+)
+def test_a_pattern_starting_with_fixed_text_runs_only_where_that_text_is(pattern, lead):
+    assert _leading_literal(pattern) == lead
