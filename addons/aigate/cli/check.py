@@ -1,7 +1,9 @@
 """`aigate check [POLICY]`: validate a policy; errors are `file:line: message` lines on stderr.
 
 A policy past its `review_by` date is still valid (exit 0) but gets a warning: enforcement must
-not stop because a review is late.
+not stop because a review is late. So does a stricter rule that an earlier, more lenient rule
+keeps from applying to some services (`aigate.policy.shadow`): the document says one thing and
+the proxy does another.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import sys
 from aigate.cli._policy import load_or_report
 from aigate.policy import DEFAULT_POLICY
 from aigate.policy.review import days_overdue
+from aigate.policy.shadow import shadowed_rules
+from aigate.yamlfile import load_yaml
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,7 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "check",
         help="validate a policy file",
         description="Validate a policy file against the model and the catalog. Exit 0 with a "
-        "one-line summary when valid (and a warning on stderr when its review_by date has passed); "
+        "one-line summary when valid (and warnings on stderr when its review_by date has passed "
+        "or a more lenient earlier rule keeps a stricter rule from applying to some services); "
         "otherwise exit 1 with one `file:line: message` per problem.",
     )
     parser.add_argument(
@@ -43,6 +48,12 @@ def run(args: argparse.Namespace) -> int:
         f"{len(policy.risk_rules)} risk rules, {len(policy.exceptions)} exceptions, "
         f"{len(policy.groups)} groups; catalog of {len(loaded.catalog)} services"
     )
+    shadowed = shadowed_rules(loaded)
+    if shadowed:
+        document = load_yaml(args.policy)
+        for shadow in shadowed:
+            line = document.line_of(shadow.path(policy))
+            print(f"{args.policy}:{line}: warning: {shadow.message()}", file=sys.stderr)
     overdue = days_overdue(policy.review_by)
     if overdue:
         print(
