@@ -97,7 +97,7 @@ CASES = {
         (f"CPF «{CPF}»", "validated"),
         (f"cliente «{CPF}» cadastrado", "validated"),
         (f"CPF «{CPF_BAD}»", "low"),
-        ("CPF 123.456.789-09", None),
+        ("CPF 111.111.111-11", None),  # one digit repeated: a sample
         (f"{CPF.replace('.', '').replace('-', '')}", None),
     ],
     "br_cnpj": [

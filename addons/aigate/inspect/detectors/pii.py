@@ -17,7 +17,7 @@ from functools import lru_cache
 import phonenumbers
 import tldextract
 from phonenumbers import re_util
-from stdnum import imei, luhn, mac
+from stdnum import imei, luhn
 
 from aigate.inspect.detectors.base import Detector, Validator, digits, is_placeholder
 
@@ -36,6 +36,18 @@ def _public_domain(domain: str) -> bool:
     parts = _SUFFIXES(domain)
     return bool(parts.suffix and parts.domain)
 
+
+# Letters of the scripts internationalised addresses (RFC 6531) are written in, as literal ranges
+# (RE2 and Python's re both read them): Latin, Greek, Cyrillic, Hebrew, Arabic, Devanagari, Thai,
+# kana, CJK and Hangul.
+_INTL = "À-ÖØ-öø-ɏͰ-ϿЀ-ӿ֐-ۿऀ-ॿ฀-๿぀-ヿ一-鿿가-힯"
+_LOCAL = f"[A-Za-z0-9{_INTL}._%+-]"
+_LABEL = f"[A-Za-z0-9{_INTL}]"
+_EMAIL = (
+    rf"(?:\b[A-Za-z0-9]|[{_INTL}]){_LOCAL}{{0,63}}@{_LABEL}(?:[A-Za-z0-9{_INTL}-]{{0,62}}\.){{1,8}}"
+    # a top-level domain: letters, its punycode form (xn--p1ai) or its own script (中国)
+    rf"(?:xn--[a-z0-9-]{{2,59}}\b|[A-Za-z]{{2,24}}\b|[{_INTL}]{{2,24}})"
+)
 
 _PLACEHOLDER_LOCALS = frozenset(
     ("your.email", "youremail", "your.name", "yourname", "firstname.lastname", "first.last")
@@ -83,8 +95,31 @@ re_util.enable_pattern_cache()
 
 
 # Regions where a national number is often written without its trunk prefix (415 555 0132,
-# 912 345-67-89); everywhere else a national number starts with the prefix (0 in most places).
-_PREFIX_OPTIONAL = frozenset({"US", "CA", "RU"})
+# 912 345-67-89, (11) 96123-4567, 138 1234 5678, 98765 43210); everywhere else a national
+# number starts with the prefix (0 in most places).
+_PREFIX_OPTIONAL = frozenset({"US", "CA", "RU", "BR", "AR", "CN", "IN", "CO", "PE"})
+
+# Ranges regulators set aside for films, books and examples, never assigned to anyone:
+# (country code, national number prefixes). NANP 555-0100..0199 is matched apart.
+_FICTIONAL = {
+    44: (  # Ofcom, "TV and radio drama" numbers
+        "1134960", "1144960", "1154960", "1164960", "1174960", "1184960", "1214960", "1314960",
+        "1414960", "1514960", "1614960", "1914980", "2079460", "2896496", "2920180", "1632960",
+        "7700900", "8081570", "9098790", "3069990",
+    ),
+    61: ("491570", "491571", "491572", "491573", "491574", "491575", "491576", "491577",
+         "491578", "491579", "25550", "35550", "75550", "85550", "27010", "37010", "77010",
+         "87010"),  # ACMA, numbers for use in fiction
+    33: ("19900", "26191", "35301", "46571", "53649", "63998"),  # ARCEP, numéros de fiction
+}  # fmt: skip
+
+
+def _fictional(number: phonenumbers.PhoneNumber) -> bool:
+    """A number from a range reserved for fiction and examples (555-0123, 020 7946 0xxx)."""
+    national = str(number.national_number)
+    if number.country_code == 1:
+        return national[3:8] == "55501"  # 555-0100 .. 555-0199
+    return national.startswith(_FICTIONAL.get(number.country_code, ()))
 
 
 def _may_fit(region: str, number: str) -> bool:
@@ -102,7 +137,8 @@ def _may_fit(region: str, number: str) -> bool:
 @lru_cache(maxsize=4096)
 def _national(number: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
     """(region, digit grouping of its national format) for each listed region whose
-    dialling plan makes `number` (digits only) a valid number."""
+    dialling plan makes `number` (digits only) a valid number; none when one of them reserves
+    it for fiction (020 7946 0018 is London's drama range, whatever Guangzhou makes of it)."""
     found = []
     for region in PHONE_REGIONS:
         if not _may_fit(region, number):
@@ -112,6 +148,8 @@ def _national(number: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
         except phonenumbers.NumberParseException:
             continue
         if phonenumbers.is_valid_number_for_region(parsed, region):
+            if _fictional(parsed):
+                return ()
             shown = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
             found.append((region, tuple(len(run) for run in re.findall(r"\d+", shown))))
     return tuple(found)
@@ -121,9 +159,10 @@ def _national(number: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
 def _international(number: str) -> bool:
     """`number` written with the 00 international call prefix (0049 30 ...)."""
     try:
-        return phonenumbers.is_valid_number(phonenumbers.parse("+" + number[2:], None))
+        parsed = phonenumbers.parse("+" + number[2:], None)
     except phonenumbers.NumberParseException:
         return False
+    return phonenumbers.is_valid_number(parsed) and not _fictional(parsed)
 
 
 def _grouped_as(value: str, grouping: tuple[int, ...]) -> bool:
@@ -201,6 +240,7 @@ def _formatted_in(regions: frozenset[str] | None) -> Validator:
 
 
 _ANY_FORMATTED = _formatted_in(None)
+_LEADING_GROUPS = r"(?:\b[0-9A-Z]{0,4}\d[0-9A-Z]{0,4} )*"
 
 
 def _formatted_phone(value: str) -> bool:
@@ -215,9 +255,10 @@ def _e164(value: str) -> bool:
 
 def _e164_valid(value: str) -> bool:
     try:
-        return phonenumbers.is_valid_number(phonenumbers.parse(value, None))
+        parsed = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException:
         return False
+    return phonenumbers.is_valid_number(parsed) and not _fictional(parsed)
 
 
 _PHONE_WORDS = (
@@ -333,8 +374,8 @@ _DOB_PATTERN = (
     r"\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d{2}"
     # 1985-03-12, 1985/3/12
     r"|(?:19|20)\d{2}[/.-]\d{1,2}[/.-]\d{1,2}"
-    # 12 March 1985, 12. März 1985, 12 de marzo de 1985, 12-Mar-1985
-    rf"|\d{{1,2}}{_ORDINAL}[ -](?:de )?{_MONTH_RE}\.?,?[ -](?:de |del )?(?:19|20)\d{{2}}"
+    # 12 March 1985, 12th of March 1985, 12. März 1985, 12 de marzo de 1985, 12-Mar-1985
+    rf"|\d{{1,2}}{_ORDINAL}[ -](?:de |of )?{_MONTH_RE}\.?,?[ -](?:de |del )?(?:19|20)\d{{2}}"
     # March 12, 1985
     rf"|{_MONTH_RE}\.? \d{{1,2}}{_ORDINAL},? (?:19|20)\d{{2}}"
     r")\b"
@@ -385,53 +426,88 @@ _DOB_WORDS = (
     "dob",
     "d.o.b",
     "date of birth",
+    "date_of_birth",
+    "date-of-birth",
+    "dateofbirth",
     "birth date",
+    "birth_date",
+    "birth-date",
     "birthdate",
     "birthday",
+    "birth_day",
+    "birth:",
     "born",
     "geburtsdatum",
     "geburtstag",
     "geboren",
     "geb.",
+    "geb:",
     "date de naissance",
+    "naissance",
     "né le",
     "née le",
+    "né(e) le",
     "fecha de nacimiento",
+    "nacimiento",
     "f. nac",
+    "fec. nac",
     "nacido",
     "nacida",
+    "nació",
+    "nacio el",
     "data di nascita",
+    "nascita",
     "nato il",
     "nata il",
+    "nato a",
+    "nata a",
     "data de nascimento",
+    "nascimento",
     "nascido",
     "nascida",
+    "nasceu",
     "geboortedatum",
     "geboren op",
+    "geb. datum",
     "födelsedatum",
     "född",
     "fødselsdato",
+    "fødselsdag",
     "født",
+    "fæðingardagur",
     "syntymäaika",
     "syntynyt",
     "data urodzenia",
     "urodzon",
+    "urodził",
     "datum narození",
+    "datum rođenja",
+    "datum rojstva",
     "narozen",
+    "narodil",
     "születési",
+    "született",
     "doğum tarihi",
     "dogum tarihi",
+    "doğdu",
     "tarikh lahir",
     "tanggal lahir",
+    "tgl lahir",
+    "tgl. lahir",
+    "lahir",
     "ngày sinh",
     "дата рождения",
+    "дата народження",
     "родился",
     "родилась",
     "data nașterii",
     "data nasterii",
+    "născut",
     "ημερομηνία γέννησης",
     "生年月日",
     "出生日期",
+    "出生年月日",
+    "出生",
     "생년월일",
     "जन्म तिथि",
     "जन्म",
@@ -443,12 +519,11 @@ _DOB_WORDS = (
 
 
 def _ip(value: str) -> bool:
+    """An address at all: parses, and is no C++/Rust path or Python slice that happens to."""
     try:
         address = ipaddress.ip_address(value)
     except ValueError:
         return False
-    if address.version == 4 and len(value) == 7:
-        return False  # 3.1.5.2, 1.2.3.4: section and version numbers, sample addresses
     if address.version == 6 and (
         not any(ch.isdigit() for ch in value)  # `Cafe::Face`: C++/Rust paths
         or max(map(len, value.split(":"))) < 3  # `values[1::2]`: a slice
@@ -461,20 +536,55 @@ def _ipv4(value: str) -> bool:
     return value.count(".") == 3 and _ip(value)
 
 
+# Networks whose addresses are hosts inside an organisation: real machines, if not public ones.
+_SITE_NETS = tuple(
+    ipaddress.ip_network(net)
+    for net in (
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "100.64.0.0/10",
+        "169.254.0.0/16",
+        "fc00::/7",
+        "fe80::/10",
+    )
+)
+
+
+def _host_address(value: str) -> bool:
+    """The address of a machine, as IANA's special-purpose registries allot them: globally
+    routable or inside a site (RFC 1918, ULA, link-local). Documentation and benchmarking
+    ranges, multicast, reserved space, network (.0) and broadcast (.255) addresses, and
+    single-digit quads (3.1.4.2, a section or version number) are no one's address."""
+    address = ipaddress.ip_address(value)
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if address.version == 4:
+        parts = str(address).split(".")
+        if all(len(part) == 1 for part in parts) or parts[-1] in ("0", "255"):
+            return False
+    if address.is_multicast or address.is_unspecified or address.is_loopback:
+        return False
+    return address.is_global or any(address in net for net in _SITE_NETS)
+
+
 def _mac(value: str) -> bool:
+    """Six octets written one consistent way (colons, hyphens or Cisco's dotted groups); not
+    all zeros and not the broadcast address. Any vendor block counts: phones and virtual
+    machines use locally administered addresses no registry lists."""
     if "." in value:  # Cisco 0012.3456.789a: all-digit groups are more likely a version
         compact = value.replace(".", "").lower()
         if compact.isdigit():
             return False
-        value = ":".join(compact[i : i + 2] for i in range(0, 12, 2))
     elif len(set(value[2::3])) != 1:
         return False
-    compact = value.replace(":", "").replace("-", "").lower()
-    if compact in ("000000000000", "ffffffffffff"):
-        return False
-    return mac.is_valid(value)
+    else:
+        compact = value.replace(":", "").replace("-", "").lower()
+    return compact not in ("000000000000", "ffffffffffff")
 
 
+# A dotted quad joined to more by a dash or plus is a version (5.15.153.1-microsoft, 1.2.3.4+9).
+_VERSION_JOINERS = frozenset("-+_")
 _NET_WORDS = (
     "ip ",
     "ip:",
@@ -553,12 +663,14 @@ DETECTORS = (
     Detector(
         "email",
         "pii",
-        r"\b[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.){1,8}[A-Za-z]{2,24}\b",
+        _EMAIL,
         _email,
         confidence="validated",
         keep=(1, 0),
+        # `https://user@host/path` is a URL's user name, not a mailbox
+        boundary=frozenset("/"),
         description="Email address whose domain ends in a real public suffix (placeholder and "
-        "internal domains are ignored).",
+        "internal domains are ignored); internationalised addresses (RFC 6531) included.",
         source="https://www.rfc-editor.org/rfc/rfc5322#section-3.4.1",
     ),
     Detector(
@@ -592,9 +704,12 @@ DETECTORS = (
     Detector(
         "phone_national_formatted",
         "pii",
+        # Groups of digits written before the number are taken in with it, so the tail of an
+        # IBAN, a card or a business number (51 824 753 5564) is seen whole and set aside.
+        rf"{_LEADING_GROUPS}(?:"
         r"(?:\(0\d{1,4}\)[ .-]?\d{2,8}|\b0\d{1,4}[ ./-]\d{2,8})(?:[ .-]\d{2,8}){0,4}\b"
         r"|\(\d{3}\) ?\d{3}[ .-]\d{4}\b"
-        r"|\b[2-9]\d{2}[ .-]\d{3}[ .-]\d{4}\b",
+        r"|\b[2-9]\d{2}[ .-]\d{3}[ .-]\d{4}\b)",
         _formatted_phone,
         checksum=_formatted_in(None),
         regional_check=_formatted_in,
@@ -626,21 +741,31 @@ DETECTORS = (
         r"\b\d{1,3}(?:\.\d{1,3}){3}(?:\.\d+)*\b",
         _ipv4,
         context=_NET_WORDS,
+        checksum=_host_address,
+        boundary=_VERSION_JOINERS,
         window=40,
         keep=(3, 0),
-        description="IPv4 address; context when labelled ('ip', 'host', 'server', 'address').",
-        source="https://www.rfc-editor.org/rfc/rfc791",
+        description="IPv4 address; validated when IANA's registries make it a host's address "
+        "(public or in a site's private range), low for documentation, reserved and multicast "
+        "ranges and network addresses.",
+        source="https://www.iana.org/assignments/iana-ipv4-special-registry/",
     ),
     Detector(
         "ipv6_address",
         "pii",
-        r"(?i)\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}(?::[0-9a-f]{1,4}){1,6}\b",
+        r"(?i)\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b"
+        r"|\b(?:[0-9a-f]{1,4}:){1,6}(?::[0-9a-f]{1,4}){1,6}\b"
+        # an IPv4 address in IPv6 (::ffff:198.51.100.7, 64:ff9b::203.0.113.9)
+        r"|(?:\b[0-9a-f]{1,4}|:)(?::[0-9a-f]{0,4}){1,6}:\d{1,3}(?:\.\d{1,3}){3}\b",
         _ip,
         context=_NET_WORDS,
+        checksum=_host_address,
+        boundary=_VERSION_JOINERS,
         window=40,
         keep=(4, 0),
-        description="IPv6 address; context when labelled ('ip', 'host', 'server', 'address').",
-        source="https://www.rfc-editor.org/rfc/rfc5952",
+        description="IPv6 address; validated when IANA's registries make it a host's address, "
+        "low for documentation, multicast and reserved ranges.",
+        source="https://www.iana.org/assignments/iana-ipv6-special-registry/",
     ),
     Detector(
         "mac_address",

@@ -17,8 +17,43 @@ from aigate.inspect.detectors.base import Detector, Validator, digits
 # --- passports -------------------------------------------------------------------------------
 
 # Prefix-matched at a word start, so "passport" also covers "passport no", "passport#",
-# "passports"; every country's detector also accepts these English labels.
-_PASSPORT = ("passport", "travel document", "pass no", "pass-nr", "mrz")
+# "passports". A label in any language says "passport"; the shape says which country's, so
+# every country's detector reads all of them ("Reisepassnummer" before a French number).
+_PASSPORT = (
+    "passport",
+    "travel document",
+    "pass no",
+    "pass-nr",
+    "pass nr",
+    "pass-nummer",
+    "passnummer",
+    "reisepass",
+    "mrz",
+    "passeport",
+    "pasaporte",
+    "passaporto",
+    "passaporte",
+    "passaport",
+    "paspoort",
+    "paszport",
+    "pasaport",
+    "pasport",
+    "cestovní pas",
+    "útlevél",
+    "διαβατήριο",
+    "паспорт",
+    "загранпаспорт",
+    "护照",
+    "護照",
+    "旅券",
+    "パスポート",
+    "여권",
+    "पासपोर्ट",
+    "पारपत्र",
+    "جواز سفر",
+    "דרכון",
+    "hộ chiếu",
+)
 
 
 def _passport(
@@ -32,7 +67,7 @@ def _passport(
     return Detector(
         f"passport_{cc.lower()}",
         "pii",
-        pattern,
+        "(?i)" + pattern,  # typed in lower case as often as not once a label names it
         validator,
         context=(*_PASSPORT, *words),
         context_required=True,
@@ -197,6 +232,120 @@ PASSPORTS = (
     ),
 )
 
+# --- identity cards --------------------------------------------------------------------------
+
+_ID_CARD = ("id card", "identity card", "id-card", "id number", "card number", "id no", "id#")
+
+
+def _id_card(
+    id_: str,
+    pattern: str,
+    words: tuple[str, ...],
+    country: str,
+    name: str,
+    source: str,
+    validator: Validator | None = None,
+) -> Detector:
+    return Detector(
+        id_,
+        "pii",
+        "(?i)" + pattern,
+        validator,
+        context=(*_ID_CARD, *words),
+        context_required=True,
+        window=60,
+        regions=(country,),
+        description=f"{name} number (with a label).",
+        source=source,
+    )
+
+
+def _mixed(value: str) -> bool:
+    """Letters and digits both, and not one character repeated: a card number, not a word."""
+    return any(ch.isdigit() for ch in value) and any(ch.isalpha() for ch in value)
+
+
+ID_CARDS = (
+    # nPA since 2010: nine characters from the ICAO alphabet without vowels (the authority's
+    # code, then a serial), the MRZ check digit sometimes written after; before 2010, T and
+    # eight digits.
+    _id_card(
+        "de_id_card",
+        r"\b[CFGHJKLMNPRTVWXYZ][CFGHJKLMNPRTVWXYZ0-9]{8}\d?\b|\bT\d{8}\b",
+        (
+            "personalausweis",
+            "ausweisnummer",
+            "ausweis-nr",
+            "ausweis nr",
+            "ausweis:",
+            "ausweis-nummer",
+            "perso-nr",
+            "identitätskarte",
+            "dokumentennummer",
+        ),
+        "DE",
+        "German identity card (Personalausweis)",
+        "https://de.wikipedia.org/wiki/Personalausweis_(Deutschland)",
+        _mixed,
+    ),
+    # Since 2021 nine letters and digits; the older card twelve digits.
+    _id_card(
+        "fr_id_card",
+        r"\b[0-9A-Z]{9}\b|\b\d{12}\b",
+        (
+            "carte d'identité",
+            "carte d’identité",
+            "carte nationale d'identité",
+            "carte d'identite",
+            "cni",
+            "n° cni",
+            "numéro de carte",
+            "pièce d'identité",
+        ),
+        "FR",
+        "French identity card (CNI)",
+        "https://fr.wikipedia.org/wiki/Carte_nationale_d%27identit%C3%A9_en_France",
+        lambda value: _mixed(value) or len(set(value)) > 2,
+    ),
+    # CIE: two letters, five digits, two letters (CA00000AA); the paper card two letters and
+    # seven digits.
+    _id_card(
+        "it_id_card",
+        r"\b[A-Z]{2}\d{5}[A-Z]{2}\b|\b[A-Z]{2} ?\d{7}\b",
+        (
+            "carta d'identità",
+            "carta d’identità",
+            "carta di identità",
+            "carta identità",
+            "carta d'identita",
+            "cie",
+            "documento d'identità",
+            "documento di identità",
+        ),
+        "IT",
+        "Italian identity card (CIE)",
+        "https://it.wikipedia.org/wiki/Carta_d%27identit%C3%A0_elettronica_italiana",
+    ),
+    # The DNI's support number (número de soporte): three letters and six digits; the NIE
+    # card's, E and eight digits.
+    _id_card(
+        "es_dni_support",
+        r"\b[A-Z]{3}\d{6}\b|\bE\d{8}\b",
+        (
+            "número de soporte",
+            "numero de soporte",
+            "nº de soporte",
+            "soporte del dni",
+            "soporte dni",
+            "idesp",
+            "support number",
+        ),
+        "ES",
+        "Spanish DNI support number (número de soporte)",
+        "https://es.wikipedia.org/wiki/Documento_Nacional_de_Identidad_(Espa%C3%B1a)",
+    ),
+)
+
 # --- machine-readable zone (ICAO Doc 9303) ---------------------------------------------------
 
 _MRZ_VALUE = {ch: i for i, ch in enumerate(string.digits + string.ascii_uppercase)} | {"<": 0}
@@ -318,20 +467,28 @@ _LICENSE_US = (
     "driver's license",
     "drivers license",
     "driver license",
+    "driver’s license",
     "driver's lic",
     "drivers lic",
     "driver lic",
     "driving license",
+    "driving permit",
+    "operator's license",
+    "operator license",
     "license number",
     "license no",
     "license #",
     "license#",
     "lic#",
     "lic no",
+    "lic. no",
     "dl#",
     "dl #",
+    "dl:",
     "dl no",
     "dl number",
+    "dl ",
+    "dl.",
     "dln",
     "cdl",
 )
@@ -391,24 +548,29 @@ LICENCES = (
     _licence(
         "us_drivers_license",
         # state formats: a letter and 3-14 digits (CA, FL, IL, NY, WI...), two letters and
-        # digits, 7-13 digits, and the dashed FL/WI/MD groupings
-        r"\b[A-Z]{1,2}\d{4,14}\b|\b\d{7,13}\b|\b[A-Z]\d{3}-\d{3}-\d{2}-\d{3}-\d\b"
-        r"|\b[A-Z]\d{3}-\d{4}-\d{4}-\d{2}\b|\b[A-Z]-\d{3}-\d{3}-\d{3}-\d{3}\b",
+        # digits, 7-13 digits, NY's 123 456 789, NH's 12ABC34567, and the grouped forms
+        # printed on cards: FL A123-456-78-901-2, IL A123-4567-8901, WI A123-4567-8901-23,
+        # MD A-123-456-789-012, NJ A1234 56789 01234
+        r"\b[A-Z]{1,2}\d{4,14}\b|\b\d{7,13}\b|\b\d{3} \d{3} \d{3}\b|\b\d{2}[A-Z]{3}\d{5}\b"
+        r"|\b[A-Z]\d{3}-\d{3}-\d{2}-\d{3}-\d\b|\b[A-Z]\d{3}-\d{4}-\d{4}(?:-\d{2})?\b"
+        r"|\b[A-Z]-\d{3}-\d{3}-\d{3}-\d{3}\b|\b[A-Z]\d{4} \d{5} \d{5}\b",
         _LICENSE_US,
         ("US",),
         "US driver's license number (state formats, with a label).",
         "https://en.wikipedia.org/wiki/Driver%27s_licenses_in_the_United_States",
         _not_repeated,
     ),
+    # The surname's first five letters, the birth date (month + 50 for women), initials, a
+    # digit and two check letters: DVLA's layout, with a real date in it.
     Detector(
         "uk_driving_licence",
         "pii",
-        r"\b[A-Z9]{5}\d[0156]\d[0-3]\d{2}[A-Z9]{2}\d[A-Z]{2}\b",
+        r"(?i)\b[A-Z9]{5}\d[0156]\d[0-3]\d{2}[A-Z9]{2}\d[A-Z]{2}\b",
         _uk_licence,
-        context=(*_LICENCE, "dvla", "driving licence number"),
+        context=(*_LICENCE, "dvla", "driving licence number", "licence"),
+        confidence="validated",
         regions=("GB",),
-        description="UK driving licence number (surname, birth date and initials encoded); "
-        "context when labelled.",
+        description="UK driving licence number (surname, birth date and initials encoded).",
         source="https://en.wikipedia.org/wiki/Driving_licence_in_the_United_Kingdom",
     ),
     _licence(
@@ -430,7 +592,7 @@ LICENCES = (
     _licence(
         "it_driving_licence",
         r"\b[A-Z]{2}\d{7}[A-Z]\b|\bU1[A-Z0-9]{7}[A-Z]\b",
-        (*_LICENCE, "patente", "numero patente", "patente di guida"),
+        (*_LICENCE, "patente", "numero patente", "patente di guida", "license", "licence"),
         ("IT",),
         "Italian driving licence number (patente di guida, with a label).",
         "https://en.wikipedia.org/wiki/Driving_licence_in_Italy",
@@ -474,7 +636,7 @@ LICENCES = (
     _licence(
         "kr_driving_licence",
         r"\b\d{2}-?\d{2}-?\d{6}-?\d{2}\b",
-        ("운전면허", "면허번호", "driver's license", "driving licence", "driver license"),
+        ("운전면허", "면허번호", "driver's license", "driving licence", "driver license", "license"),
         ("KR",),
         "South Korean driver's licence number (with a label).",
         "https://learn.microsoft.com/en-us/purview/sit-defn-south-korea-drivers-license-number",
@@ -502,7 +664,18 @@ LICENCES = (
 
 # --- vehicle registration plates ------------------------------------------------------------
 
-_PLATE = ("number plate", "licence plate", "license plate", "registration", "vehicle reg")
+_PLATE = (
+    "number plate",
+    "licence plate",
+    "license plate",
+    "plate:",
+    "plate no",
+    "plate number",
+    "plates",
+    "registration",
+    "vehicle",
+    "car reg",
+)
 
 
 def _uk_plate(value: str) -> bool:
@@ -579,4 +752,4 @@ PLATES = (
     ),
 )
 
-DETECTORS = (*PASSPORTS, *MRZ, *LICENCES, *PLATES)
+DETECTORS = (*PASSPORTS, *ID_CARDS, *MRZ, *LICENCES, *PLATES)

@@ -34,16 +34,27 @@ _EXAMPLE_WORD_LIST = """
     shadow sunshine princess football baseball trustno tiger scott key apikey none null nil empty
     blank value string text mypw mykey mytoken mysecret s k x y z a b c q w e r t"""
 _EXAMPLE_WORDS = frozenset(_EXAMPLE_WORD_LIST.split())
-# Where a value is code or configuration pointing somewhere else, not a literal.
+# Where a value is code or configuration pointing somewhere else, not a literal: a variable
+# (`$VAR`, `${VAR}`, `$(cmd)`, `%VAR%`, `%(name)s`), a call or index (`get_pw()`, `cfg["pw"]`),
+# a template or collection (`{pw}`, `[REDACTED]`), a URL or a known secret-store reference.
 _REFERENCE = re.compile(
-    r"^(?:[$%@&*!#:=\\|?~^-]|self\.|this\.|env[:.]|vault:|file:|ref\+|op://|sm://|arn:|"
-    r"secretsmanager:|awssm:|keyvault:|projects/|sha\d+:|md5:|enc\[)"
-    r"|[()\[\]{}]|://"
+    r"^(?:\$[A-Za-z_{(]|%[A-Za-z_][\w.]*%$|%\(|self\.|this\.|env[:.]|vault:|file:|ref\+|op://|"
+    r"sm://|arn:|secretsmanager:|awssm:|keyvault:|projects/|sha\d+:|md5:|enc\[|[\[{])"
+    r"|\$\{|\{\{|#\{|%\(\w+\)[sd]|://|^//|^@?[\w.\-]+:\d{2,5}$"
     r"|^__\w+__$"
     r"|^(?:true|false|yes|no|on|off|null|none|nil|undefined|required|optional|enabled|disabled|"
     r"string|str|bool|int|number|object|array|any|password|secret|token|hidden)$",
     re.IGNORECASE,
 )
+# Code around an unquoted value: a call or index (`get_pw()`, `cfg["pw"]`, `pw[0]`), a tuple or
+# a bracket closing an expression. Inside quotes these characters are part of the literal.
+_CODE = re.compile(
+    r"^\(|^[A-Za-z_$][\w.$]*(?:\(|\[)|[)\]}]$|[A-Za-z_]\w*\(|\(\?|\\[A-Za-z]"
+    r"|==|=>|&&|\|\||\)\{|;\)|\(\)|\breturn\b|\bfunction\b"
+)
+# An identifier in code (`cryptography_has_psk`, `dbPassword`): letters joined by underscores or
+# camel case, no digit; outside quotes it names a variable.
+_IDENTIFIER = re.compile(r"[a-z]+(?:_[a-z]+)+|[A-Z]+(?:_[A-Z]+)+|[a-z]+(?:[A-Z][a-z]+)+")
 # settings.SECRET_KEY, config.dbPassword, secrets.GITHUB_TOKEN (a JWT has this shape too, but
 # is not made of words).
 _DOTTED = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*){1,6}$")
@@ -53,8 +64,14 @@ _PATH = re.compile(
     r"asc|der|pub|kdbx|keystore|sh|py|js|ts)$",
     re.IGNORECASE,
 )
-# A variable or template where a password would be (`$PASS`, `%DB_PW%`, `{pw}`, `<pw>`).
-_VARIABLE = re.compile(r"^(?:\$|%[A-Za-z_]|\{|<|\[)")
+# A variable or template where a password would be (`$PASS`, `%DB_PW%`, `{pw}`, `<pw>`); a
+# password may itself start with `$` or `%` when a letter does not follow (`$7kq...`, `%Q_...`
+# is no Windows variable without its closing `%`).
+_VARIABLE = re.compile(r"^(?:\$[A-Za-z_{(]|%[A-Za-z_]\w*%|%\(|\{|<|\[)")
+# A leading sigil that makes the rest a reference when the rest is a name: a YAML anchor or
+# alias (`&db`, `*db`), a tag (`!Ref`), a Ruby symbol (`:password`), an annotation (`@Value`),
+# a comment (`# set later`), a flag (`--stdin`), a YAML block indicator (`|`, `>`).
+_SIGIL = re.compile(r"^[&*!:@#\-|>?~^=\\]+")
 _DIRECTORY_LIST = (
     "etc var run usr home tmp opt lib srv mnt root secrets secret data app config conf keys certs "
     "ssl private local share bin users"
@@ -133,11 +150,28 @@ def _path(value: str) -> bool:
     return named >= 0.5 * len(parts)
 
 
-def literal(value: str) -> bool:
+_NAME = re.compile(r"[A-Za-z_][\w.\-]*")
+
+
+def _sigil_reference(value: str) -> bool:
+    """`&db`, `*defaults`, `!Ref`, `:password`, `@Value`, `--stdin`: a sigil before a name. A
+    password may start with a symbol too (`!Kx8m2Lq9`, `#7hQ...`): then the rest is random."""
+    sigil = _SIGIL.match(value)
+    if sigil is None:
+        return False
+    rest = value[sigil.end() :]
+    if len(rest) < 6:
+        return True
+    return _NAME.fullmatch(rest) is not None and (wordy(rest) or _classes(rest) == 1)
+
+
+def literal(value: str, quoted: bool = False) -> bool:
     """Not a reference, path, URL, number, email address or keyword: a literal that can be a
-    credential."""
+    credential. Brackets and calls are code only outside quotes."""
     return not (
         _REFERENCE.search(value)
+        or (not quoted and (_CODE.search(value) or _IDENTIFIER.fullmatch(value)))
+        or _sigil_reference(value)
         or (_DOTTED.match(value) and wordy(value))
         or _path(value)
         or _NUMBER.match(value)
@@ -145,10 +179,46 @@ def literal(value: str) -> bool:
     )
 
 
-def random_value(value: str, min_len: int = 12) -> bool:
+# Words that make a hyphenated or spaced value a name, a setting or a message rather than a
+# passphrase of random words (`prod-db-credentials`, "must be at least twelve characters").
+_NOT_PHRASE_LIST = """
+    the a an and or of to for in on at by with from is are be not no use your my our this that it
+    as set see ask same please enter must should required invalid incorrect wrong characters
+    least match confirm new old current forgot reset show hide field empty too short long cannot
+    try again here click log sign login logout user users username admin administrator root db
+    database prod production dev development staging stage test qa uat primary master replica
+    main backup local remote internal external public private shared default service services
+    server cluster node host api app application web frontend backend auth credential credentials
+    cred creds key keys secret secrets vault config configuration settings env environment file
+    name id value values read write only access token tokens account store manager generated
+    random managed auto none null empty strong weak"""
+_NOT_PHRASE = frozenset(_NOT_PHRASE_LIST.split())
+_PHRASE_PART = re.compile(r"[A-Za-z]{3,12}[0-9]{0,4}[!?#*@$%&=]?|[0-9]{1,4}[!?#*@$%&=]?|[!?#*@$%&=]{1,3}")
+
+
+def passphrase(value: str, spaces: bool = False) -> bool:
+    """Three or more random words joined by hyphens, dots, plus signs or commas (spaces too,
+    inside quotes), optionally with digits or symbols (`maple-orbit-canyon-42`,
+    `Quiet.Lantern.Harbor7`, "quiet lantern harbor meadow"); joined by underscores only with a
+    capital or a digit (`encrypted_blob_bytes` is an identifier). A passphrase, not a name made of
+    configuration words or a sentence."""
+    if len(value) < 15 or value.endswith((".", "?")):
+        return False
+    parts = [p for p in re.split(r"[\s\-_.+~,]+" if spaces else r"[\-_.+~,]+", value) if p]
+    words = [p.lower() for p in parts if p[:3].isalpha()]
+    if len(words) < 3 or not all(_PHRASE_PART.fullmatch(p) for p in parts):
+        return False
+    if "_" in value and value.lower() == value and not any(c.isdigit() for c in value):
+        return False
+    if any(w.rstrip("0123456789") in _NOT_PHRASE for w in words):
+        return False
+    return not example_value(value)
+
+
+def random_value(value: str, min_len: int = 12, quoted: bool = False) -> bool:
     """A token or key: long enough, random-looking (entropy, character classes, not words), a
     literal, not an example. Letters-only values must switch case like random text does."""
-    if len(value) < min_len or not literal(value) or example_value(value) or wordy(value):
+    if len(value) < min_len or not literal(value, quoted) or example_value(value) or wordy(value):
         return False
     if value.startswith("-----"):  # a PEM block: the private-key detectors report it
         return False
@@ -164,18 +234,29 @@ def random_value(value: str, min_len: int = 12) -> bool:
     return h >= (2.3 if n < 16 else 2.6 if n < 20 else 2.8 if n < 24 else 2.9 if n < 32 else 3.1)
 
 
-def password_value(value: str) -> bool:
+def password_value(value: str, quoted: bool = False) -> bool:
     """A password a person may have chosen: three character classes (`Summer2024!`,
-    `Tr0ub4dor&3`), two with a digit or symbol and not word-like, or random; never a word,
-    example, reference or number (`hunter2`, `Summer2024` and `admin123` are not enough)."""
-    if len(value) < 6 or not literal(value) or example_value(value) or entropy(value) < 2.5:
+    `Tr0ub4dor&3`, `%Q_x7...`), two with a digit or symbol and not word-like, a passphrase of
+    random words, or random; never a word, example, reference or number (`hunter2`, `Summer2024`
+    and `admin123` are not enough)."""
+    if len(value) < 6 or not literal(value, quoted) or example_value(value) or entropy(value) < 2.5:
         return False
+    if passphrase(value):
+        return True
     classes = _classes(value)
     if classes >= 3 and not wordy(value):
         return True
     if classes == 2 and len(value) >= 8 and not value.isalpha() and not wordy(value):
         return True
-    return random_value(value)
+    return random_value(value, quoted=quoted)
+
+
+def quoted_password_value(value: str) -> bool:
+    """A password written between quotes: any characters may be part of it (`,;&()` and spaces
+    too), so brackets are no sign of code; spaces make it a passphrase or nothing."""
+    if any(c.isspace() for c in value):
+        return passphrase(value.strip(), spaces=True)
+    return password_value(value, quoted=True)
 
 
 def url_password(password: str, user: str = "") -> bool:
@@ -187,6 +268,28 @@ def url_password(password: str, user: str = "") -> bool:
     if len(password) < 3 or (password.isdigit() and len(password) <= 5):
         return False
     return password.lower() != unquote(user).lower() and not example_value(password)
+
+
+# Tokens made to be public (Mapbox `pk.`, Stripe and others' publishable `pk_live_`/`pk_test_`):
+# shipped in web pages, never a secret however they are labelled.
+_PUBLIC_PREFIXES = ("pk.", "pk_live_", "pk_test_")
+
+
+def _secret_value(value: str) -> bool:
+    return not value.startswith(_PUBLIC_PREFIXES) and random_value(value)
+
+
+def _sql_password(value: str) -> bool:
+    """A literal after IDENTIFIED BY / WITH PASSWORD; a lower-case word is prose ("a library
+    identified by 'name'")."""
+    return url_password(value) and not (value.isalpha() and value.islower() and len(value) <= 10)
+
+
+def _django_key(value: str) -> bool:
+    """Django's get_random_secret_key(): 50 characters, random, mixing letters, digits and the
+    symbols of its alphabet."""
+    body = value.removeprefix("django-insecure-")
+    return entropy(body) >= 4.0 and _classes(body) >= 2 and not example_value(body)
 
 
 def _url_credentials(value: str) -> bool:
@@ -223,7 +326,10 @@ _PW_WORDS = (
 )
 # Short password words stand alone or after a separator or a camel-case boundary (DB_PASS,
 # smtpPass, psk), never inside a word (bypass, compass).
-_PW_SHORT = rf"(?:(?:{_IDC}*[_.\-])?(?i:pass|pwd|psk)|{_IDC}*[a-z0-9](?:Pass|Pwd|PASS|PWD))"
+_PW_SHORT = (
+    rf"(?:(?:{_IDC}*[_.\-])?(?i:pass|pwd|psk)|{_IDC}*[_.\-](?i:pw)"
+    rf"|{_IDC}*[a-z0-9](?:Pass|Pwd|PASS|PWD))"
+)
 _CREDENTIAL_WORDS = (
     r"(?i:secret|token|credentials?|api[_.\-]?key|access[_.\-]?key|private[_.\-]?key|"
     r"signing[_.\-]?key|encryption[_.\-]?key|master[_.\-]?key|app[_.\-]?key|account[_.\-]?key|"
@@ -239,8 +345,9 @@ _SUFFIX = (
 # Tokens that are not credentials: pagination and CSRF tokens, LLM token counts and special
 # tokens. A key ending so is matched first and yields no value.
 _NOT_CREDENTIAL_LIST = (
-    "csrf xsrf page continuation sync cancel cancellation max min num total input output "
-    "completion prompt reasoning cached special eos bos pad unk sep mask cls image audio"
+    "csrf xsrf authenticity page continuation sync cancel cancellation max min num total input "
+    "output completion prompt reasoning cached special eos bos pad unk sep mask cls image audio "
+    "public publishable"
 )
 _NOT_CREDENTIAL_WORDS = _NOT_CREDENTIAL_LIST.split()
 _NOT_CREDENTIAL = (
@@ -249,13 +356,28 @@ _NOT_CREDENTIAL = (
     r"[_.\-]?(?i:token)"
 )
 _CLOSE = r"\\?[\"'`]?\]?"  # the key's closing quote (JSON, dict index)
-# `=`, `:`, `:=`, `=>`, `==`; `", "` after a quoted key (define('DB_PASSWORD', '...'),
-# getenv("API_TOKEN", "...")); or prose: `password is ...`.
-_SEP = r"(?:[ \t]*(?::=|=>|={1,3}|:)[ \t]*|[\"'][ \t]*,[ \t]*|[ \t]+(?i:is|was)[ \t]*:?[ \t]+)"
-_OPEN = r"(?:[bBrRuU]?\\?[\"'`])?"
+# A type between the key and `=`: `password: str = `, `val pw: String = `, Go's
+# `var pw string = `, C's `char pw[32] = `.
+_TYPED = (
+    r"[ \t]*:[ \t]*[A-Za-z_][\w.]*(?:<[\w, ]*>)?\??[ \t]*="
+    r"|[ \t]+(?:string|String|str|\[\]byte|&str)[ \t]*=|\[[0-9]*\][ \t]*="
+)
+# `=`, `:`, `:=`, `::=`, `=>`, `==`, `!=`, `?=`, `.=`, `+=`, `??=`, `||=`; a typed assignment; `", "`
+# after a quoted key (define('DB_PASSWORD', '...'), getenv("API_TOKEN", "...")); or prose:
+# `password is ...`.
+_SEP = (
+    rf"(?:(?:{_TYPED}|[ \t]*(?::{{1,3}}=|=>|!==?|={{1,3}}|(?:\?\?|\|\||[?.+])=|:))[ \t]*"
+    r"|[\"'][ \t]*,[ \t]*|[ \t]+(?i:is|was)[ \t]*:?[ \t]+)"
+)
+# Before a quoted value only: no operator at all (`password "..."`, Apache/nginx style) or a
+# call (`password("...")`, `setPassword("...")`).
+_SEP_QUOTED = rf"(?:{_SEP}|[ \t]*\([ \t]*|[ \t]+)"
+_OPEN = r"(?:@?[bBrRuU]?\\?[\"'`])?"
 # The value: up to a quote, comma, semicolon, backslash, `&` (the next query parameter) or white
 # space; closing brackets at its end belong to the code around it.
-_VALUE = r"(?P<v>[^\s\"'`,;\\&]{3,}[^\s\"'`,;\\&)\]}])"
+_VALUE = (
+    r"(?P<v>[^\s\"'`,;\\&]{3,}(?:[,;&]+[^\s\"'`,;\\&=:]+)*[^\s\"'`,;\\&)\]}])"
+)
 
 
 def _assignment(words: str, not_secret: str | None = None) -> str:
@@ -265,6 +387,37 @@ def _assignment(words: str, not_secret: str | None = None) -> str:
         return positive
     return rf"(?:{_DELIM}{not_secret}{_SUFFIX}{_CLOSE}{_SEP}|{positive})"
 
+
+# A quoted value: everything up to the closing quote (a backslash ends it: an escaped quote).
+_QUOTED_VALUE = r"@?[bBrRuU]?\\?[\"'`](?P<v>[^\"'`\n\\]{3,200})\\?[\"'`]"
+
+
+def _quoted_assignment(words: str) -> str:
+    return rf"{_DELIM}(?:{words}){_SUFFIX}{_CLOSE}{_SEP_QUOTED}{_QUOTED_VALUE}"
+
+
+# A password in a sentence: "the password for the staging box is ...", "use password ...",
+# "login: alice / ...", "log in as alice with ...". The value ends before sentence punctuation.
+_PROSE_PW = r"(?i:password|passwort|passphrase|passcode|pwd)"
+_PROSE = (
+    rf"(?:\b{_PROSE_PW}[ \t]+(?i:for|of|to|on)[ \t]+"
+    r"[^\n.;\\\"'`]{1,60}?[ \t](?i:is|was|are|=|:)[ \t]+"
+    r"|\b(?i:use|using|with|enter|type|try)[ \t]+(?:(?i:the|my|your|our|this|a)[ \t]+)?"
+    r"(?:(?i:new|admin|root|wifi|wi-fi|temporary|temp|initial|default)[ \t]+)?"
+    rf"{_PROSE_PW}[ \t]*:?[ \t]+"
+    # login: alice / pw, log in as alice with pw, credentials for the VPN: alice, password pw
+    r"|\b(?i:login|log[ \t]?in|logon|sign[ \t]?in|credentials?|creds|account|username|"
+    r"user[ \t]?(?:name|id)|user(?:name)?[ \t]*(?:/|&|and)[ \t]*pass(?:word)?)\b"
+    r"(?:[^\n=]{0,60}?(?:[ \t]*[:=]|[ \t]+(?i:is|are|with|as|using))"
+    r"|[ \t]+(?i:is|are|as|with|to|using|for|username|user|the))*"
+    r"[ \t]*[\"'`]?[A-Za-z0-9._@+\-]{2,64}[\"'`]?"
+    r"(?:[ \t]*(?:/|\||,|:|;)[ \t]*(?:(?:(?i:the|my)[ \t]+)?(?i:password|pass|pwd|pw)"
+    r"(?:[ \t]+(?i:is))?[ \t]*[:=]?[ \t]*)?"
+    r"|[ \t]+(?:(?i:and|with|using)[ \t]+)?(?:(?i:the|my)[ \t]+)?(?i:password|pass|pwd|pw)"
+    r"(?:[ \t]+(?i:is))?[ \t]*[:=]?[ \t]*"
+    r"|[ \t]+(?i:and|with|using)[ \t]+)"
+    r")[\"'`]?(?P<v>[^\s\"'`/][^\s\"'`]{2,}[^\s\"'`.,;:!?)\]}])"
+)
 
 _PW_KEY = rf"(?:{_IDC}*?{_PW_WORDS}|{_PW_SHORT})"
 _CREDENTIAL_KEY = rf"(?:{_IDC}*?{_CREDENTIAL_WORDS}|{_CREDENTIAL_SHORT})"
@@ -336,10 +489,46 @@ DETECTORS = (
         generic=True,
     ),
     Detector(
+        "password_assignment_quoted",
+        "secret",
+        _quoted_assignment(_PW_KEY),
+        quoted_password_value,
+        confidence="context",
+        keep=(0, 0),
+        description="A quoted password literal, whatever characters it holds (password = \"...\", "
+        "setPassword(\"...\"), password \"...\"; a passphrase of random words).",
+        source="https://cwe.mitre.org/data/definitions/259.html",
+        generic=True,
+    ),
+    Detector(
+        "password_in_prose",
+        "secret",
+        _PROSE,
+        password_value,
+        confidence="context",
+        keep=(0, 0),
+        description="A password written in a sentence (the password for the box is ..., use "
+        "password ..., login: alice / ...).",
+        source="https://cwe.mitre.org/data/definitions/256.html",
+        generic=True,
+    ),
+    Detector(
+        "django_secret_key",
+        "secret",
+        r"\b(?i:(?:django_)?secret_key)[\"']?[ \t]*(?::|=|=>)[ \t]*[bru]?[\"']?"
+        r"(?P<v>(?:django-insecure-)?[a-z0-9!@#$%^&*(\-_=+)]{50})(?:[\"'\s,]|$)",
+        _django_key,
+        confidence="context",
+        keep=(0, 0),
+        description="Django SECRET_KEY: 50 characters of get_random_secret_key()'s alphabet "
+        "assigned to SECRET_KEY (settings.py, .env).",
+        source="https://docs.djangoproject.com/en/stable/ref/settings/#secret-key",
+    ),
+    Detector(
         "generic_secret",
         "secret",
         _assignment(_CREDENTIAL_KEY, _NOT_CREDENTIAL),
-        random_value,
+        _secret_value,
         confidence="context",
         keep=(0, 0),
         description="A random-looking value assigned to a key named secret, token, api_key, "
@@ -350,9 +539,12 @@ DETECTORS = (
     Detector(
         "credential_xml",
         "secret",
-        rf"(?:<(?:[A-Za-z0-9_\-]+:)?{_XML_KEY}(?:[ \t][^>\n]*)?>[ \t]*"
+        # A key that names no credential (authenticity_token, csrf_token) is matched first and
+        # yields no value.
+        rf"(?:[<\"'](?:[A-Za-z0-9_\-]+:)?{_NOT_CREDENTIAL}[>\"']"
+        rf"|(?:<(?:[A-Za-z0-9_\-]+:)?{_XML_KEY}(?:[ \t][^>\n]*)?>\s*"
         rf"|(?i:key|name)[ \t]*=[ \t]*[\"']{_XML_KEY}[\"'][ \t]+(?i:value)[ \t]*=[ \t]*[\"'])"
-        r"(?P<v>[^<\"'\s]{4,})",
+        r"(?P<v>[^<\"'\s]{4,}))",
         password_value,
         confidence="context",
         keep=(0, 0),
@@ -388,7 +580,7 @@ DETECTORS = (
         r"|\b(?i:with|and)[ \t]+(?:(?i:un)?(?i:encrypted)[ \t]+)?(?i:password)[ \t]*=?[ \t]*[\"']"
         r"|\b(?i:create|alter)[ \t]+(?i:user)[ \t]+[^\s;]+[ \t]+(?i:identified)[ \t]+(?i:by)[ \t]+)"
         r"(?P<v>[^\"'\s;]+)",
-        url_password,
+        _sql_password,
         confidence="context",
         keep=(0, 0),
         description="Password in a SQL user statement (CREATE/ALTER USER ... IDENTIFIED BY, "

@@ -109,5 +109,6 @@ DETECTORS = (
         confidence="validated",
         keep=(15, 0),
         description="age encryption secret key.",
+        source="https://age-encryption.org/v1",
     ),
 )
