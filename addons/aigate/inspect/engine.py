@@ -17,7 +17,13 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Any, Literal
 
 from aigate.inspect.detectors import builtin
-from aigate.inspect.detectors.base import Detector, is_placeholder, preview
+from aigate.inspect.detectors.base import (
+    Detector,
+    Validator,
+    is_filler,
+    is_placeholder,
+    preview,
+)
 from aigate.inspect.encoded import encoding_of
 from aigate.inspect.normalize import normalize
 from aigate.inspect.result import CONFIDENCE_RANK, Confidence, Extraction, Finding
@@ -45,6 +51,7 @@ def _public_ip(value: str) -> bool:
 
 
 _WORD_END = "(?![a-z0-9])"
+_PLACEHOLDER_MAX = 256  # characters: longer values are key blocks, judged by their validator
 _LONG_REPEAT = re.compile(r"(?<!\\)\{(\d+),(\d+)\}")
 
 
@@ -105,6 +112,12 @@ def _whole_words(lowered: bytes, ids: list[int], words: list[str]) -> list[int]:
         if at >= 0 or not word.isascii():  # the set folded case beyond ASCII: trust it
             present.append(word_id)
     return present
+
+
+def _both(first: Validator, second: Validator | None) -> Validator:
+    if second is None:
+        return first
+    return lambda value: first(value) and second(value)
 
 
 def _identity(offset: int) -> int:
@@ -194,7 +207,7 @@ class Scanner:
             if wanted is not None and d.regions and not wanted.intersection(d.regions):
                 continue
             if public_ips_only and d.id in _IP_DETECTORS:
-                d = dataclasses.replace(d, validator=_public_ip)
+                d = dataclasses.replace(d, validator=_both(_public_ip, d.validator))
             if d.regional_check is not None:
                 d = dataclasses.replace(d, checksum=d.regional_check(wanted))
             chosen.append(d)
@@ -204,7 +217,7 @@ class Scanner:
         if self.engine == "re2":
             regex = re2.compile(_loosen(d.pattern).encode())
         else:
-            regex = re.compile(d.pattern, re.ASCII)
+            regex = re.compile(_loosen(d.pattern), re.ASCII)
         context = None
         if d.context:
             # A label starts a word; a short one (SIN, TFN, DOB) must also end it, while a
@@ -314,10 +327,15 @@ class Scanner:
                     if d.context_required and not labelled:
                         continue
                 value = t[start:end]
+                # A key block (PEM, OpenSSH) holds runs and words by chance: its own validator
+                # judges it; only token-sized values are read as typed placeholders.
+                placeholder = (
+                    is_placeholder(value) if len(value) <= _PLACEHOLDER_MAX else is_filler(value)
+                )
                 if (d.validator is not None and not d.validator(value)) or (
-                    d.data_class == "secret" and is_placeholder(value)
+                    d.data_class == "secret" and placeholder
                 ):
-                    if ignored is not None and is_placeholder(value):
+                    if ignored is not None and placeholder:
                         ignored.append((d.id, preview(value, d.keep)))
                     continue
                 if d.checksum is not None:

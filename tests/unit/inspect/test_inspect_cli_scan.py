@@ -99,7 +99,7 @@ def test_each_finding_says_how_sure_it_is_and_what_it_was_decoded_from(capsys, m
 
 
 def test_min_confidence_hides_weaker_findings(capsys, monkeypatch):
-    text = "we saw 81.2.69.160 twice\n"  # a public address with no label: a pattern finding
+    text = "device 3c:22:fb:7a:41:09 again\n"  # a MAC address with no label: a pattern finding
     code, out, _ = run(capsys, monkeypatch, text)
     assert code == 1 and "\tpattern\t" in out
     code, out, _ = run(capsys, monkeypatch, text, "--min-confidence", "context")

@@ -36,6 +36,55 @@ def segwit(hrp: str, version: int, size: int, seed: int = 1) -> str:
     return hrp + "1" + "".join(_BECH32[d] for d in data)
 
 
+def b58(raw: bytes, alphabet: str = _B58) -> str:
+    n, out = int.from_bytes(raw, "big"), ""
+    while n:
+        n, r = divmod(n, 58)
+        out = alphabet[r] + out
+    return alphabet[0] * (len(raw) - len(raw.lstrip(b"\0"))) + out
+
+
+def bech32(hrp: str, raw: bytes) -> str:
+    """Plain bech32 (checksum constant 1) of any length, as Cardano writes its addresses."""
+    bits = "".join(f"{b:08b}" for b in raw)
+    bits += "0" * (-len(bits) % 5)
+    data = [int(bits[i : i + 5], 2) for i in range(0, len(bits), 5)]
+    expanded = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
+    polymod = module._bech32_polymod([*expanded, *data, 0, 0, 0, 0, 0, 0]) ^ 1
+    data += [(polymod >> 5 * (5 - i)) & 31 for i in range(6)]
+    return hrp + "1" + "".join(_BECH32[d] for d in data)
+
+
+def eip55(seed: int = 1) -> str:
+    body = rand(HEX, 40, seed)
+    digest = module.keccak256(body.encode()).hex()
+    return "0x" + "".join(
+        ch.upper() if ch.isalpha() and int(digest[i], 16) >= 8 else ch for i, ch in enumerate(body)
+    )
+
+
+def monero(prefix: int = 18, seed: int = 1) -> str:
+    """Network byte, spend and view keys, Keccak checksum; base58 in blocks of 8 bytes."""
+    rng = random.Random(seed)
+    raw = bytes([prefix]) + bytes(rng.randrange(256) for _ in range(64))
+    raw += module.keccak256(raw)[:4]
+    sizes = {8: 11, 5: 7}
+    out = ""
+    for i in range(0, len(raw), 8):
+        block = raw[i : i + 8]
+        n, chunk = int.from_bytes(block, "big"), ""
+        for _ in range(sizes[len(block)]):
+            n, r = divmod(n, 58)
+            chunk = _B58[r] + chunk
+        out += chunk
+    return out
+
+
+def random_bytes(n: int, seed: int) -> bytes:
+    rng = random.Random(seed)
+    return bytes(rng.randrange(256) for _ in range(n))
+
+
 def flip(value: str, alphabet: str) -> str:
     """The value with its last character changed (the checksum then fails)."""
     last = value[-1]
@@ -52,14 +101,23 @@ DE_IBAN = make("iban", "DE?? #### #### #### #### ##")
 DE_IBAN_BAD = make("iban", "DE?? #### #### #### #### ##", valid=False)
 GB_IBAN = make("iban", "GB??NWBK##############")
 NL_IBAN = make("iban", "NL??ABNA##########")
-ROUTING = make("aba_routing", "02######?")
-ROUTING_BAD = make("aba_routing", "02######?", valid=False)
+ROUTING = make("aba_routing_compact", "02######?")
+ROUTING_BAD = make("aba_routing_compact", "02######?", valid=False)
 P2PKH, P2SH = base58check(0x00), base58check(0x05, 2)
 SEGWIT, TAPROOT = segwit("bc", 0, 20), segwit("bc", 1, 32, 2)
 LTC = base58check(0x30)
 DOGE = base58check(0x1E)
 TRON = base58check(0x41)
 XRP = base58check(0x00, alphabet=_XRP)
+ETH = eip55()
+ETH_BAD = ETH[:2] + ETH[2:].swapcase()
+XMR, XMR_SUB = monero(), monero(42, 2)
+XMR_BAD = XMR[:-1] + ("A" if XMR[-1] != "A" else "B")
+SOL = b58(bytes([7]) + random_bytes(31, 3))
+ADA = bech32("addr", bytes([1]) + random_bytes(56, 4))
+ADA_BAD = flip(ADA, _BECH32)
+ROUTING_DASHED = make("aba_routing", "0210-####-?")
+ROUTING_DASHED_BAD = make("aba_routing", "0210-####-?", valid=False)
 
 CASES = {
     "credit_card": [
@@ -94,8 +152,15 @@ CASES = {
         ("XX89370400440532013000", None),  # no such country
         (f"{DE_IBAN[:-3]}", None),  # too short for Germany
         ("GB82WEST123456987654", None),
+        (f"IBAN «{DE_IBAN.replace(' ', '-')}»", "validated"),  # dashes between the groups
     ],
     "aba_routing": [
+        (f"routing «{ROUTING_DASHED}»", "validated"),
+        (f"wire via «{ROUTING_DASHED}»", "validated"),  # grouped 4-4-1: no label needed
+        (f"«{ROUTING_DASHED_BAD}»", "low"),
+        ("ref 9910-1234-5", None),  # no Federal Reserve prefix 99
+    ],
+    "aba_routing_compact": [
         (f"routing number «{ROUTING}»", "validated"),
         (f"ABA: «{ROUTING}»", "validated"),
         (f"routing «{ROUTING_BAD}»", "low"),
@@ -140,6 +205,7 @@ CASES = {
         (f"«{SEGWIT}»", "validated"),
         (f"«{TAPROOT}»", "validated"),  # bech32m
         (f"«{flip(P2PKH, _B58)}»", "low"),
+        (f"«{flip(P2SH, _B58)}» and more text", "low"),
         (f"«{flip(SEGWIT, _BECH32)}»", "low"),
         (f"{P2PKH[:26]}", None),  # decodes to too few bytes
         (f"{SEGWIT}b", None),  # b is no bech32 character
@@ -169,14 +235,46 @@ CASES = {
         ("rightwardsArrowThroughGreaterthan", None),  # a name: no digit in it
     ],
     "ethereum_address": [
-        ("my ETH wallet «0x52908400098527886E0F7030069857D2E4169EE7»", "context"),
-        (f"send to «0x{rand(HEX, 40)}»", "context"),
-        ("commit 0x52908400098527886E0F7030069857D2E4169EE7 in the log", None),
+        (f"tx from «{ETH}» still pending", "validated"),  # EIP-55's mixed case is its check
+        (f"my ETH wallet «{ETH}»", "validated"),
+        (f"«{ETH_BAD}»", "low"),
+        (f"commit 0x{rand(HEX, 40, 2)} in the log", None),  # one case: no check to pass
         ("0x1234", None),
     ],
+    "ethereum_address_labelled": [
+        (f"send to «0x{rand(HEX, 40)}»", "context"),
+        (f"my ETH wallet «0x{rand(HEX, 40, 3).upper()}»", "context"),
+        (f"commit 0x{rand(HEX, 40, 2)} in the log", None),
+        ("wallet 0x1234", None),
+    ],
     "monero_address": [
-        ("xmr: «4A8" + "a" * 92 + "»", "context"),
-        ("4A8" + "a" * 92 + " without context", None),
+        (f"xmr: «{XMR}»", "validated"),
+        (f"is «{XMR_SUB}» the right address?", "validated"),  # a sub-address, 8...
+        (f"«{XMR_BAD}»", "low"),
+        ("4A8" + "a" * 92 + " in the text", None),  # decodes to no network byte
+    ],
+    "solana_address": [
+        (f"my Phantom wallet «{SOL}»", "context"),
+        (f"withdrawal address: «{SOL}»", "context"),
+        (f"build {SOL} passed", None),  # no label: 44 base58 characters are many things
+        ("wallet " + "A" * 43 + "1", None),
+    ],
+    "cardano_address": [
+        (f"ADA to «{ADA}»", "validated"),
+        (f"«{ADA}»", "validated"),
+        (f"«{ADA_BAD}»", "low"),
+        ("addr1" + "q" * 60 + "b", None),  # b is no bech32 character
+    ],
+    "ca_bank_account": [
+        ("void cheque: transit 10472, institution 004, account «4718203»", "context"),
+        ("numéro de transit 10472, numéro de compte «5029931847»", "context"),
+        ("account 4718203", None),  # "account" alone also names cloud and shop accounts
+        ("transit 10472, account 1111111", None),
+    ],
+    "ca_transit_number": [
+        ("transit/institution «10472-004»", "context"),
+        ("direct deposit to «0004-10472»", "context"),
+        ("ticket 10472-004", None),
     ],
 }
 
@@ -201,6 +299,12 @@ def test_card_preview_keeps_first_and_last_four():
     (finding,) = Scanner([module.DETECTORS[0]], key=b"k").scan("pay with 4111 1111 1111 1111")
     assert finding.preview == "4111 **** **** 1111"
     assert "4111 1111" not in repr(finding)
+
+
+def test_keccak_is_the_original_keccak_not_sha3():
+    # the published Keccak-256 of the empty string; SHA3-256's is a7ffc6f8...
+    assert module.keccak256(b"").hex().startswith("c5d2460186f7233c")
+    assert module.keccak256(b"a" * 200) != module.keccak256(b"a" * 201)  # two blocks
 
 
 def test_iban_layout_is_every_country_of_the_registry():

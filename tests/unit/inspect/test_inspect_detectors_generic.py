@@ -29,6 +29,15 @@ TOKEN = rand(ALNUM, 32, seed=24)
 HEXKEY = rand(HEX, 40, seed=25)
 UUIDKEY = "-".join(rand(HEX, n, seed=26 + n) for n in (8, 4, 4, 4, 12))
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9." + rand(ALNUM + "_-", 43, seed=27)
+# A password that starts with a symbol, a passphrase of random words, a Django key.
+SYMBOL_PW = "%" + rand(ALNUM, 6, seed=28) + "_" + rand(ALNUM, 12, seed=29)
+BANG_PW = "!" + rand(ALNUM, 13, seed=30)
+PHRASE = "maple-Orbit-canyon-velvet-42"
+DOTTED_PHRASE = "Timber.Harbor.Quiet.2041"
+SPACED_PHRASE = "quiet lantern harbor meadow"
+PUNCT_PW = rand(ALNUM, 4, seed=34) + "," + rand(ALNUM, 4, seed=35) + ";" + rand(ALNUM, 5, seed=36)
+DJANGO_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)"
+DJANGO = rand(DJANGO_ALPHABET, 50, seed=37)
 
 
 def basic(user: str, password: str) -> str:
@@ -124,6 +133,24 @@ GENERIC = {
             (f"Passwort: {PW}", PW, "context"),
             (f"пароль: {PW}", PW, "context"),
             ("password = 'Summer2024!'", "Summer2024!", "context"),
+            # a password may start with a symbol; `%X%` and `$X` are variables, `%Q_...` is not
+            (f"DB_PASSWORD={SYMBOL_PW}", SYMBOL_PW, "context"),
+            (f'password: "{BANG_PW}"', BANG_PW, "context"),
+            # passphrases of random words
+            (f"DB_PASSWORD={PHRASE}", PHRASE, "context"),
+            (f"password={DOTTED_PHRASE}", DOTTED_PHRASE, "context"),
+            # operators of Makefiles, PHP, Go, Kotlin/TypeScript, C, comparisons
+            (f'DB_PASSWORD ?= "{PW}"', PW, "context"),
+            (f'DB_PASSWORD ::= "{PW}"', PW, "context"),
+            (f'$dbPassword .= "{PW}";', PW, "context"),
+            (f'var dbPassword string = "{PW}"', PW, "context"),
+            (f'val dbPassword: String = "{PW}"', PW, "context"),
+            (f'const password: string = "{PW}";', PW, "context"),
+            (f'char password[32] = "{PW}";', PW, "context"),
+            (f'if (password == "{PW}") {{', PW, "context"),
+            (f'password = @"{PW}";', PW, "context"),
+            (f"db_pw: {PW2}", PW2, "context"),
+            (f"DB_PASSWORD={PUNCT_PW}", PUNCT_PW, "context"),
         ],
         [
             "password = os.environ['DB_PASSWORD']",
@@ -151,6 +178,82 @@ GENERIC = {
             'new_password = "Welcome1!"',
             "password: /run/secrets/db_password",
             "Forgot your password? Reset it here.",
+            "password: %DB_PASSWORD%",
+            "password = $DB_PASSWORD",
+            "password: *default_password",
+            "password: !Ref DbPassword",
+            "password: --stdin",
+            "password = encrypted_blob_bytes",
+            "password = hashedUserInput",
+            "password = primary-database-credentials",
+            "password: see-the-vault-entry",
+            'password = "{0}".format(pw)',
+            "password = cfg.get('db', 'pw')",
+            "password=s;){if(s===n)return",
+            "password: <your-password>@cache:6379",
+        ],
+    ),
+    "password_assignment_quoted": (
+        [
+            (f'password = "{SPACED_PHRASE}"', SPACED_PHRASE, "context"),
+            (f'password = "{PUNCT_PW}"', PUNCT_PW, "context"),
+            (f"password '{PW}'", PW, "context"),
+            (f'password "{PW}";', PW, "context"),
+            (f'std::string password("{PW}");', PW, "context"),
+            (f'user.setPassword("{PW}");', PW, "context"),
+            (f'DB_PASSWORD: "{rand(ALNUM, 5, 40)}(x){rand(ALNUM, 6, 41)}"', None, "context"),
+            (f'{{\\"password\\": \\"{PW}\\"}}', PW, "context"),
+        ],
+        [
+            'password = "value with quotes and spaces"',  # words and function words: a message
+            'password: "Must be at least 12 characters"',
+            '"password": "Enter a strong passphrase"',
+            'password = "${DB_PASSWORD}"',
+            'password = "{{ vault_db_password }}"',
+            'password = "%(password)s"',
+            'password = "changeme please"',
+            'password = ""',
+            "password_hint: 'the name of my first dog'",
+            'password = "correct-horse-user-name"',
+        ],
+    ),
+    "password_in_prose": (
+        [
+            (f"The password for the staging box is {PW}", PW, "context"),
+            (f"use password {PW2} to log in", PW2, "context"),
+            (f"login: alice / {PW2}", PW2, "context"),
+            (f"Log in to https://portal.acme.io with alice / {PW2}", PW2, "context"),
+            (f"username alice password {PW2}", PW2, "context"),
+            (f"Use these credentials for the VPN: alice / {PW2}", PW2, "context"),
+            (f"sign in as alice with {PW2}.", PW2, "context"),
+            (f"creds: alice | {SYMBOL_PW}", SYMBOL_PW, "context"),
+            (f"The login for the box is root / {PHRASE}", PHRASE, "context"),
+        ],
+        [
+            "Sign in with Google / Apple",
+            "login: admin / admin",
+            "account: savings, checking",
+            "The login page is at /login, use the account alice for tests.",
+            "login: see the wiki / runbook",
+            "Login flow: user / session / token",
+            "Sets the user identity of the process (see http://man7.org/linux/setuid.2.html)",
+            "log in with your password",
+            "the password for the account is reset daily",
+        ],
+    ),
+    "django_secret_key": (
+        [
+            (f"SECRET_KEY = '{DJANGO}'", DJANGO, "context"),
+            (f'DJANGO_SECRET_KEY="{DJANGO}"', DJANGO, "context"),
+            (f"DJANGO_SECRET_KEY={DJANGO}\nDEBUG=False", DJANGO, "context"),
+            (f"SECRET_KEY = 'django-insecure-{DJANGO}'", f"django-insecure-{DJANGO}", "context"),
+        ],
+        [
+            "SECRET_KEY = os.environ['DJANGO_SECRET_KEY']",
+            "SECRET_KEY = get_random_secret_key()",
+            f"SECRET_KEY = '{DJANGO[:40]}'",
+            "SECRET_KEY = '" + "a" * 50 + "'",
+            "SECRET_KEY = '" + ("abcdefghij" * 5) + "'",
         ],
     ),
     "generic_secret": (
@@ -172,6 +275,12 @@ GENERIC = {
             (f"const accessKey = '{TOKEN}';", TOKEN, "context"),
             (f"BACKEND_TOKEN={TOKEN}", TOKEN, "context"),
             (f"credentials = {TOKEN}", TOKEN, "context"),
+            (f'GITHUB_TOKEN :::= "{TOKEN}"', TOKEN, "context"),
+            (f'$apiToken .= "{TOKEN}";', TOKEN, "context"),
+            (f'var serviceToken string = "{TOKEN}"', TOKEN, "context"),
+            (f'System.setProperty("SERVICE_TOKEN", "{TOKEN}")', TOKEN, "context"),
+            (f'  "serviceToken" => "{TOKEN}"', TOKEN, "context"),
+            (f'{{"config.ini": "SERVICE_TOKEN={TOKEN}\\nBACKUP=true"}}', TOKEN, "context"),
         ],
         [
             "token: ${TOKEN}",
@@ -202,6 +311,12 @@ GENERIC = {
             "The token is valid for one hour.",
             "tokenizer = AutoTokenizer.from_pretrained(name)",
             "auth_header = 'Authorization'",
+            # public tokens: shipped in web pages, never secrets
+            f"MAPBOX_ACCESS_TOKEN=pk.eyJ1IjoiYWNtZSIsImEiOiJ{rand(ALNUM, 20)}9.{rand(ALNUM, 22)}",
+            f"STRIPE_PUBLISHABLE_KEY=pk_live_{rand(ALNUM, 24)}",
+            f"api_key: pk_test_{rand(ALNUM, 24)}",
+            f"MAPBOX_PUBLIC_TOKEN={TOKEN}",
+            f'<input type="hidden" name="authenticity_token" value="{TOKEN}">',
         ],
     ),
     "credential_xml": (
@@ -215,6 +330,7 @@ GENERIC = {
             (f'<add key="ApiKey" value="{TOKEN}" />', TOKEN, "context"),
             (f'<property name="db.password" value="{PW}"/>', PW, "context"),
             (f"<ns:clientSecret>{HEXKEY}</ns:clientSecret>", HEXKEY, "context"),
+            (f"<serviceToken>\n    {TOKEN}\n</serviceToken>", TOKEN, "context"),
         ],
         [
             "<password>${env.NEXUS_PASSWORD}</password>",
@@ -222,6 +338,8 @@ GENERIC = {
             "<password></password>",
             '<add key="ApiKey" value="YOUR_KEY" />',
             "<password>changeme</password>",
+            f'<meta name="csrf-token"><input name="authenticity_token" value="{TOKEN}">',
+            "<auth>\\S+(?::\\S*)?)@)?</auth>",
         ],
     ),
     "password_in_code_call": (
@@ -677,3 +795,59 @@ def test_words_references_paths_and_numbers_are_not_tokens(value):
 def test_ids_do_not_clash_with_other_modules():
     ids = [d.id for d in builtin()]
     assert len(ids) == len(set(ids))
+
+
+# The syntaxes a key is written in (config files, code in many languages, build files, logs):
+# a value labelled as a token or a password must be found in each of them.
+SYNTAXES = [
+    '{i}Token="{s}"',
+    '{i}Token = "{s}"',
+    "{i}Token={s}",
+    "{i}Token = {s}",
+    '{{\n    "{i}_token": "{s}"\n}}',
+    '{{"config.ini": "{I}_TOKEN={s}\\nDEBUG=false"}}',
+    "<{i}Token>{s}</{i}Token>",
+    "<{i}Token>\n    {s}\n</{i}Token>",
+    "{i}_token: {s}",
+    "{i}_token: '{s}'",
+    '{i}_token: "{s}"',
+    'string {i}Token = "{s}";',
+    'var {i}Token string = "{s}"',
+    '{i}Token := "{s}"',
+    "{i}Token := `{s}`",
+    'String {i}Token = "{s}";',
+    'val {i}Token: String = "{s}"',
+    'const {i}Token: string = "{s}";',
+    '${i}Token .= "{s}";',
+    '${i}Token ??= "{s}";',
+    "{i}Token = '{s}'",
+    '{i}_token: str = "{s}"',
+    'System.setProperty("{I}_TOKEN", "{s}")',
+    '  "{i}Token" => "{s}"',
+    '{I}_TOKEN = "{s}"',
+    '{I}_TOKEN := "{s}"',
+    '{I}_TOKEN ::= "{s}"',
+    '{I}_TOKEN :::= "{s}"',
+    '{I}_TOKEN ?= "{s}"',
+    '{I}_TOKEN += "{s}"',
+    "export {I}_TOKEN={s}",
+    '<add key="{i}Token" value="{s}" />',
+    'if ({i}Token == "{s}") {{',
+]
+
+
+@pytest.mark.parametrize("template", SYNTAXES)
+@pytest.mark.parametrize("value", [TOKEN, HEXKEY, UUIDKEY], ids=["alnum", "hex", "uuid"])
+def test_a_labelled_token_is_found_in_every_syntax(scanner, template, value):
+    text = template.format(i="acme", I="ACME", s=value)
+    found = [f.confidence for f in scanner.scan(text) if text[f.start : f.end] == value]
+    assert found in (["context"], ["validated"]), text
+
+
+@pytest.mark.parametrize("template", SYNTAXES)
+@pytest.mark.parametrize("value", [PW, SYMBOL_PW, PHRASE], ids=["mixed", "symbol", "phrase"])
+def test_a_labelled_password_is_found_in_every_syntax(scanner, template, value):
+    text = template.replace("Token", "Password").replace("TOKEN", "PASSWORD")
+    text = text.replace("_token", "_password").format(i="db", I="DB", s=value)
+    found = [f.confidence for f in scanner.scan(text) if text[f.start : f.end] == value]
+    assert found == ["context"], text

@@ -37,6 +37,9 @@ CASES = {
             (f"contact {NAME}.doe@acme-corp.io today", "validated"),
             ("J.Smith+ai@mail.co.uk", "validated"),
             ("écrivez à marie.dupont@orange.fr", "validated"),
+            ("请发到 王芳@公司.中国 谢谢", "validated"),  # internationalised (RFC 6531)
+            ("mail b@xn--e1afmkfd.xn--p1ai today", "validated"),  # punycode domain and TLD
+            ("müller.jörg@beispiel-firma.de", "validated"),
         ],
         [
             "user@example.com",
@@ -48,14 +51,15 @@ CASES = {
             "git@github.com:org/repo.git",  # an SSH remote, not a mailbox
             "send it to your.email@gmail.com",
             "xxxx@acme-corp.io",
+            "clone https://deploy@gitlab.acme-corp.io/team/app.git",  # a URL's user name
         ],
     ),
     "phone_e164": (
         [
-            ("call +44 20 7946 0958", "validated"),
+            ("call +44 20 8123 4567", "validated"),
             ("+1 415-555-2671", "validated"),
             ("whatsapp +4915112345678", "validated"),
-            ("+44 (0)20 7946 0958 is the office", "validated"),
+            ("+44 (0)20 8123 4567 is the office", "validated"),
             ("+63 917 123 4567", "validated"),
         ],
         ["version +1.2.3", "score +12", "+49 12"],
@@ -71,14 +75,15 @@ CASES = {
             ("Cep telefonu: 0532 1234567", "validated"),
             ("mobiel 06-12345678", "validated"),
             ("Portable : 06 12 34 56 78", "validated"),
-            ("call me at 0207 946 0018", "validated"),  # grouped oddly, but labelled
+            ("call me at 0208 123 4567", "validated"),  # grouped oddly, but labelled
+            ("Celular: (11) 96123-4870", "validated"),  # Brazil writes no trunk prefix
         ],
         [
             "order (415) 555-2671",  # no label
             "phone 555-0000",  # too few distinct digits
             "tel 12.03.1985",  # a date
             "call 12-34",
-            "phone +44 20 7946 0958",  # international: phone_e164's
+            "phone +44 20 8123 4567",  # international: phone_e164's
             "Endless Mobile, Inc 2016-2020",  # years, valid as a Danish number if read so
         ],
     ),
@@ -86,10 +91,10 @@ CASES = {
         [
             ("0917 123 4567", "validated"),  # Philippines
             ("ring 0532 123 45 67 tonight", "validated"),  # Turkey
-            ("020 7946 0018", "validated"),  # UK
+            ("020 8123 4567", "validated"),  # UK
             ("030 1234567", "validated"),  # Germany
-            ("(415) 555-0132", "validated"),  # US
-            ("415.555.0132", "validated"),
+            ("(415) 555-2671", "validated"),  # US
+            ("415.555.2671", "validated"),
             ("06 12 34 56 78", "validated"),  # France
             ("03-1234-5678", "validated"),  # Japan
             ("010-1234-5678", "validated"),  # Korea
@@ -98,7 +103,12 @@ CASES = {
         ],
         [
             "06.12.2024",  # a date
-            "0207 946 0018",  # not how London groups its numbers: needs a label
+            "0208 123 4567",  # not how London groups its numbers: needs a label
+            "IBAN IT60 X054 2811 1010 0000 0123 456",  # the tail is no Italian phone
+            "ABN 51 824 753 5564",  # nor is a business number's tail a US one
+            "917 123 4567",  # no NANP exchange starts with 1: no trunk prefix, no phone
+            "(415) 555-0132",  # 555-0100..0199 are reserved for fiction
+            "020 7946 0018",  # so is London's 020 7946 0xxx
             "order 0123-4567-89",
             "version 2.14.0 released 2024-05-01",
             "Invoice INV-482913 line 12",
@@ -128,11 +138,21 @@ CASES = {
             ("data urodzenia: 8 maja 1990", "context"),
             ("doğum tarihi 29.02.1988", "context"),
             ("生年月日 1985年3月12日", "context"),
+            ('{"name": "A. Muster", "date_of_birth": "1971-06-04"}', "context"),
+            ("birthDate=1990-01-02", "context"),
+            ("Nació el 3 de febrero de 1988 en Cádiz.", "context"),
+            ("nato a Torino il 14/02/1977", "context"),
+            ("she was born on the 2nd of May 1990", "context"),
+            ("дата рождения: 12 марта 1985", "context"),
+            ("datum narození 3. března 1979", "context"),
+            ("data nașterii 5 martie 1990", "context"),
+            ("tanggal lahir 17 agustus 1985", "context"),
             ("생년월일 1992년 7월 4일", "context"),
             ("дата рождения 01.02.1983", "context"),
         ],
         [
             "meeting on 04/12/1985 about budgets",  # no label
+            "NATO agreed on 04/04/1949 to defend its members",
             "due 2024-13-45 born",  # no such month
             "DOB 31/02/1985",  # no 31 February
             "doğum tarihi 29.02.1987",  # 1987 was no leap year
@@ -142,26 +162,45 @@ CASES = {
         ],
     ),
     "ipv4_address": (
-        [("server at 203.0.113.7", "context"), ("10.1.2.3", "pattern")],
+        [
+            ("Failed password for root from 81.24.197.63 port 52144 ssh2", "validated"),
+            ("server at 10.1.2.3", "validated"),  # a site's own host
+            ("34.117.59.81 - - [12/Mar/2025:10:14:22 +0000] GET /admin", "validated"),
+        ],
         [
             "0.0.0.0",  # noqa: S104 - text, not a bind
             "127.0.0.1",
             "1.2.3",
             "999.1.1.1",
-            "see section 3.1.5.2 of the server spec",  # single-digit parts: a section number
             "SYNTAX 1.3.6.1.4.1.1466.115.121.1.40",  # an OID
             "Windows 10.0.19041.1",
+            "kernel 5.15.153.1-microsoft-standard",  # a version joined on by a dash
+            "upgraded the controller to firmware 12.4.1.2 yesterday",
+            "Release: 20.11.1.3",
+            "build v81.24.197.63",
         ],
     ),
     "ipv6_address": (
-        [("addr 2001:db8:85a3::8a2e:370:7334", "context"), ("fe80:0:0:0:0:0:0:1", "pattern")],
-        ["12:30:45", "::1", "use Cafe::Face and dead::beef", "every other: values[1::2]"],
+        [
+            ("peer 2a02:6b8:a::a", "validated"),
+            ("[2606:4700:4700::1111]:443", "validated"),
+            ("mapped ::ffff:81.24.197.63", "validated"),
+            ("fe80:0:0:0:0:0:0:1", "validated"),  # link-local: a host on the site
+        ],
+        [
+            "12:30:45",
+            "::1",
+            "use Cafe::Face and dead::beef",
+            "every other: values[1::2]",
+            "text2001:db8::1",
+        ],
     ),
     "mac_address": (
         [
             ("mac 00:1A:2B:3C:4D:5E", "context"),
             ("00-1a-2b-3c-4d-5e", "pattern"),
             ("bssid 0012.3456.789a", "context"),
+            ("hwaddr da:a1:19:3c:5e:07 on wlan0", "context"),  # locally administered
         ],
         [
             "00:1A-2B:3C:4D:5E",
@@ -171,7 +210,11 @@ CASES = {
         ],
     ),
     "imei": (
-        [(f"IMEI {IMEI}", "validated"), ("imei: 35-209900-176148-1", "validated")],
+        [
+            (f"IMEI {IMEI}", "validated"),
+            ("imei: 35-209900-176148-1", "validated"),
+            (f"Device {IMEI} failed MDM enrolment", "validated"),
+        ],
         [f"serial {IMEI}", "IMEI 3520990017"],
     ),
     "iccid": (
@@ -223,6 +266,8 @@ CASES = {
 
 # Values that keep the detector's shape but fail its check: reported `low`, never dropped.
 LOW = {
+    "ipv4_address": "In the docs the server address is 192.0.2.76.",  # TEST-NET-1
+    "ipv6_address": "see 2001:db8:85a3::8a2e:370:7334 in the RFC",  # the documentation prefix
     "phone_e164": "call +1 000 000 0000",
     "phone_national": "phone: 0000 123 4567",
     "imei": "IMEI 35-209900-176148-2",
@@ -261,6 +306,41 @@ def test_ignores_negative_example(detector, text):
 def test_a_value_failing_its_check_is_reported_low(detector, text):
     assert [level for _, level in levels(detector, text)] == ["low"]
     assert hits(detector, text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the detective dials +1 202-555-0143",  # NANP 555-0100..0199
+        "+44 113 496 0591 in the screenplay",  # Ofcom's drama numbers
+        "+44 7700 900461",
+        "+61 491 570 156",  # ACMA's
+        "+33 6 39 98 41 27",  # ARCEP's
+    ],
+)
+def test_numbers_reserved_for_fiction_are_reported_low(text):
+    assert [level for _, level in levels("phone_e164", text)] == ["low"]
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("see 1.2.3.4 in the spec", "low"),  # single-digit parts: a section or version
+        ("AssemblyInfo 4.0.0.0", "low"),  # a network address (.0)
+        ("host 224.0.0.251", "low"),  # multicast
+        ("host 81.24.197.255", "low"),  # broadcast
+    ],
+)
+def test_dotted_quads_that_are_no_hosts_address_are_low(text, level):
+    assert [found for _, found in levels("ipv4_address", text)] == [level]
+
+
+@pytest.mark.parametrize(
+    "text", ["every other: values[1::2]", "use Cafe::Face", "a[1:2:3:4:5:6:7:8]"]
+)
+def test_code_shaped_like_ipv6_is_never_more_than_low_under_public_ips_only(text):
+    shipped = Scanner.from_config(enabled={"ipv6_address"}, public_ips_only=True, key=b"k")
+    assert all(f.confidence == "low" for f in shipped.scan(text))
 
 
 def test_context_words_must_be_near_the_value():

@@ -73,6 +73,33 @@ CASES = {
         [("passport number J8369854", "context"), ("पासपोर्ट K4817265", "context")],
         ["J8369854 in stock", "passport J0369854"],
     ),
+    "de_id_card": (
+        [
+            ("Personalausweis: L7X0RN4T2", "context"),
+            ("Ausweisnummer T27019384", "context"),  # before 2010: T and eight digits
+            ("ausweis-nr. ltx41gh79", "context"),  # typed in lower case
+        ],
+        ["L7X0RN4T2", "Personalausweis 123456789", "Personalausweis LTXGHKMNP"],
+    ),
+    "fr_id_card": (
+        [
+            ("numéro de carte d'identité : X4RT72K9P", "context"),
+            ("n° CNI 880692310478", "context"),  # the card before 2021: twelve digits
+        ],
+        [
+            "X4RT72K9P",
+            "carte d'identité 000000000000",
+            "identity card presented yesterday",  # a word of nine letters
+        ],
+    ),
+    "it_id_card": (
+        [("carta d'identità CA48172KF", "context"), ("CIE: AY 4817265", "context")],
+        ["CA48172KF", "carta d'identità CA4817KF"],
+    ),
+    "es_dni_support": (
+        [("número de soporte del DNI: BKT481726", "context"), ("IDESP QWE407182", "context")],
+        ["BKT481726", "número de soporte BKT48172"],
+    ),
     "passport_de": (
         [("Reisepass C01X00T47", "context"), ("Reisepassnummer C01X00T478D", "context")],
         ["C01X00T47", "Reisepass A01X00T47"],  # A is not in the German alphabet
@@ -157,12 +184,25 @@ CASES = {
             ("driver's license D4817265", "context"),
             ("DL number 481726593", "context"),
             ("Florida DL# W426-545-30-761-0", "context"),
+            ("NY driver license number 730 418 652", "context"),  # NY prints 3-3-3
+            ("Illinois driver's license K417-3082-6519", "context"),
+            ("Texas DL: 40718263", "context"),
+            ("NJ DL A4173 08265 19374", "context"),
         ],
-        ["order D4817265", "driver's license D1234567", "driver's license 00000000"],
+        [
+            "order D4817265",
+            "driver's license D1234567",
+            "driver's license 00000000",
+            "download: 730 418 652",
+        ],
     ),
     "uk_driving_licence": (
-        [("MORGA753116SM9IJ", "pattern"), ("driving licence MORGA753116SM9IJ", "context")],
-        ["MORGA713116SM9IJ", "MORGA753006SM9IJ", "9ORGA753116SM9IJ"],
+        [
+            ("MORGA753116SM9IJ", "validated"),  # DVLA's layout with a real birth date
+            ("driving licence MORGA753116SM9IJ", "validated"),
+            ("licence: jones861045pw9qa", "validated"),
+        ],
+        ["MORGA713116SM9IJ", "MORGA753006SM9IJ", "9ORGA753116SM9IJ", "MO9G9753116SM9IJ"],
     ),
     "de_driving_licence": (
         [("Führerschein B072RRE2I55", "context"), ("Führerscheinnummer J4812345671", "context")],
@@ -173,7 +213,11 @@ CASES = {
         ["120375481726", "permis de conduire 12037548172"],
     ),
     "it_driving_licence": (
-        [("patente AB4817265C", "context"), ("numero patente U1B234567Z", "context")],
+        [
+            ("patente AB4817265C", "context"),
+            ("numero patente U1B234567Z", "context"),
+            ("license U1C63W42KP here", "context"),
+        ],
         ["AB4817265C", "patente AB4817265"],
     ),
     "nl_driving_licence": (
@@ -228,7 +272,11 @@ CASES = {
         ["34 ABC 123", "plaka 99 ABC 123"],
     ),
     "ng_vehicle_registration": (
-        [("plate number ABC-123DE", "context"), ("vehicle registration KJA 481 FG", "context")],
+        [
+            ("plate number ABC-123DE", "context"),
+            ("vehicle registration KJA 481 FG", "context"),
+            ("plates: KJA-207FG and ABC-123DE", "context"),
+        ],
         ["ABC-123DE", "plate number AB-123DE"],
     ),
 }
@@ -287,6 +335,20 @@ def test_a_passport_mrz_is_found_as_both_lines():
 def test_context_words_must_be_near_the_value():
     far = "passport " + "filler text " * 20 + "912803456"
     assert hits("passport_us", far) == []
+
+
+@pytest.mark.parametrize(
+    ("detector", "text"),
+    [
+        ("passport_us", "Reisepassnummer: A47318265"),
+        ("passport_uk", "N° de passeport : 538270164"),
+        ("passport_fr", "Número de pasaporte 18KX47302"),
+        ("passport_nl", "numero di passaporto NXR4T82K1"),
+        ("passport_ca", "паспорт GK409811"),
+    ],
+)
+def test_a_passport_label_in_any_language_finds_every_countrys_shape(detector, text):
+    assert hits(detector, text) == [text.split()[-1]]
 
 
 def test_a_german_label_finds_the_german_shape_only():

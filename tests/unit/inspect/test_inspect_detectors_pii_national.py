@@ -168,6 +168,21 @@ def test_typed_samples_are_told_from_issued_numbers(value, sample):
     assert pii_national.typed(value) is sample
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("customer 36 574 261 809 on file", "36 574 261 809"),
+        ("IBAN TN59 A000 36 574 261 809", None),  # a group before it
+        ("36 574 261 809 7 items", None),  # a group after it
+        ("ABN 36 574 261 809", "36 574 261 809"),  # a word in capitals is no group
+    ],
+)
+def test_alone_reads_a_grouped_number_only_outside_longer_runs(text, value):
+    regex = re.compile(pii_national.alone(r"\b\d{2} \d{3} \d{3} \d{3}\b"))
+    found = [m.group("v") for m in regex.finditer(text)]
+    assert [v for v in found if v] == ([value] if value else [])
+
+
 def test_short_labels_are_spelled_out_with_their_endings():
     words = pii_national.labels("SIN", "social insurance")
     assert "sin:" in words and "sin " in words and "sin#" in words

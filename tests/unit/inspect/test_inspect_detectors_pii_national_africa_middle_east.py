@@ -1,9 +1,12 @@
 import pytest
 from aigate.inspect.detectors import pii_national_africa_middle_east as module
+from stdnum import luhn
 from test_inspect_detectors_pii_national import glued_rule, make, rows, run_row, table_rules
 
 ZA = make("za_id", "880512####08?")
 ZA_BAD = make("za_id", "880512####08?", valid=False)
+ZA_REFUGEE = make("za_id", "880512####28?", seed=3)
+ZA_NO_CITIZENSHIP = ZA_REFUGEE[:10] + "38" + luhn.calc_check_digit(ZA_REFUGEE[:10] + "38")
 NIN = make("ng_nin", "###########")
 IL = make("il_id", "########?")
 IL_BAD = make("il_id", "########?", valid=False)
@@ -16,6 +19,8 @@ CASES = {
         (f"SA ID: «{ZA[:6]} {ZA[6:10]} {ZA[10:]}»", "validated"),
         (f"ID no «{ZA_BAD}»", "low"),
         (f"order {ZA}", None),
+        (f"Refugee ID number «{ZA_REFUGEE}»", "validated"),  # citizenship digit 2 since 2019
+        (f"ID number {ZA_NO_CITIZENSHIP}", None),  # no citizenship digit 3
         ("ID number 8813120001081", None),  # month 13
     ],
     "ng_nin": [

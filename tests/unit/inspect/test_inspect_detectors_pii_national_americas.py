@@ -53,6 +53,8 @@ CASES = {
         (f"taxpayer «{ITIN.replace('-', ' ')}» filed", "validated"),
         ("ITIN 912-40-1234", None),  # group 40 is no ITIN group
         ("ITIN 812-70-1234", None),
+        ("ITIN «943-57-0926»", "validated"),  # groups 50-65, issued since 2011
+        ("ITIN 943-66-0926", None),
     ],
     "us_ein": [
         (f"EIN: «{EIN}»", "validated"),
@@ -114,9 +116,16 @@ CASES = {
     ],
     "mx_rfc": [
         (f"RFC «{RFC}»", "validated"),
+        (f"cliente «{RFC}»", "validated"),
         (f"RFC «{RFC_BAD}»", "low"),
         ("ROSA873412K21", None),  # no such date
         ("ABCDEFGHIJKLM", None),
+    ],
+    "mx_rfc_labelled": [
+        (f"RFC «{RFC_BAD}»", "context"),  # the SAT has issued some that fail the check
+        (f"Registro Federal de Contribuyentes: «{RFC}»", "context"),
+        (f"cliente {RFC_BAD}", None),
+        ("RFC ROSA873412K21", None),  # no such date
     ],
     "ar_cuit": [
         (f"CUIT «{CUIT}»", "validated"),

@@ -4,6 +4,8 @@ from test_inspect_detectors_pii_national import glued_rule, make, rows, run_row,
 
 AADHAAR = make("in_aadhaar", "5### #### ###?")
 AADHAAR_BAD = make("in_aadhaar", "5### #### ###?", valid=False)
+AADHAAR_DASHED = make("in_aadhaar_compact", "7###-####-###?", seed=3)
+AADHAAR_DASHED_BAD = make("in_aadhaar_compact", "7###-####-###?", valid=False, seed=3)
 PAN = "BQWPK4821M"  # made up: holder type P (a person), name initial K
 GSTIN = make("in_gstin", f"27{PAN}1Z?")
 GSTIN_BAD = make("in_gstin", f"27{PAN}1Z?", valid=False)
@@ -11,13 +13,16 @@ EPIC = make("in_voter_id", "KXR######?")
 EPIC_BAD = make("in_voter_id", "KXR######?", valid=False)
 NRIC = {series: make("sg_nric", f"{series}#######?") for series in "STFGM"}
 NRIC_BAD = make("sg_nric", "S#######?", valid=False)
-UEN = make("sg_uen", "########?")
+UEN = make("sg_uen_compact", "########?")
+UEN_BAD = make("sg_uen_compact", "########?", valid=False)
 UEN_LOCAL = make("sg_uen", "2015#####?")
-UEN_BAD = make("sg_uen", "########?", valid=False)
+UEN_LOCAL_BAD = make("sg_uen", "2015#####?", valid=False)
+UEN_OTHER = make("sg_uen", "T09LL####?")
 TFN = make("au_tfn", "### ### ##?")
 TFN_BAD = make("au_tfn", "### ### ##?", valid=False)
 ABN = make("au_abn", "?? ### ### ###")
 ABN_BAD = make("au_abn", "?? ### ### ###", valid=False)
+ABN_COMPACT = ABN.replace(" ", "")
 ACN = make("au_acn", "### ### ##?")
 ACN_BAD = make("au_acn", "### ### ##?", valid=False)
 MEDICARE = make("au_medicare", "3### ####? 1")
@@ -29,6 +34,8 @@ RRN_FOREIGN = make("kr_rrn", "880512-5#####?", seed=2)
 RRN_BAD = make("kr_rrn", "880512-1#####?", valid=False)
 BRN = make("kr_brn", "###-##-####?")
 BRN_BAD = make("kr_brn", "###-##-####?", valid=False)
+RRN_COMPACT = RRN.replace("-", "")
+RRN_COMPACT_BAD = RRN_BAD.replace("-", "")
 MY_NUMBER = make("jp_my_number", "#### #### ###?")
 MY_NUMBER_BAD = make("jp_my_number", "#### #### ###?", valid=False)
 HOUJIN = make("jp_corporate_number", "?############")
@@ -44,6 +51,8 @@ HKID_TWO = make("hk_hkid", "XA######(?)")
 HKID_BAD = make("hk_hkid", "K######(?)", valid=False)
 TH = make("th_national_id", "1-####-#####-##-?")
 TH_BAD = make("th_national_id", "1-####-#####-##-?", valid=False)
+TH_COMPACT = TH.replace("-", "")
+TH_COMPACT_BAD = TH_BAD.replace("-", "")
 MYKAD = make("my_nric", "880512-14-####")
 NIK = make("id_nik", "327301120588####")
 CNIC = make("pk_cnic", "35202-#######-#")
@@ -52,9 +61,19 @@ PH_TIN = make("ph_tin", "###-###-###")
 CASES = {
     "in_aadhaar": [
         (f"Aadhaar «{AADHAAR}»", "validated"),
-        (f"आधार संख्या «{AADHAAR.replace(' ', '')}»", "validated"),
+        (f"«{AADHAAR}» on the e-KYC form", "validated"),  # UIDAI's grouping needs no label
         (f"Aadhaar «{AADHAAR_BAD}»", "low"),
-        (f"order {AADHAAR}", None),
+        (AADHAAR.replace(" ", "-"), None),  # other groupings need a label
+        (f"IBAN IE29 AIBK {AADHAAR} 79", None),  # groups inside a longer grouped number
+        (f"card 4000 {AADHAAR}", None),
+        (AADHAAR.replace(" ", ""), None),
+    ],
+    "in_aadhaar_compact": [
+        (f"आधार संख्या «{AADHAAR.replace(' ', '')}»", "validated"),
+        (f"Aadhaar of the customer: «{AADHAAR_DASHED}»", "validated"),
+        (f"UID: «{AADHAAR_DASHED.replace('-', ':')}»", "validated"),
+        (f"Aadhaar «{AADHAAR_DASHED_BAD}»", "low"),
+        (f"order {AADHAAR_DASHED}", None),
     ],
     "in_pan": [
         (f"PAN: «{PAN}»", "validated"),
@@ -82,8 +101,14 @@ CASES = {
         ("S1234567D", None),  # the sample on every form
     ],
     "sg_uen": [
-        (f"UEN «{UEN}»", "validated"),
         (f"UEN: «{UEN_LOCAL}»", "validated"),
+        (f"registered as «{UEN_LOCAL}» in 2015", "validated"),  # the year leads: no label
+        (f"society «{UEN_OTHER}»", "validated"),
+        (f"«{UEN_LOCAL_BAD}»", "low"),
+        (f"ref {UEN}", None),  # a business's eight digits need a label
+    ],
+    "sg_uen_compact": [
+        (f"UEN «{UEN}»", "validated"),
         (f"UEN «{UEN_BAD}»", "low"),
         (f"ref {UEN}", None),
     ],
@@ -95,9 +120,16 @@ CASES = {
     ],
     "au_abn": [
         (f"ABN «{ABN}»", "validated"),
-        (f"ABN: «{ABN.replace(' ', '')}»", "validated"),
+        (f"invoice from «{ABN}»", "validated"),  # printed 11 222 333 444: no label needed
         (f"ABN «{ABN_BAD}»", "low"),
-        (f"invoice {ABN}", None),
+        (f"invoice {ABN_COMPACT}", None),
+        ("invoice 11 111 111 111", None),
+        (f"ref {ABN} 4", None),
+    ],
+    "au_abn_compact": [
+        (f"ABN: «{ABN_COMPACT}»", "validated"),
+        (f"ABN «{ABN_BAD.replace(' ', '')}»", "low"),
+        (f"invoice {ABN_COMPACT}", None),
     ],
     "au_acn": [
         (f"ACN «{ACN}»", "validated"),
@@ -106,9 +138,14 @@ CASES = {
     ],
     "au_medicare": [
         (f"Medicare card «{MEDICARE}»", "validated"),
-        (f"Medicare no. «{MEDICARE.replace(' ', '')}»", "validated"),
+        (f"card «{MEDICARE}»", "validated"),  # the card's own grouping
         (f"Medicare «{MEDICARE_BAD}»", "low"),
-        (f"ticket {MEDICARE}", None),
+        (f"ticket {MEDICARE.replace(' ', '')}", None),
+    ],
+    "au_medicare_compact": [
+        (f"Medicare no. «{MEDICARE.replace(' ', '')}»", "validated"),
+        (f"Medicare «{MEDICARE_BAD.replace(' ', '')}»", "low"),
+        (f"ticket {MEDICARE.replace(' ', '')}", None),
     ],
     "nz_ird": [
         (f"IRD number «{IRD}»", "validated"),
@@ -123,10 +160,22 @@ CASES = {
         ("881312-1234567", None),  # month 13
         (f"{RRN.replace('-', '')}", None),
     ],
+    "kr_rrn_compact": [
+        (f"applicant RRN «{RRN_COMPACT}»", "validated"),
+        (f"외국인등록번호 «{RRN_COMPACT}»", "validated"),
+        (f"RRN «{RRN_COMPACT_BAD}»", "low"),
+        (f"주문 {RRN_COMPACT}", None),
+    ],
     "kr_brn": [
         (f"사업자등록번호 «{BRN}»", "validated"),
+        (f"«{BRN}»", "validated"),  # the NTS's 3-2-5 layout
         (f"BRN «{BRN_BAD}»", "low"),
-        (f"주문 {BRN}", None),
+        ("123-45-678", None),
+    ],
+    "kr_brn_compact": [
+        (f"BRN for the vendor: «{BRN.replace('-', '')}»", "validated"),
+        (f"BRN «{BRN_BAD.replace('-', '')}»", "low"),
+        (f"주문 {BRN.replace('-', '')}", None),
     ],
     "jp_my_number": [
         (f"マイナンバー «{MY_NUMBER}»", "validated"),
@@ -173,6 +222,12 @@ CASES = {
         (f"«{TH_BAD}»", "low"),
         (f"{TH.replace('-', '')}", None),  # thirteen bare digits
         ("9-1234-56789-12-3", None),
+    ],
+    "th_national_id_compact": [
+        (f"Thai ID of the applicant: «{TH_COMPACT}»", "validated"),
+        (f"เลขบัตรประชาชน «{TH_COMPACT}»", "validated"),
+        (f"TNIN: «{TH_COMPACT_BAD}»", "low"),
+        (f"{TH_COMPACT}", None),
     ],
     "my_nric": [
         (f"MyKad «{MYKAD}»", "validated"),

@@ -46,9 +46,14 @@ CASES = {
     ],
     "pl_nip": [
         (f"NIP «{NIP}»", "validated"),
-        (f"NIP: «{NIP.replace('-', '')}»", "validated"),
+        (f"faktura «{NIP}»", "validated"),  # the tax office's dashes: no label needed
         (f"NIP «{NIP_BAD}»", "low"),
-        (f"faktura {NIP}", None),
+        (f"faktura {NIP.replace('-', '')}", None),
+    ],
+    "pl_nip_compact": [
+        (f"NIP: «{NIP.replace('-', '')}»", "validated"),
+        (f"NIP «{NIP_BAD.replace('-', '')}»", "low"),
+        (f"faktura {NIP.replace('-', '')}", None),
     ],
     "pl_regon": [
         (f"REGON «{REGON}»", "validated"),

@@ -39,12 +39,14 @@ CASES = {
         (f"DNI «{DNI_BAD}»", "low"),
         ("DNI 12345678Z", None),  # the sample
         (f"{DNI[:-1]}I", None),  # I is never a check letter
+        (f"dni «{DNI[:-1]}{DNI[-1].lower()}»", "validated"),  # typed in lower case
     ],
     "es_nie": [
         (f"NIE «{NIE}»", "validated"),
         (f"«{NIE[0]}-{NIE[1:8]}-{NIE[8]}»", "validated"),
         (f"NIE «{NIE_BAD}»", "low"),
         (f"A{NIE[1:]}", None),
+        (f"«{NIE.lower()}»", "validated"),
     ],
     "es_cif": [
         (f"CIF «{CIF}»", "validated"),

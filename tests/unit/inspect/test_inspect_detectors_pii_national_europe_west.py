@@ -19,18 +19,26 @@ PPS = make("ie_pps", "#######?")
 PPS_BAD = make("ie_pps", "#######?", valid=False)
 NIR = make("fr_nir", "2 91 07 75 ### ### ??")
 NIR_BAD = make("fr_nir", "2 91 07 75 ### ### ??", valid=False)
-NIF_FR = make("fr_nif", "3#########???")
-NIF_FR_BAD = make("fr_nif", "3#########???", valid=False)
+NIF_FR = make("fr_nif_compact", "3#########???")
+NIF_FR_BAD = make("fr_nif_compact", "3#########???", valid=False)
+NIF_FR_PRINTED = f"{NIF_FR[:2]} {NIF_FR[2:4]} {NIF_FR[4:7]} {NIF_FR[7:10]} {NIF_FR[10:]}"
+NIF_FR_PRINTED_BAD = (
+    f"{NIF_FR_BAD[:2]} {NIF_FR_BAD[2:4]} {NIF_FR_BAD[4:7]} {NIF_FR_BAD[7:10]} {NIF_FR_BAD[10:]}"
+)
 SIREN = make("fr_siren", "### ### ##?")
 SIREN_BAD = make("fr_siren", "### ### ##?", valid=False)
 SIRET = make("fr_siret", "### ### ### ####?")
 SIRET_BAD = make("fr_siret", "### ### ### ####?", valid=False)
 NN = make("be_nn", "91.07.30-###.??")
 NN_BAD = make("be_nn", "91.07.30-###.??", valid=False)
-BSN = make("nl_bsn", "########?")
-BSN_BAD = make("nl_bsn", "########?", valid=False)
+BSN = make("nl_bsn_compact", "########?")
+BSN_BAD = make("nl_bsn_compact", "########?", valid=False)
+BSN_DOTTED = f"{BSN[:4]}.{BSN[4:6]}.{BSN[6:]}"
+BSN_DOTTED_BAD = f"{BSN_BAD[:4]}.{BSN_BAD[4:6]}.{BSN_BAD[6:]}"
 IDNR = make("de_tax_id", "## ### ### ##?")
 IDNR_BAD = make("de_tax_id", "## ### ### ##?", valid=False)
+LANR = make("de_lanr", "######?26")
+LANR_BAD = make("de_lanr", "######?26", valid=False)
 STNR = make("de_stnr", "###/###/#####")
 KVNR = make("de_kvnr", "M########?")
 KVNR_BAD = make("de_kvnr", "M########?", valid=False)
@@ -38,6 +46,7 @@ RVNR = make("de_svnr", "65 150380 K ##?")
 RVNR_BAD = make("de_svnr", "65 150380 K ##?", valid=False)
 AT_SV = make("at_svnr", "###? 150380")
 AT_SV_BAD = make("at_svnr", "###? 150380", valid=False)
+AT_SV_COMPACT = AT_SV.replace(" ", "")
 AHV = make("ch_ahv", "756.####.####.#?")
 AHV_BAD = make("ch_ahv", "756.####.####.#?", valid=False)
 UID = make("ch_uid", "CHE-###.###.##?")
@@ -51,6 +60,9 @@ CASES = {
         ("JK437192E", None),  # suffix A-D only
         ("DA437192C", None),
         ("JK 43 7192 C", None),
+        ("nino: «WL 582049B»", "validated"),  # prefix and suffix set apart
+        ("«JK 437192 C»", "validated"),
+        ("JK43 7192C", None),
     ],
     "uk_nhs": [
         (f"NHS number: «{NHS}»", "validated"),
@@ -86,8 +98,9 @@ CASES = {
     "ie_pps": [
         (f"PPS No: «{PPS}»", "validated"),
         (f"PPSN «{PPS}W»".replace("»W", "W»"), "validated"),
+        (f"client «{PPS}» on file", "validated"),  # the check letter makes it a PPSN
         (f"PPS «{PPS_BAD}»", "low"),
-        (f"ref {PPS}", None),
+        ("ref 1234567T", None),  # a typed run
     ],
     "fr_nir": [
         (f"numéro de sécurité sociale «{NIR}»", "validated"),
@@ -96,11 +109,13 @@ CASES = {
         ("2 91 13 75 123 456 78", None),  # month 13
     ],
     "fr_nif": [
+        (f"SPI «{NIF_FR_PRINTED}»", "validated"),
+        (f"déclarant «{NIF_FR_PRINTED}»", "validated"),  # the DGFiP's grouping: no label
+        (f"numéro fiscal «{NIF_FR_PRINTED_BAD}»", "low"),
+        (f"commande {NIF_FR}", None),
+    ],
+    "fr_nif_compact": [
         (f"numéro fiscal «{NIF_FR}»", "validated"),
-        (
-            f"SPI «{NIF_FR[:2]} {NIF_FR[2:4]} {NIF_FR[4:7]} {NIF_FR[7:10]} {NIF_FR[10:]}»",
-            "validated",
-        ),
         (f"numéro fiscal «{NIF_FR_BAD}»", "low"),
         (f"commande {NIF_FR}", None),
     ],
@@ -123,16 +138,38 @@ CASES = {
         (f"{NN.replace('.', '').replace('-', '')}", None),
     ],
     "nl_bsn": [
+        (f"burgerservicenummer: «{BSN_DOTTED}»", "validated"),
+        (f"klant «{BSN_DOTTED}»", "validated"),  # dotted 1234.56.782: no label needed
+        (f"BSN «{BSN_DOTTED_BAD}»", "low"),
+        (f"order {BSN}", None),
+    ],
+    "nl_bsn_compact": [
         (f"BSN «{BSN}»", "validated"),
-        (f"burgerservicenummer: «{BSN[:4]}.{BSN[4:6]}.{BSN[6:]}»", "validated"),
         (f"BSN «{BSN_BAD}»", "low"),
         (f"order {BSN}", None),
     ],
     "de_tax_id": [
         (f"Steuer-ID «{IDNR}»", "validated"),
-        (f"Steueridentifikationsnummer: «{IDNR.replace(' ', '')}»", "validated"),
+        (f"Mitarbeiterin «{IDNR}»", "validated"),  # the BZSt's grouping: no label needed
         (f"Steuer-ID «{IDNR_BAD}»", "low"),
         (f"{IDNR.replace(' ', '')}", None),
+    ],
+    "de_tax_id_compact": [
+        (f"Steueridentifikationsnummer: «{IDNR.replace(' ', '')}»", "validated"),
+        (f"IdNr. «{IDNR_BAD.replace(' ', '')}»", "low"),
+        (f"{IDNR.replace(' ', '')}", None),
+    ],
+    "de_lanr": [
+        (f"LANR: «{LANR}»", "validated"),
+        (f"Arztnummer «{LANR}» auf dem Rezept", "validated"),
+        (f"LANR «{LANR_BAD}»", "low"),
+        (f"Bestellung {LANR}", None),
+    ],
+    "de_bsnr": [
+        ("Betriebsstättennummer: «021734568»", "context"),
+        ("BSNR «711039467» der Praxis", "context"),
+        ("Bestellung 711039467", None),
+        ("BSNR 000000000", None),
     ],
     "de_stnr": [
         (f"Steuernummer «{STNR}»", "context"),
@@ -154,9 +191,14 @@ CASES = {
     ],
     "at_svnr": [
         (f"Sozialversicherungsnummer «{AT_SV}»", "validated"),
-        (f"SVNR: «{AT_SV.replace(' ', '')}»", "validated"),
+        (f"Patient «{AT_SV}»", "validated"),  # as the e-card prints it: no label needed
         (f"SVNR «{AT_SV_BAD}»", "low"),
-        (f"Rechnung {AT_SV}", None),
+        (f"Rechnung {AT_SV_COMPACT}", None),
+    ],
+    "at_svnr_compact": [
+        (f"SVNR: «{AT_SV_COMPACT}»", "validated"),
+        (f"SVNR «{AT_SV_BAD.replace(' ', '')}»", "low"),
+        (f"Rechnung {AT_SV_COMPACT}", None),
     ],
     "ch_ahv": [
         (f"AHV-Nummer «{AHV}»", "validated"),

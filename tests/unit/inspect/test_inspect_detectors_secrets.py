@@ -1,6 +1,7 @@
 """Positive and negative tables for every secret detector, one table per detector module."""
 
 import base64
+import hashlib
 import json
 
 import pytest
@@ -11,18 +12,31 @@ from aigate.inspect.detectors import (
     secrets_keys,
     secrets_saas,
 )
-from inspect_helpers import ALNUM, HEX, github_token, hits, module_ids, rand
+from inspect_helpers import ALNUM, HEX, b58check, github_token, hits, levels, module_ids, rand
 
 LOWER = "abcdefghijklmnopqrstuvwxyz"
 B64 = ALNUM + "+/"
 URLSAFE = ALNUM + "_-"
+B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 
-def _jwt(header: dict, payload: dict) -> str:
+def _jwt(header: dict, payload: dict, sig: int = 43) -> str:
     def enc(obj: dict) -> str:
         return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
 
-    return f"{enc(header)}.{enc(payload)}.{rand(URLSAFE, 43)}"
+    return f"{enc(header)}.{enc(payload)}.{rand(URLSAFE, sig)}"
+
+
+def _wif(compressed: bool, seed: int = 3) -> str:
+    """A Bitcoin private key in wallet import format: 0x80, 32 bytes, 0x01 when compressed,
+    base58check."""
+    payload = b"\x80" + bytes.fromhex(rand(HEX, 64, seed)) + (b"\x01" if compressed else b"")
+    raw = payload + hashlib.sha256(hashlib.sha256(payload).digest()).digest()[:4]
+    n, out = int.from_bytes(raw, "big"), ""
+    while n:
+        n, r = divmod(n, 58)
+        out = B58[r] + out
+    return out
 
 
 PEM_BODY = "\n".join(rand(B64, 64, seed=i) for i in range(5))
@@ -188,6 +202,13 @@ SAAS = {
         ["SK" + "0" * 32, "SK" + rand(HEX, 31), "xSK" + rand(HEX, 32)],
     ),
     "twilio_auth_token": (["TWILIO_AUTH_TOKEN=" + rand(HEX, 32)], [rand(HEX, 32) + " is an md5"]),
+    "twilio_api_key_secret": (
+        [
+            "TWILIO_API_SECRET=" + rand(ALNUM, 32, 3),
+            "the twilio api secret is " + rand(ALNUM, 32, 4),
+        ],
+        [rand(ALNUM, 32, 5), "twilio auth token " + rand(HEX, 32), "twilio " + rand(LOWER, 32)],
+    ),
     "sendgrid_api_key": (
         ["SG." + rand(URLSAFE, 22) + "." + rand(URLSAFE, 43, 9)],
         ["SG.short.key"],
@@ -326,6 +347,43 @@ KEYS = {
             "eyJub3QiOiJhIGp3dCJ9.eyJzdWIiOiIxMjMifQ." + rand(URLSAFE, 43),  # header has no alg
         ],
     ),
+    "jwt_signed": (
+        [
+            _jwt({"alg": "HS256", "typ": "JWT"}, {"sub": "1234", "iat": 1700000000}),
+            _jwt({"alg": "RS256", "kid": "k1"}, {"iss": "https://id.acme.io"}, sig=342),
+            _jwt({"alg": "ES256"}, {"sub": "svc"}, sig=86),
+        ],
+        [
+            _jwt({"alg": "HS256"}, {"sub": "1234"}, sig=20),  # made-up signature
+            _jwt({"alg": "RS256"}, {"sub": "1234"}, sig=43),  # too short for any RSA key
+            _jwt({"typ": "JWT"}, {"sub": "1234"}),  # no algorithm
+        ],
+    ),
+    "supabase_service_role_key": (
+        [
+            _jwt(
+                {"alg": "HS256", "typ": "JWT"},
+                {"iss": "supabase", "ref": rand(LOWER, 20), "role": "service_role", "exp": 2e9},
+            )
+        ],
+        [_jwt({"alg": "HS256"}, {"iss": "supabase", "role": "anon"})],
+    ),
+    "crypto_wif_private_key": (
+        ["bitcoin private key (WIF): " + _wif(compressed=True), "wif " + _wif(compressed=False)],
+        [
+            "wallet address " + b58check(0),  # an address, not a key
+            _wif(compressed=True),  # no label
+            "private key " + _wif(compressed=True)[:-1] + "x",  # checksum fails: low only
+        ],
+    ),
+    "crypto_hex_private_key": (
+        ["ETH private key: 0x" + rand(HEX, 64, 11), "privkey = " + rand(HEX, 64, 12)],
+        [
+            "sha256 " + rand(HEX, 64, 13),
+            "tx hash 0x" + rand(HEX, 64, 14),
+            "private key: 0x" + "0" * 64,
+        ],
+    ),
     "age_secret_key": (
         ["AGE-SECRET-KEY-1" + rand("QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L", 58)],
         ["AGE-SECRET-KEY-1short"],
@@ -365,3 +423,47 @@ def test_pem_finding_spans_the_whole_block():
 
 def test_token_embedded_in_a_longer_word_is_not_a_finding():
     assert hits("google_api_key", "xAIza" + rand(URLSAFE, 35)) == []
+
+
+SERVICE_ROLE = _jwt({"alg": "HS256", "typ": "JWT"}, {"iss": "supabase", "role": "service_role"})
+UNSIGNED_SHORT = _jwt({"alg": "HS256"}, {"sub": "42", "role": "anon"}, sig=20)
+
+
+@pytest.mark.parametrize(
+    ("detector", "text", "level"),
+    [
+        ("jwt_signed", _jwt({"alg": "HS256"}, {"sub": "42"}), "validated"),
+        ("jwt_signed", _jwt({"alg": "PS512"}, {"sub": "42"}, sig=683), "validated"),
+        ("supabase_service_role_key", f"SUPABASE_SERVICE_ROLE_KEY={SERVICE_ROLE}", "validated"),
+        ("supabase_service_role_key", SERVICE_ROLE, "validated"),
+        # a JWT whose signature was cut or made up is a finding when a label names it
+        ("jwt", f"SUPABASE_SERVICE_ROLE_KEY={UNSIGNED_SHORT}", "context"),
+        ("jwt", f'{{"apiKey": "{UNSIGNED_SHORT}"}}', "context"),
+        ("jwt", f"session={UNSIGNED_SHORT}", "context"),
+        ("jwt", UNSIGNED_SHORT, "pattern"),
+        ("crypto_wif_private_key", "WIF: " + _wif(compressed=True, seed=5), "validated"),
+        ("crypto_wif_private_key", "private key " + _wif(compressed=True)[:-1] + "x", "low"),
+        ("crypto_hex_private_key", "private_key = 0x" + rand(HEX, 64, 15), "context"),
+        ("google_oauth_token", "ya29.a0" + rand(URLSAFE, 150), "validated"),
+        ("twilio_api_key_secret", "TWILIO_API_SECRET=" + rand(ALNUM, 32, 8), "context"),
+    ],
+)
+def test_finding_has_its_confidence(detector, text, level):
+    assert [found for _, found in levels(detector, text)] == [level], text
+
+
+def test_unsigned_jwt_with_alg_none_is_found():
+    head = base64.urlsafe_b64encode(b'{"alg":"none"}').decode().rstrip("=")
+    body = base64.urlsafe_b64encode(b'{"sub":"test-user"}').decode().rstrip("=")
+    text = f'String token = "{head}.{body}.";'
+    assert hits("jwt", text) == [f"{head}.{body}."]
+
+
+def test_openssh_key_as_ssh_keygen_writes_it_is_found():
+    body = base64.b64encode(
+        b"openssh-key-v1\0\0\0\0\x04none\0\0\0\x04none\0\0\0\0\0\0\0\x01\0\0\0\x33"
+        + bytes.fromhex(rand(HEX, 400, 16))
+    ).decode()
+    lines = "\n".join(body[i : i + 70] for i in range(0, len(body), 70))
+    text = f"-----BEGIN OPENSSH PRIVATE KEY-----\n{lines}\n-----END OPENSSH PRIVATE KEY-----\n"
+    assert hits("private_key_openssh", text)

@@ -112,7 +112,10 @@ TABLES: dict[str, Case] = {
     ),
     # --- Ably ---
     "ably_api_key": Case(
-        [f"ABLY_API_KEY={rand(URLSAFE, 6)}.{rand(URLSAFE, 6, 2)}:{rand(URLSAFE, 43, 3)}"],
+        [
+            f"ABLY_API_KEY={rand(URLSAFE, 6)}.{rand(URLSAFE, 6, 2)}:{rand(URLSAFE, 43, 3)}",
+            f'ablyKey = "{rand(URLSAFE, 6, 4)}.{rand(URLSAFE, 6, 5)}:{rand(URLSAFE, 43, 6)}";',
+        ],
         [f"key {rand(URLSAFE, 6)}.{rand(URLSAFE, 6, 2)}:{rand(URLSAFE, 43, 3)}"],
         level="context",
     ),
@@ -467,9 +470,15 @@ TABLES: dict[str, Case] = {
         ["4b1d" + rand(HEX, 38), "sha 4b1d" + rand(HEX, 60)],
     ),
     "clickup_api_token": Case(
-        ["pk_" + rand(DIGITS, 8) + "_" + rand(UPPER + DIGITS, 32)],
+        [
+            "pk_" + rand(DIGITS, 8) + "_" + rand(UPPER + DIGITS, 32),
+            'headers = {"Authorization": "pk_'
+            + rand(DIGITS, 7, 2)
+            + "_"
+            + rand(UPPER + DIGITS, 32, 3)
+            + '"}',
+        ],
         ["pk_live_" + rand(ALNUM, 24), "pk_" + rand(DIGITS, 8) + "_" + rand(LOWER, 32)],
-        level="pattern",
     ),
     "clojars_deploy_token": Case(
         ["CLOJARS_" + rand(LOWER + DIGITS, 60)], ["CLOJARS_USERNAME", "CLOJARS_" + "a" * 60]

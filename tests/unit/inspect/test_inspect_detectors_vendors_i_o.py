@@ -341,6 +341,14 @@ CASES: dict[str, tuple[list[tuple[str, str, str]], list[str]]] = {
         [at(uuid4(), "context", "MONGODB_ATLAS_PRIVATE_KEY=")],
         ["atlas of the world " + uuid4(), uuid4()],
     ),
+    "mailersend_api_token": (
+        [
+            at("mlsn." + rand(HEX, 64), "validated"),
+            at("mlsn." + rand(HEX, 64, 2), "validated", "MAILERSEND_API_KEY="),
+            ('mailersend:\n  token: "' + (v := "mlsn." + rand(HEX, 64, 3)) + '"\n', v, "validated"),
+        ],
+        ["mlsn." + rand(HEX, 63), "mlsn." + "0" * 64, "xmlsn." + rand(HEX, 64)],
+    ),
     "netlify_access_token": (
         [at("nfp_" + rand(ALNUM, 36), "validated"), at("nfc_" + rand(ALNUM, 36, 2), "validated")],
         [
@@ -357,8 +365,22 @@ CASES: dict[str, tuple[list[tuple[str, str, str]], list[str]]] = {
         [
             at(rand(HEX, 32) + "FFFFNRAL", "validated", "NEW_RELIC_LICENSE_KEY="),
             at("eu01xx" + rand(HEX, 26) + "FFFFNRAL", "validated"),
+            # 36 hex then NRAL, bare, in YAML and quoted
+            at(rand(HEX, 36, 3) + "NRAL", "validated"),
+            ("license_key: " + (v := rand(HEX, 36, 4) + "NRAL") + "\n", v, "validated"),
+            (
+                'newrelic.license = "' + (v := "eu01xx" + rand(HEX, 30, 5) + "NRAL") + '"',
+                v,
+                "validated",
+            ),
         ],
-        [rand(HEX, 31) + "FFFFNRAL", rand(HEX, 32) + "FFFFNRAX"],
+        [
+            rand(HEX, 31) + "FFFFNRAL",
+            rand(HEX, 32) + "FFFFNRAX",
+            rand(HEX, 35) + "NRAL",
+            "x" + rand(HEX, 36) + "NRAL",
+            rand(HEX, 36) + "NRALX",
+        ],
     ),
     "new_relic_legacy_license_key": (
         [at(rand(HEX, 40), "context", "NEW_RELIC_LICENSE_KEY=")],
@@ -389,10 +411,14 @@ CASES: dict[str, tuple[list[tuple[str, str, str]], list[str]]] = {
     ),
     "notion_legacy_token": (
         [
-            at("secret_" + rand(ALNUM, 43), "context", "NOTION_TOKEN="),
-            at("secret_" + rand(ALNUM, 43, 2), "pattern"),
+            at("secret_" + rand(ALNUM, 43), "validated", "NOTION_TOKEN="),
+            at("secret_" + rand(ALNUM, 43, 2), "validated"),
         ],
-        ["secret_" + "a" * 43, "secret_" + rand(ALNUM, 42)],
+        [
+            "secret_" + "a" * 43,
+            "secret_" + rand(ALNUM, 42),
+            "secret_" + rand(LOWER_DIGITS, 43),  # one case only: an identifier, not a token
+        ],
     ),
     "npmrc_auth_token": (
         [

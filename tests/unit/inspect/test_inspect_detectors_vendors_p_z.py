@@ -607,6 +607,44 @@ TABLE: dict[str, tuple[str, list[str], list[str]]] = {
         ["[Interface]\nAddress = 10.0.0.2/32\nPrivateKey = " + wireguard() + "\nDNS = 1.1.1.1"],
         ["PublicKey = " + wireguard(), "PrivateKey = " + "A" * 43 + "="],
     ),
+    "tavily_api_key": (
+        "validated",
+        [
+            "TAVILY_API_KEY=tvly-dev-" + rand(ALNUM, 32),
+            "client = TavilyClient('tvly-" + rand(ALNUM, 32, 2) + "')",
+            "tvly-prod-" + rand(ALNUM, 32, 3),
+        ],
+        ["tvly-" + rand(ALNUM, 31), "tvly-dev-" + "a" * 32, "tvly-test-" + rand(ALNUM, 32)],
+    ),
+    "tencent_cloud_secret_id": (
+        "validated",
+        [
+            "TENCENTCLOUD_SECRET_ID=AKID" + rand(ALNUM, 32),
+            "secret_id: AKID" + rand(ALNUM, 32, 2),
+            "AKID" + rand(ALNUM, 32, 3),
+        ],
+        ["AKID" + rand(ALNUM, 31), "AKID" + "A" * 32, "xAKID" + rand(ALNUM, 32)],
+    ),
+    "tencent_cloud_secret_key": (
+        "context",
+        [
+            "TENCENTCLOUD_SECRET_KEY=" + rand(ALNUM, 32, 4),
+            'cred = credential.Credential("AKID'
+            + rand(ALNUM, 32, 5)
+            + '", "'
+            + rand(ALNUM, 32, 6)
+            + '")  # tencent cloud',
+        ],
+        [rand(ALNUM, 32, 7), "tencent uses " + rand(LOWER, 32)],
+    ),
+    "together_api_key": (
+        "validated",
+        [
+            "TOGETHER_API_KEY=tgp_v1_" + rand(URLSAFE, 43),
+            'together:\n  api_key: "tgp_v1_' + rand(URLSAFE, 43, 2) + '"',
+        ],
+        ["tgp_v1_" + rand(URLSAFE, 42), "tgp_v2_" + rand(URLSAFE, 43), "tgp_v1_" + "x" * 43],
+    ),
 }
 
 # Values whose shape fits but whose issuer check fails: reported, at "low".

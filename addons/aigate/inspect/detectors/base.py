@@ -157,6 +157,12 @@ def is_placeholder(value: str) -> bool:
     )
 
 
+def is_filler(value: str) -> bool:
+    """True for a long value that is mostly one character (`ops_eyJxxxx...`): a template padded
+    to length, never key material."""
+    return Counter(value).most_common(1)[0][1] * 2 >= len(value) if value else False
+
+
 def entropy(value: str) -> float:
     """Shannon entropy in bits per character."""
     if not value:

@@ -78,8 +78,18 @@ def _iban_lengths() -> dict[int, list[str]]:
 # Each country's IBAN has one length, so the pattern counts characters per country and a word
 # in capitals after the number is never swallowed into it.
 _IBAN = "|".join(
-    f"(?:{'|'.join(ccs)})\\d{{2}}(?: ?[A-Z0-9]){{{n}}}" for n, ccs in _iban_lengths().items()
+    f"(?:{'|'.join(ccs)})\\d{{2}}(?:[ -]?[A-Z0-9]){{{n}}}" for n, ccs in _iban_lengths().items()
 )
+
+
+def _iban_mod97(value: str) -> bool:
+    """ISO 13616's mod 97 over the country's layout. python-stdnum's per-country check also
+    looks the bank up in the registry it bundles, which lags the banks (a Belgian IBAN of a
+    bank code it does not list fails), so it is not asked for."""
+    try:
+        return bool(iban.validate(value, check_country=False))
+    except ValueError:
+        return False
 
 
 def _iban_shape(value: str) -> bool:
@@ -98,7 +108,18 @@ _RTN_PREFIXES = {f"{n:02d}" for n in (*range(0, 13), *range(21, 33), *range(61, 
 
 def _rtn_shape(value: str) -> bool:
     """The Federal Reserve district prefixes (00-12, 21-32 thrift, 61-72 electronic, 80)."""
-    return value[:2] in _RTN_PREFIXES and len(set(value)) > 2
+    number = digits(value)
+    return number[:2] in _RTN_PREFIXES and len(set(number)) > 2
+
+
+_rtn_valid = stdnum_valid(rtn)
+
+
+def _rtn(value: str) -> bool:
+    return _rtn_valid(digits(value))
+
+
+_ROUTING_LABELS = labels("routing", "aba", "rtn", "ach", "transit number", "abarouting")
 
 
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -137,6 +158,110 @@ def _base58(versions: bytes, alphabet: str = _B58) -> tuple[Validator, Validator
     return shape, check
 
 
+# --- Keccak-256 (the pre-standard SHA-3 Ethereum and Monero use; hashlib has only SHA3-256) ---
+
+_KECCAK_RC = (
+    0x0000000000000001, 0x0000000000008082, 0x800000000000808A, 0x8000000080008000,
+    0x000000000000808B, 0x0000000080000001, 0x8000000080008081, 0x8000000000008009,
+    0x000000000000008A, 0x0000000000000088, 0x0000000080008009, 0x000000008000000A,
+    0x000000008000808B, 0x800000000000008B, 0x8000000000008089, 0x8000000000008003,
+    0x8000000000008002, 0x8000000000000080, 0x000000000000800A, 0x800000008000000A,
+    0x8000000080008081, 0x8000000000008080, 0x0000000080000001, 0x8000000080008008,
+)  # fmt: skip
+_KECCAK_ROT = (
+    (0, 36, 3, 41, 18), (1, 44, 10, 45, 2), (62, 6, 43, 15, 61), (28, 55, 25, 21, 56),
+    (27, 20, 39, 8, 14),
+)  # fmt: skip
+_MASK64 = (1 << 64) - 1
+
+
+def _rol(x: int, n: int) -> int:
+    return ((x << n) | (x >> (64 - n))) & _MASK64 if n else x
+
+
+def _keccak_f(a: list[list[int]]) -> None:
+    for rc in _KECCAK_RC:
+        c = [a[x][0] ^ a[x][1] ^ a[x][2] ^ a[x][3] ^ a[x][4] for x in range(5)]
+        d = [c[x - 1] ^ _rol(c[(x + 1) % 5], 1) for x in range(5)]
+        b = [[0] * 5 for _ in range(5)]
+        for x in range(5):
+            for y in range(5):
+                b[y][(2 * x + 3 * y) % 5] = _rol(a[x][y] ^ d[x], _KECCAK_ROT[x][y])
+        for x in range(5):
+            for y in range(5):
+                a[x][y] = b[x][y] ^ (~b[(x + 1) % 5][y] & b[(x + 2) % 5][y])
+        a[0][0] ^= rc
+
+
+def keccak256(data: bytes) -> bytes:
+    """Keccak-256 with the original padding (0x01 ... 0x80), rate 136 bytes."""
+    rate = 136
+    padded = bytearray(data) + b"\x01" + bytes(-(len(data) + 1) % rate)
+    padded[-1] |= 0x80
+    state = [[0] * 5 for _ in range(5)]
+    for offset in range(0, len(padded), rate):
+        block = padded[offset : offset + rate]
+        for i in range(rate // 8):
+            state[i % 5][i // 5] ^= int.from_bytes(block[8 * i : 8 * i + 8], "little")
+        _keccak_f(state)
+    return b"".join(state[i % 5][i // 5].to_bytes(8, "little") for i in range(4))
+
+
+def _eip55_mixed(value: str) -> bool:
+    """Upper and lower case letters both: only then does the address carry EIP-55's check."""
+    body = value[2:]
+    return any(ch.isupper() for ch in body) and any(ch.islower() for ch in body)
+
+
+def _eip55(value: str) -> bool:
+    """EIP-55: a hex letter is upper case exactly where the Keccak-256 of the lower-case address
+    has a nibble of 8 or more."""
+    body = value[2:]
+    digest = keccak256(body.lower().encode()).hex()
+    return all(
+        ch.isdigit() or ch.isupper() == (int(digest[i], 16) >= 8) for i, ch in enumerate(body)
+    )
+
+
+_MONERO_BLOCK = {0: 0, 2: 1, 3: 2, 5: 3, 6: 4, 7: 5, 9: 6, 10: 7, 11: 8}  # chars -> bytes
+_MONERO_PREFIXES = {18, 19, 42}  # standard, integrated and sub-address on the main network
+
+
+def _monero_decode(value: str) -> bytes | None:
+    """Monero's base58: blocks of eleven characters for eight bytes, a shorter last block."""
+    out = b""
+    for start in range(0, len(value), 11):
+        chunk = value[start : start + 11]
+        size = _MONERO_BLOCK.get(len(chunk))
+        if size is None:
+            return None
+        number = 0
+        for ch in chunk:
+            number = number * 58 + _B58.index(ch)
+        if number >> (8 * size):
+            return None
+        out += number.to_bytes(size, "big")
+    return out
+
+
+def _monero_shape(value: str) -> bool:
+    raw = _monero_decode(value)
+    return raw is not None and raw[0] in _MONERO_PREFIXES and len(raw) in (69, 77)
+
+
+def _monero_check(value: str) -> bool:
+    """The last four bytes are the Keccak-256 of the rest (network byte and public keys)."""
+    raw = _monero_decode(value)
+    return raw is not None and keccak256(raw[:-4])[:4] == raw[-4:]
+
+
+def _solana(value: str) -> bool:
+    """A base58 ed25519 public key: 32 bytes, letters of both cases and digits."""
+    if not (_has(value, str.isdigit) and _has(value, str.isupper) and _has(value, str.islower)):
+        return False
+    return len(_b58decode(value)) == 32
+
+
 _BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 _BECH32_GEN = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
 
@@ -171,6 +296,16 @@ def _segwit_check(value: str) -> bool:
     return _bech32_polymod(expanded + values) == (1 if values[0] == 0 else 0x2BC830A3)
 
 
+def _cardano_check(value: str) -> bool:
+    """Shelley addresses are bech32 (not bech32m) with no length limit: the polymod is 1."""
+    hrp, _, data = value.lower().rpartition("1")
+    if any(ch not in _BECH32 for ch in data):
+        return False
+    values = [_BECH32.index(ch) for ch in data]
+    expanded = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
+    return _bech32_polymod(expanded + values) == 1
+
+
 def _crypto(
     base58: tuple[Validator, Validator], segwit_prefix: str | None = None
 ) -> dict[str, Validator]:
@@ -191,6 +326,24 @@ def _crypto(
 
 
 _BECH32_CLASS = "[ac-hj-np-z02-9]"
+_WALLET_LABELS = labels(
+    "wallet",
+    "address",
+    "send",
+    "pay to",
+    "deposit",
+    "withdraw",
+    "withdrawal",
+    "recipient",
+    "public key",
+    "pubkey",
+    "transfer",
+    "tx from",
+    "tx to",
+    "donation",
+    "donations",
+    "donate",
+)
 _ACCOUNT_LABELS = labels(
     "account number",
     "account no",
@@ -202,6 +355,20 @@ _ACCOUNT_LABELS = labels(
     "a/c no",
     "a/c:",
     "a/c #",
+)
+
+_CA_BANK_LABELS = labels(
+    "transit",
+    "transit number",
+    "institution number",
+    "institution",
+    "void cheque",
+    "chèque annulé",
+    "direct deposit",
+    "numéro de transit",
+    "numéro d'institution",
+    "numéro de compte",
+    "folio",
 )
 
 DETECTORS = (
@@ -233,19 +400,33 @@ DETECTORS = (
         "financial",
         rf"\b(?:{_IBAN})\b",
         _iban_shape,
-        checksum=stdnum_valid(iban),
+        checksum=_iban_mod97,
         keep=(4, 2),
         source="https://en.wikipedia.org/wiki/International_Bank_Account_Number",
         description="International bank account number (country layout; mod 97).",
     ),
+    # Grouped 4-4-1 (0210-0002-1), the routing number's Federal Reserve prefix and its 3-7-1
+    # check stand without a label; nine bare digits do not.
     Detector(
         "aba_routing",
         "financial",
+        r"\b\d{4}-\d{4}-\d\b",
+        _rtn_shape,
+        context=_ROUTING_LABELS,
+        checksum=_rtn,
+        regions=("US",),
+        boundary=CODE_JOINERS,
+        source="https://en.wikipedia.org/wiki/ABA_routing_transit_number",
+        description="US bank routing number grouped 4-4-1 (Federal Reserve prefix, 3-7-1 check).",
+    ),
+    Detector(
+        "aba_routing_compact",
+        "financial",
         r"\b\d{9}\b",
         _rtn_shape,
-        context=labels("routing", "aba", "rtn", "ach", "transit number", "abarouting"),
+        context=_ROUTING_LABELS,
         context_required=True,
-        checksum=stdnum_valid(rtn),
+        checksum=_rtn,
         regions=("US",),
         boundary=CODE_JOINERS,
         source="https://en.wikipedia.org/wiki/ABA_routing_transit_number",
@@ -254,7 +435,7 @@ DETECTORS = (
     Detector(
         "bank_account_number",
         "financial",
-        r"\b\d{8,17}\b|\b\d{4}[ -]\d{4}(?:[ -]\d{1,5}){1,2}\b",
+        r"\b\d{7,17}\b|\b\d{4}[ -]\d{4}(?:[ -]\d{1,5}){1,2}\b",
         lambda value: len(set(digits(value))) > 2,
         context=_ACCOUNT_LABELS,
         context_required=True,
@@ -356,35 +537,92 @@ DETECTORS = (
         source="https://xrpl.org/docs/concepts/accounts/addresses",
         description="XRP Ledger classic address (base58check in Ripple's alphabet).",
     ),
+    # EIP-55 writes the address in mixed case as its checksum: so written, it needs no label.
     Detector(
         "ethereum_address",
         "financial",
         r"\b0x[0-9a-fA-F]{40}\b",
-        context=labels(
-            "eth",
-            "ethereum",
-            "wallet",
-            "erc20",
-            "erc-20",
-            "address",
-            "send",
-            "usdt",
-            "usdc",
-            "metamask",
+        _eip55_mixed,
+        context=(*_WALLET_LABELS, *labels("eth", "ethereum", "erc20", "erc-20", "metamask")),
+        checksum=_eip55,
+        keep=(6, 4),
+        source="https://eips.ethereum.org/EIPS/eip-55",
+        description="Ethereum (EVM) address in EIP-55 mixed case (Keccak-256 case checksum).",
+    ),
+    Detector(
+        "ethereum_address_labelled",
+        "financial",
+        r"\b0x[0-9a-fA-F]{40}\b",
+        context=(
+            *_WALLET_LABELS,
+            *labels("eth", "ethereum", "erc20", "erc-20", "usdt", "usdc", "metamask"),
         ),
         context_required=True,
         keep=(6, 4),
         source="https://ethereum.org/en/developers/docs/accounts/",
-        description="Ethereum address (with a label; EIP-55 needs keccak, not in hashlib).",
+        description="Ethereum (EVM) address in one case, after a label (wallet, address, ETH).",
     ),
+    # Monero's own base58 blocks, a network byte and a Keccak-256 checksum.
     Detector(
         "monero_address",
         "financial",
-        r"\b4[0-9AB]" + _B58_CLASS + r"{93}\b",
-        context=labels("monero", "xmr", "wallet"),
-        context_required=True,
+        rf"\b[48]{_B58_CLASS}{{94}}(?:{_B58_CLASS}{{11}})?\b",
+        _monero_shape,
+        context=(*_WALLET_LABELS, *labels("monero", "xmr")),
+        checksum=_monero_check,
         keep=(4, 4),
         source="https://docs.getmonero.org/public-address/standard-address/",
-        description="Monero address (with a label).",
+        description="Monero address: standard, integrated or sub-address (Keccak-256 checksum).",
+    ),
+    # A Solana address is a bare ed25519 key in base58, with no checksum: it needs a label.
+    Detector(
+        "solana_address",
+        "financial",
+        rf"\b{_B58_CLASS}{{32,44}}\b",
+        _solana,
+        context=(*_WALLET_LABELS, *labels("solana", "sol", "phantom", "spl")),
+        context_required=True,
+        keep=(4, 4),
+        window=60,
+        source="https://solana.com/docs/core/accounts",
+        description="Solana address (a 32-byte base58 public key, with a label).",
+    ),
+    Detector(
+        "cardano_address",
+        "financial",
+        rf"\b(?:addr1{_BECH32_CLASS}{{53,110}}|stake1{_BECH32_CLASS}{{53}})\b",
+        context=(*_WALLET_LABELS, *labels("cardano", "ada")),
+        checksum=_cardano_check,
+        keep=(6, 4),
+        source="https://cips.cardano.org/cip/CIP-0019",
+        description="Cardano Shelley address (addr1..., stake1...; bech32 checksum).",
+    ),
+    # Canadian cheques: transit (branch) number, institution number, account number.
+    Detector(
+        "ca_bank_account",
+        "financial",
+        r"\b\d{7,12}\b",
+        lambda value: len(set(value)) > 2,
+        context=_CA_BANK_LABELS,
+        context_required=True,
+        keep=(0, 3),
+        window=60,
+        regions=("CA",),
+        boundary=CODE_JOINERS,
+        source="https://www.payments.ca/sites/default/files/standard006eng.pdf",
+        description="Canadian bank account number near its transit and institution labels.",
+    ),
+    Detector(
+        "ca_transit_number",
+        "financial",
+        r"\b\d{5}-?\d{3}\b|\b0\d{3}-?\d{5}\b",
+        context=_CA_BANK_LABELS,
+        context_required=True,
+        window=60,
+        regions=("CA",),
+        boundary=CODE_JOINERS,
+        source="https://www.payments.ca/sites/default/files/standard006eng.pdf",
+        description="Canadian branch transit and institution number (12345-678 or 0678-12345, "
+        "with a label).",
     ),
 )

@@ -223,6 +223,12 @@ def _valid_in(regions: frozenset[str] | None) -> Validator:
     return check
 
 
+# Without a trunk prefix an unlabelled number is read as North American only: (415) 555-2671
+# is how NANP writes its numbers; 917 123 4567 is also a Mexican number, and a Philippine one
+# missing its 0, so only the NANP's own plan (no exchange 0xx or 1xx) may vouch for it.
+_NANP = frozenset({"US", "CA"})
+
+
 def _formatted_in(regions: frozenset[str] | None) -> Validator:
     """The unlabelled national phone check: valid in one of `regions` AND grouped the way
     that region writes its numbers (PH 0917 123 4567, TR 0532 123 45 67, FR 06 12 34 56 78)."""
@@ -231,8 +237,11 @@ def _formatted_in(regions: frozenset[str] | None) -> Validator:
         number = digits(value)
         if number.startswith("00"):
             return _international(number)
+        prefixed = number.startswith("0")
         return any(
-            (regions is None or region in regions) and _grouped_as(value, grouping)
+            (regions is None or region in regions)
+            and (prefixed or region in _NANP)
+            and _grouped_as(value, grouping)
             for region, grouping in _national(number)
         )
 
@@ -331,20 +340,29 @@ _PHONE_WORDS = (
 # --- dates of birth --------------------------------------------------------------------------
 
 _MONTH_NAMES = {
-    1: "january januar jänner janvier enero gennaio janeiro januari ocak stycznia tammikuuta",
+    1: "january januar jänner janvier enero gennaio janeiro januari ocak stycznia tammikuuta "
+    "ianuarie ledna января січня ιανουαρίου",
     2: "february februar février fevrier febrero febbraio fevereiro februari şubat subat lutego "
-    "helmikuuta",
-    3: "march märz maerz mars marzo março marco maart mart marca maaliskuuta",
-    4: "april avril abril aprile nisan kwietnia huhtikuuta",
-    5: "may mai mayo maggio maio mei maj mayıs mayis maja toukokuuta",  # noqa: RUF001
-    6: "june juni juin junio giugno junho haziran czerwca kesäkuuta",
-    7: "july juli juillet julio luglio julho temmuz lipca heinäkuuta",
-    8: "august août aout agosto augustus augusti ağustos agustos sierpnia elokuuta",
-    9: "september septembre septiembre setiembre settembre setembro eylül eylul września syyskuuta",
-    10: "october oktober octobre octubre ottobre outubro ekim października lokakuuta",
-    11: "november novembre noviembre novembro kasım kasim listopada marraskuuta",  # noqa: RUF001
+    "helmikuuta februarie února unora февраля лютого φεβρουαρίου",
+    3: "march märz maerz mars marzo março marco maart mart marca maaliskuuta marts maret martie "
+    "března brezna марта березня μαρτίου",
+    4: "april avril abril aprile nisan kwietnia huhtikuuta aprilie dubna апреля квітня απριλίου",
+    5: "may mai mayo maggio maio mei maj mayıs mayis maja toukokuuta května kvetna мая травня "  # noqa: RUF001
+    "μαΐου",
+    6: "june juni juin junio giugno junho haziran czerwca kesäkuuta iunie června cervna июня "
+    "червня ιουνίου",
+    7: "july juli juillet julio luglio julho temmuz lipca heinäkuuta iulie července cervence "
+    "июля липня ιουλίου",
+    8: "august août aout agosto augustus augusti ağustos agustos sierpnia elokuuta agustus "
+    "srpna августа серпня αυγούστου",
+    9: "september septembre septiembre setiembre settembre setembro eylül eylul września "
+    "syyskuuta septembrie září zari сентября вересня σεπτεμβρίου",
+    10: "october oktober octobre octubre ottobre outubro ekim października lokakuuta "
+    "octombrie října rijna октября жовтня οκτωβρίου",
+    11: "november novembre noviembre novembro kasım kasim listopada marraskuuta noiembrie "  # noqa: RUF001
+    "listopadu ноября листопада νοεμβρίου",
     12: "december dezember décembre decembre diciembre dicembre dezembro aralık "  # noqa: RUF001
-    "aralik grudnia joulukuuta",
+    "aralik grudnia joulukuuta desember decembrie prosince декабря грудня δεκεμβρίου",
 }
 _MONTH_ABBR = {
     1: "jan janv jän ene gen",
@@ -459,8 +477,8 @@ _DOB_WORDS = (
     "nascita",
     "nato il",
     "nata il",
-    "nato a",
-    "nata a",
+    "nato a ",  # "nato a Torino il ...", not "NATO agreed"
+    "nata a ",
     "data de nascimento",
     "nascimento",
     "nascido",
@@ -555,7 +573,10 @@ def _host_address(value: str) -> bool:
     """The address of a machine, as IANA's special-purpose registries allot them: globally
     routable or inside a site (RFC 1918, ULA, link-local). Documentation and benchmarking
     ranges, multicast, reserved space, network (.0) and broadcast (.255) addresses, and
-    single-digit quads (3.1.4.2, a section or version number) are no one's address."""
+    single-digit quads (3.1.4.2, a section or version number) are no one's address. The shape
+    checks of `_ip` are repeated here: `public_ips_only` swaps the validator for its own."""
+    if not _ip(value):
+        return False
     address = ipaddress.ip_address(value)
     if address.version == 6 and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
@@ -737,8 +758,10 @@ DETECTORS = (
         "ipv4_address",
         "pii",
         # every dotted run of four or more numbers: an OID (1.3.6.1.4.1) or a version
-        # (10.0.19041.1) is then seen whole and set aside by the validator
-        r"\b\d{1,3}(?:\.\d{1,3}){3}(?:\.\d+)*\b",
+        # (10.0.19041.1) is then seen whole and set aside by the validator; a quad named a
+        # version or release (v12.4.1.2, "release 12.4.1.2") is matched with no value
+        r"(?i:\b(?:version|release|build|firmware|ver\.?|v)[ :=]*)\d{1,3}(?:\.\d{1,3}){3}\b"
+        r"|(?P<v>\b\d{1,3}(?:\.\d{1,3}){3}(?:\.\d+)*\b)",
         _ipv4,
         context=_NET_WORDS,
         checksum=_host_address,
@@ -760,11 +783,11 @@ DETECTORS = (
         _ip,
         context=_NET_WORDS,
         checksum=_host_address,
-        boundary=_VERSION_JOINERS,
+        boundary=_VERSION_JOINERS | {":"},  # not the tail of `2001:db8::1` glued to a word
         window=40,
         keep=(4, 0),
         description="IPv6 address; validated when IANA's registries make it a host's address, "
-        "low for documentation, multicast and reserved ranges.",
+        "low for the documentation prefix and multicast.",
         source="https://www.iana.org/assignments/iana-ipv6-special-registry/",
     ),
     Detector(
@@ -785,7 +808,17 @@ DETECTORS = (
         "imei",
         "pii",
         r"\b\d{2}[ -]?\d{6}[ -]?\d{6}[ -]?\d\b",
-        context=("imei", "device id", "geräte-id", "numéro de série"),
+        context=(
+            "imei",
+            "meid",
+            "device",
+            "handset",
+            "mdm",
+            "geräte-id",
+            "gerät",
+            "numéro de série",
+            "appareil",
+        ),
         context_required=True,
         checksum=imei.is_valid,
         keep=(2, 0),

@@ -1,11 +1,13 @@
-"""Identity documents other than national id numbers: passport numbers of many countries (with
-labels in the countries' own languages), the machine-readable zone of passports and id cards
-(ICAO 9303 check digits), driving licence numbers and vehicle registration plates.
+"""Identity documents other than national id numbers: passport and identity card numbers of
+many countries, the machine-readable zone of passports and id cards (ICAO 9303 check digits),
+driving licence numbers and vehicle registration plates.
 
 Document numbers are short generic shapes (two letters and seven digits is a passport in half
-the world and a part number everywhere), so every one needs a label nearby; a label names the
-country where the shapes overlap ("Reisepass", "passaporto", "旅券"). The MRZ carries its own
-check digits and needs none."""
+the world and a part number everywhere), so every one needs a label nearby. A label in any
+language says what the document is ("Reisepass", "passaporto", "旅券" all read as "passport");
+the shape says whose, so a German label before a French number finds the French shape. The MRZ
+carries its own check digits and needs none, nor does a UK licence number, whose sixteen
+characters encode the holder's name and birth date in DVLA's layout."""
 
 from __future__ import annotations
 
@@ -117,7 +119,7 @@ PASSPORTS = (
     ),
     _passport(
         "IN",
-        r"\b[A-PR-WY][1-9]\d ?\d{4}[1-9]\b",
+        r"\b[A-PR-WY][1-9]\d ?\d{5}\b",
         ("indian passport", "पासपोर्ट", "पारपत्र"),
         "Indian",
         "https://en.wikipedia.org/wiki/Indian_passport",
@@ -234,7 +236,7 @@ PASSPORTS = (
 
 # --- identity cards --------------------------------------------------------------------------
 
-_ID_CARD = ("id card", "identity card", "id-card", "id number", "card number", "id no", "id#")
+_ID_CARD = ("id card", "identity card", "id-card", "id number", "id no", "id#")
 
 
 def _id_card(
@@ -261,8 +263,13 @@ def _id_card(
 
 
 def _mixed(value: str) -> bool:
-    """Letters and digits both, and not one character repeated: a card number, not a word."""
+    """Letters and digits both: a document number, not a word or an amount."""
     return any(ch.isdigit() for ch in value) and any(ch.isalpha() for ch in value)
+
+
+def _fr_card(value: str) -> bool:
+    """The 2021 card's nine letters and digits (both), or the old card's twelve digits."""
+    return len(set(value)) > 2 if value.isdigit() else _mixed(value)
 
 
 ID_CARDS = (
@@ -294,7 +301,7 @@ ID_CARDS = (
         r"\b[0-9A-Z]{9}\b|\b\d{12}\b",
         (
             "carte d'identité",
-            "carte d’identité",
+            "carte d\u2019identité",  # typographic apostrophe
             "carte nationale d'identité",
             "carte d'identite",
             "cni",
@@ -305,7 +312,7 @@ ID_CARDS = (
         "FR",
         "French identity card (CNI)",
         "https://fr.wikipedia.org/wiki/Carte_nationale_d%27identit%C3%A9_en_France",
-        lambda value: _mixed(value) or len(set(value)) > 2,
+        _fr_card,
     ),
     # CIE: two letters, five digits, two letters (CA00000AA); the paper card two letters and
     # seven digits.
@@ -314,7 +321,7 @@ ID_CARDS = (
         r"\b[A-Z]{2}\d{5}[A-Z]{2}\b|\b[A-Z]{2} ?\d{7}\b",
         (
             "carta d'identità",
-            "carta d’identità",
+            "carta d\u2019identità",
             "carta di identità",
             "carta identità",
             "carta d'identita",
@@ -467,7 +474,7 @@ _LICENSE_US = (
     "driver's license",
     "drivers license",
     "driver license",
-    "driver’s license",
+    "driver\u2019s license",
     "driver's lic",
     "drivers lic",
     "driver lic",
@@ -573,13 +580,16 @@ LICENCES = (
         description="UK driving licence number (surname, birth date and initials encoded).",
         source="https://en.wikipedia.org/wiki/Driving_licence_in_the_United_Kingdom",
     ),
+    # Eleven characters: the issuing authority's four, a five-character serial, a check
+    # digit and the issue count (B072RRE2I55).
     _licence(
         "de_driving_licence",
-        r"\b[A-Z0-9]\d{2}[A-Z0-9]{6}\d[A-Z0-9]\b",
+        r"(?i)\b[A-Z0-9]{4}[A-Z0-9]{5}\d[A-Z0-9]\b",
         (*_LICENCE, "führerschein", "fuehrerschein", "fahrerlaubnis"),
         ("DE",),
         "German driving licence number (Führerscheinnummer, with a label).",
-        "https://learn.microsoft.com/en-us/purview/sit-defn-germany-drivers-license-number",
+        "https://de.wikipedia.org/wiki/F%C3%BChrerschein_(Deutschland)",
+        _mixed,
     ),
     _licence(
         "fr_driving_licence",
@@ -636,7 +646,14 @@ LICENCES = (
     _licence(
         "kr_driving_licence",
         r"\b\d{2}-?\d{2}-?\d{6}-?\d{2}\b",
-        ("운전면허", "면허번호", "driver's license", "driving licence", "driver license", "license"),
+        (
+            "운전면허",
+            "면허번호",
+            "driver's license",
+            "driving licence",
+            "driver license",
+            "license",
+        ),
         ("KR",),
         "South Korean driver's licence number (with a label).",
         "https://learn.microsoft.com/en-us/purview/sit-defn-south-korea-drivers-license-number",

@@ -9,8 +9,13 @@ pii_national_asia_pacific, pii_national_africa_middle_east). Each number is read
   module where stdnum has none). A pass is "validated", a fail is "low" (reported, not blocked);
 - `context`: label words in the country's own languages and in English. A bare run of digits that
   many other things share (nine to thirteen digits) needs one nearby (`context_required`); a shape
-  only the issuer prints (a check letter, a century sign, fixed separators around a birth date)
-  stands on its checksum alone.
+  only the issuer prints (a check letter, a century sign, fixed separators around a birth date,
+  the issuer's own grouping such as 36 574 261 809 or 123-456-32-18) stands on its checksum
+  alone. Where a number has both, `<id>` reads the printed form without a label and
+  `<id>_compact` the run of digits after one; `alone()` keeps a printed form found inside a
+  longer run of groups (an IBAN, a card number) from being read.
+- `typed`: a value that is one straight run or one repeated digit is someone's sample, not a
+  number an issuer assigned; any other value is judged by its checksum.
 """
 
 from __future__ import annotations
@@ -137,6 +142,22 @@ def labels(*words: str) -> tuple[str, ...]:
         else:
             out.append(word)
     return tuple(dict.fromkeys(out))
+
+
+# A group of a grouped number: up to nine letters and digits, at least one a digit.
+_GROUP = r"[0-9A-Z]{0,4}\d[0-9A-Z]{0,4}"
+
+
+def alone(pattern: str) -> str:
+    """`pattern` as the value (group `v`) only when no other group of digits stands right
+    before or after it, one space away: four groups inside an IBAN (IE29 AIBK 9311 5212 3456
+    79) or a longer grouped number are then matched whole, with no value, and set aside."""
+    core = f"(?:{pattern})"
+    return (
+        rf"(?:\b{_GROUP} )+{core}(?: {_GROUP}\b)*"
+        rf"|{core}(?: {_GROUP}\b)+"
+        rf"|(?P<v>{core})"
+    )
 
 
 # A value glued to a longer code by a dash or a slash (a part number, a path, a UUID's last group)

@@ -8,7 +8,24 @@ from stdnum.il import idnr as il_idnr
 from stdnum.za import idnr as za_idnr
 
 from aigate.inspect.detectors.base import Detector, digits
-from aigate.inspect.detectors.pii_national import labels, not_typed, official, standalone
+from aigate.inspect.detectors.pii_national import labels, not_typed, official, standalone, typed
+
+
+def _za_layout(value: str) -> bool:
+    """YYMMDD of a real date, then the citizenship digit: 0 citizen, 1 permanent resident, 2
+    refugee (Home Affairs has issued the last since 2019; python-stdnum knows 0 and 1 only)."""
+    number = digits(value)
+    if typed(number) or number[10] not in "012":
+        return False
+    try:
+        za_idnr.get_birth_date(number)
+    except ValueError:
+        return False
+    return True
+
+
+def _za_check(value: str) -> bool:
+    return luhn.is_valid(digits(value))
 
 
 def _emirates_id(value: str) -> bool:
@@ -20,6 +37,7 @@ DETECTORS = standalone(
         "za_id",
         "pii",
         r"\b\d{2}[01]\d[0-3]\d{8}\b|\b\d{6} \d{4} \d{3}\b",
+        _za_layout,
         context=labels(
             "id number",
             "id no",
@@ -29,9 +47,14 @@ DETECTORS = standalone(
             "sa id",
             "smart id",
             "green id book",
+            "id book",
+            "identity document",
+            "permanent resident",
+            "refugee id",
+            "asylum seeker",
         ),
         context_required=True,
-        **official(za_idnr, za_idnr.get_birth_date),
+        checksum=_za_check,
         keep=(0, 3),
         regions=("ZA",),
         source="https://en.wikipedia.org/wiki/South_African_identity_card",

@@ -9,7 +9,7 @@ from stdnum.br import cnpj, cpf
 from stdnum.ca import bn, sin
 from stdnum.cl import rut
 from stdnum.mx import curp, rfc
-from stdnum.us import ein, itin, ssn
+from stdnum.us import ein, ssn
 
 from aigate.inspect.detectors.base import Detector, digits
 from aigate.inspect.detectors.pii_national import (
@@ -23,7 +23,7 @@ from aigate.inspect.detectors.pii_national import (
 )
 
 _SSN_LABELS = labels("ssn", "ssns", "ss#", "social security", "soc sec", "soc. sec")
-_ITIN_LABELS = labels("itin", "individual taxpayer", "tin", "taxpayer id")
+_ITIN_LABELS = labels("itin", "individual taxpayer", "tin", "taxpayer id", "tax id")
 
 
 def _ssn(value: str) -> bool:
@@ -32,15 +32,23 @@ def _ssn(value: str) -> bool:
     return ssn.is_valid(digits(value)) and not typed(value)
 
 
+# The IRS's ITIN group ranges (digits 4-5): 50-65 since 2011, 70-88, 90-92 and 94-99.
+_ITIN_GROUPS = frozenset((*range(50, 66), *range(70, 89), 90, 91, 92, *range(94, 100)))
+
+
+def _itin_number(number: str) -> bool:
+    return len(number) == 9 and number[0] == "9" and int(number[3:5]) in _ITIN_GROUPS
+
+
 def _ssn_or_itin(value: str) -> bool:
     seps = {ch for ch in value if not ch.isdigit()}
     number = digits(value)
-    return len(seps) <= 1 and not typed(value) and (ssn.is_valid(number) or itin.is_valid(number))
+    return len(seps) <= 1 and not typed(value) and (ssn.is_valid(number) or _itin_number(number))
 
 
 def _itin(value: str) -> bool:
     seps = {ch for ch in value if not ch.isdigit()}
-    return len(seps) <= 1 and not typed(value) and itin.is_valid(digits(value))
+    return len(seps) <= 1 and not typed(value) and _itin_number(digits(value))
 
 
 def _mbi(value: str) -> bool:
@@ -58,6 +66,8 @@ def _dea(value: str) -> bool:
     d = [int(ch) for ch in value[2:]]
     return (d[0] + d[2] + d[4] + 2 * (d[1] + d[3] + d[5])) % 10 == d[6]
 
+
+_RFC_LABELS = labels("rfc", "registro federal de contribuyentes", "r.f.c")
 
 _MBI_LETTER = "[AC-HJKMNP-RT-Y]"  # no S, L, O, I, B or Z
 _MBI_ANY = "[0-9AC-HJKMNP-RT-Y]"
@@ -225,11 +235,24 @@ DETECTORS = standalone(
         "pii",
         r"\b[A-Z]{3,4}\d{6}[1-9A-V][1-9A-Z][0-9A]\b",
         stdnum_layout(rfc),  # name letters, a real date, not a rude word
-        context=labels("rfc", "registro federal de contribuyentes"),
+        context=_RFC_LABELS,
         checksum=stdnum_valid(rfc, validate_check_digits=True),
         regions=("MX",),
         source="https://es.wikipedia.org/wiki/Registro_Federal_de_Contribuyentes_(M%C3%A9xico)",
         description="Mexican taxpayer number RFC with homoclave (date, check digit).",
+    ),
+    # The SAT has issued RFCs whose check digit does not compute; labelled, one is still an RFC.
+    Detector(
+        "mx_rfc_labelled",
+        "pii",
+        r"\b[A-Z]{3,4}\d{6}[0-9A-Z]{3}\b",
+        stdnum_layout(rfc),
+        context=_RFC_LABELS,
+        context_required=True,
+        regions=("MX",),
+        source="https://es.wikipedia.org/wiki/Registro_Federal_de_Contribuyentes_(M%C3%A9xico)",
+        description="Mexican RFC after its label, whatever its check digit (the SAT has issued "
+        "some that fail it).",
     ),
     Detector(
         "ar_cuit",

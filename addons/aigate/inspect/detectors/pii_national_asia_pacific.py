@@ -21,12 +21,44 @@ from stdnum.th import pin
 
 from aigate.inspect.detectors.base import Detector, digits
 from aigate.inspect.detectors.pii_national import (
+    alone,
     holds,
     labels,
     not_typed,
     official,
     standalone,
     stdnum_layout,
+)
+
+_AADHAAR_LABELS = labels(
+    "aadhaar", "aadhar", "adhaar", "uidai", "uid", "uid no", "uid number", "आधार", "ஆதார்"
+)
+
+_ABN_LABELS = labels("abn", "australian business number")
+_MEDICARE_LABELS = labels("medicare", "medicare card", "medicare no")
+_RRN_LABELS = labels(
+    "주민등록번호",
+    "주민번호",
+    "외국인등록번호",
+    "rrn",
+    "frn",
+    "resident registration",
+    "foreigner registration",
+    "alien registration",
+)
+
+_BRN_LABELS = labels(
+    "사업자등록번호", "사업자번호", "사업자 등록번호", "business registration", "brn"
+)
+_UEN_LABELS = labels("uen", "unique entity number", "acra", "entity number")
+_TH_LABELS = labels(
+    "เลขประจำตัวประชาชน",
+    "เลขบัตรประชาชน",
+    "บัตรประชาชน",
+    "thai id",
+    "tnin",
+    "national id",
+    "citizen id",
 )
 
 _NRIC_TABLES = {
@@ -92,17 +124,30 @@ def _brn(value: str) -> bool:
 
 
 DETECTORS = standalone(
+    # UIDAI prints the number in three groups of four: so written, with its Verhoeff digit, it
+    # needs no label; run together or grouped otherwise it does.
     Detector(
         "in_aadhaar",
         "pii",
-        r"\b[2-9]\d{3} ?\d{4} ?\d{4}\b",
-        context=labels("aadhaar", "aadhar", "adhaar", "uidai", "uid no", "uid number", "आधार"),
-        context_required=True,
+        alone(r"\b[2-9]\d{3} \d{4} \d{4}\b"),
+        context=_AADHAAR_LABELS,
         **official(aadhaar),
         keep=(0, 4),
         regions=("IN",),
+        source="https://uidai.gov.in/en/my-aadhaar/about-your-aadhaar.html",
+        description="Indian Aadhaar number as UIDAI prints it, 1234 5678 9012 (Verhoeff).",
+    ),
+    Detector(
+        "in_aadhaar_compact",
+        "pii",
+        r"\b[2-9]\d{3}[ :-]?\d{4}[ :-]?\d{4}\b",
+        context=_AADHAAR_LABELS,
+        context_required=True,
+        **official(aadhaar, strip=":-"),
+        keep=(0, 4),
+        regions=("IN",),
         source="https://en.wikipedia.org/wiki/Aadhaar",
-        description="Indian Aadhaar number (Verhoeff, with a label).",
+        description="Indian Aadhaar number run together or dashed (Verhoeff, with a label).",
     ),
     # Three letters, the holder type (P person, C company, ...), the name's initial, four digits
     # and a letter: the Income Tax Department's layout, rare in other text.
@@ -149,16 +194,31 @@ DETECTORS = standalone(
         source="https://en.wikipedia.org/wiki/National_Registration_Identity_Card",
         description="Singapore NRIC/FIN (series letter, check letter).",
     ),
+    # Local companies' YYYYNNNNNC (registration year first) and the T/S/R series'
+    # TYYPQNNNNC: ACRA's layouts with a check letter.
     Detector(
         "sg_uen",
         "pii",
-        r"\b\d{8,9}[A-Z]\b|\b[RST]\d{2}[A-Z]{2}\d{4}[A-Z]\b",
-        context=labels("uen", "unique entity number", "acra"),
+        r"\b(?:19|20)\d{7}[A-Z]\b|\b[RST]\d{2}[A-Z]{2}\d{4}[A-Z]\b",
+        context=_UEN_LABELS,
+        **official(uen),
+        regions=("SG",),
+        source="https://www.uen.gov.sg/ueninternet/faces/pages/admin/aboutUEN.jspx",
+        description="Singapore unique entity number UEN of companies and other entities "
+        "(check letter).",
+    ),
+    # Businesses' eight digits and a letter are the shape of a Spanish DNI too: label needed.
+    Detector(
+        "sg_uen_compact",
+        "pii",
+        r"\b\d{8,9}[A-Z]\b",
+        context=_UEN_LABELS,
         context_required=True,
         **official(uen),
         regions=("SG",),
         source="https://www.uen.gov.sg/ueninternet/faces/pages/admin/aboutUEN.jspx",
-        description="Singapore unique entity number UEN (check letter, with a label).",
+        description="Singapore unique entity number UEN of a business (check letter, with a "
+        "label).",
     ),
     Detector(
         "au_tfn",
@@ -172,16 +232,27 @@ DETECTORS = standalone(
         source="https://en.wikipedia.org/wiki/Tax_file_number",
         description="Australian tax file number (weighted check, with a label).",
     ),
+    # The ABR prints 51 824 753 556; so grouped, its mod 89 check is enough without a label.
     Detector(
         "au_abn",
         "pii",
+        alone(r"\b\d{2} \d{3} \d{3} \d{3}\b"),
+        context=_ABN_LABELS,
+        **official(abn),
+        regions=("AU",),
+        source="https://abr.business.gov.au/Help/AbnFormat",
+        description="Australian business number ABN as printed, 51 824 753 556 (mod 89).",
+    ),
+    Detector(
+        "au_abn_compact",
+        "pii",
         r"\b\d{2} ?\d{3} ?\d{3} ?\d{3}\b",
-        context=labels("abn", "australian business number"),
+        context=_ABN_LABELS,
         context_required=True,
         **official(abn),
         regions=("AU",),
         source="https://en.wikipedia.org/wiki/Australian_Business_Number",
-        description="Australian business number ABN (mod 89, with a label).",
+        description="Australian business number ABN run together (mod 89, with a label).",
     ),
     Detector(
         "au_acn",
@@ -194,18 +265,31 @@ DETECTORS = standalone(
         source="https://en.wikipedia.org/wiki/Australian_Company_Number",
         description="Australian company number ACN (check digit, with a label).",
     ),
+    # Printed on the card as 2123 45670 1: four, five and one digits (and the holder's position).
     Detector(
         "au_medicare",
         "pii",
+        alone(r"\b[2-6]\d{3} \d{5} \d(?:[ -]\d)?\b"),
+        not_typed,
+        context=_MEDICARE_LABELS,
+        checksum=_medicare,
+        keep=(0, 2),
+        regions=("AU",),
+        source="https://www.servicesaustralia.gov.au/how-to-read-your-medicare-card",
+        description="Australian Medicare card number as printed, 2123 45670 1 (check digit).",
+    ),
+    Detector(
+        "au_medicare_compact",
+        "pii",
         r"\b[2-6]\d{3} ?\d{5} ?\d(?:[ -]?\d)?\b",
         not_typed,
-        context=labels("medicare"),
+        context=_MEDICARE_LABELS,
         context_required=True,
         checksum=_medicare,
         keep=(0, 2),
         regions=("AU",),
         source="https://en.wikipedia.org/wiki/Medicare_(Australia)",
-        description="Australian Medicare card number (weighted check digit, with a label).",
+        description="Australian Medicare card number run together (check digit, with a label).",
     ),
     Detector(
         "nz_ird",
@@ -220,34 +304,57 @@ DETECTORS = standalone(
         description="New Zealand IRD number (mod 11, with a label).",
     ),
     # Birth date, a dash and seven digits whose first is sex and century: the RRN layout (the
-    # foreigner registration number shares it). Numbers issued since October 2020 carry no
-    # check digit and read as "low".
+    # foreigner registration number shares it, with 5-8). Numbers issued since October 2020
+    # carry no check digit and read as "low".
     Detector(
         "kr_rrn",
         "pii",
         r"\b\d{6}-[1-8]\d{6}\b",
-        context=labels(
-            "주민등록번호", "주민번호", "외국인등록번호", "rrn", "resident registration"
-        ),
+        context=_RRN_LABELS,
         **official(rrn),
         keep=(0, 2),
         regions=("KR",),
         source="https://en.wikipedia.org/wiki/Resident_registration_number",
-        description="South Korean resident / foreigner registration number (birth date, check).",
+        description="South Korean resident / foreigner registration number, YYMMDD-SNNNNNN "
+        "(birth date, check digit).",
     ),
+    Detector(
+        "kr_rrn_compact",
+        "pii",
+        r"\b\d{6}[1-8]\d{6}\b",
+        context=_RRN_LABELS,
+        context_required=True,
+        **official(rrn),
+        keep=(0, 2),
+        regions=("KR",),
+        source="https://en.wikipedia.org/wiki/Resident_registration_number",
+        description="South Korean resident / foreigner registration number without its dash "
+        "(birth date, check digit, with a label).",
+    ),
+    # The NTS prints it 123-45-67890 (office, type, serial and check digit).
     Detector(
         "kr_brn",
         "pii",
         r"\b\d{3}-\d{2}-\d{5}\b",
         stdnum_layout(brn),  # office code, type and serial (stdnum has no check digit)
-        context=labels(
-            "사업자등록번호", "사업자번호", "사업자 등록번호", "business registration", "brn"
-        ),
+        context=_BRN_LABELS,
+        checksum=_brn,
+        regions=("KR",),
+        source="https://www.oecd.org/tax/automatic-exchange/crs-implementation-and-assistance/tax-identification-numbers/Korea-TIN.pdf",
+        description="South Korean business registration number, 123-45-67890 (check digit).",
+    ),
+    Detector(
+        "kr_brn_compact",
+        "pii",
+        r"\b\d{10}\b",
+        stdnum_layout(brn),
+        context=_BRN_LABELS,
         context_required=True,
         checksum=_brn,
         regions=("KR",),
         source="https://www.oecd.org/tax/automatic-exchange/crs-implementation-and-assistance/tax-identification-numbers/Korea-TIN.pdf",
-        description="South Korean business registration number (check digit, with a label).",
+        description="South Korean business registration number run together (check digit, "
+        "with a label).",
     ),
     Detector(
         "jp_my_number",
@@ -324,13 +431,25 @@ DETECTORS = standalone(
     Detector(
         "th_national_id",
         "pii",
-        r"\b[1-8][- ]\d{4}[- ]\d{5}[- ]\d{2}[- ]\d\b",
-        context=labels("เลขประจำตัวประชาชน", "บัตรประชาชน", "thai id", "national id"),
+        alone(r"\b[1-8][- ]\d{4}[- ]\d{5}[- ]\d{2}[- ]\d\b"),
+        context=_TH_LABELS,
         **official(pin),
         keep=(0, 1),
         regions=("TH",),
         source="https://en.wikipedia.org/wiki/Thai_identity_card",
         description="Thai national id number, 1-2345-67890-12-3 (mod 11 check).",
+    ),
+    Detector(
+        "th_national_id_compact",
+        "pii",
+        r"\b[1-8]\d{12}\b",
+        context=_TH_LABELS,
+        context_required=True,
+        **official(pin),
+        keep=(0, 1),
+        regions=("TH",),
+        source="https://en.wikipedia.org/wiki/Thai_identity_card",
+        description="Thai national id number run together (mod 11 check, with a label).",
     ),
     # Birth date, a birthplace code and a serial between dashes: the MyKad layout.
     Detector(

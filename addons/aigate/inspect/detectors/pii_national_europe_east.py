@@ -32,6 +32,8 @@ def _snils(value: str) -> bool:
     return total % 101 % 100 == int(d[9:])
 
 
+_NIP_LABELS = labels("nip", "numer identyfikacji podatkowej", "nr nip")
+
 DETECTORS = standalone(
     Detector(
         "pl_pesel",
@@ -45,16 +47,27 @@ DETECTORS = standalone(
         source="https://en.wikipedia.org/wiki/PESEL",
         description="Polish national identification number PESEL (birth date, check digit).",
     ),
+    # Written with its dashes (123-456-32-18 or 123-45-67-819), a NIP is the tax office's layout.
     Detector(
         "pl_nip",
         "pii",
-        r"\b\d{3}-?\d{3}-?\d{2}-?\d{2}\b|\b\d{3}-\d{2}-\d{2}-\d{3}\b",
-        context=labels("nip", "numer identyfikacji podatkowej", "nr nip"),
+        r"\b\d{3}-\d{3}-\d{2}-\d{2}\b|\b\d{3}-\d{2}-\d{2}-\d{3}\b",
+        context=_NIP_LABELS,
+        **official(nip),
+        regions=("PL",),
+        source="https://pl.wikipedia.org/wiki/Numer_identyfikacji_podatkowej",
+        description="Polish tax number NIP as printed, 123-456-32-18 (weighted check digit).",
+    ),
+    Detector(
+        "pl_nip_compact",
+        "pii",
+        r"\b\d{10}\b",
+        context=_NIP_LABELS,
         context_required=True,
         **official(nip),
         regions=("PL",),
         source="https://pl.wikipedia.org/wiki/Numer_identyfikacji_podatkowej",
-        description="Polish tax number NIP (weighted check digit, with a label).",
+        description="Polish tax number NIP run together (weighted check digit, with a label).",
     ),
     Detector(
         "pl_regon",

@@ -38,7 +38,9 @@ DETECTORS = standalone(
     Detector(
         "es_dni",
         "pii",
-        r"\b\d{8}-?[A-HJ-NP-TV-Z]\b|\b\d{2}\.\d{3}\.\d{3}-?[A-HJ-NP-TV-Z]\b",
+        # the check letter is typed in lower case too (12345678z)
+        r"\b\d{8}-?[A-HJ-NP-TV-Za-hj-np-tv-z]\b"
+        r"|\b\d{2}\.\d{3}\.\d{3}-?[A-HJ-NP-TV-Za-hj-np-tv-z]\b",
         context=labels("dni", "nif", "documento nacional de identidad"),
         **official(dni, strip="."),
         regions=("ES",),
@@ -48,7 +50,7 @@ DETECTORS = standalone(
     Detector(
         "es_nie",
         "pii",
-        r"\b[XYZ]-?\d{7}-?[A-HJ-NP-TV-Z]\b",
+        r"\b[XYZxyz]-?\d{7}-?[A-HJ-NP-TV-Za-hj-np-tv-z]\b",
         context=labels("nie", "número de identidad de extranjero", "identificación de extranjero"),
         **official(nie),
         regions=("ES",),

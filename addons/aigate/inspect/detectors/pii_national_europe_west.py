@@ -19,6 +19,7 @@ from stdnum.nl import bsn
 
 from aigate.inspect.detectors.base import Detector, digits
 from aigate.inspect.detectors.pii_national import (
+    alone,
     labels,
     not_typed,
     official,
@@ -32,8 +33,12 @@ _NINO_BAD_PREFIX = {"BG", "GB", "NK", "KN", "TN", "NT", "ZZ"}
 
 
 def _nino(value: str) -> bool:
-    """HMRC never allocates these prefixes; spaces, when used, split the number in pairs."""
-    return value.count(" ") in (0, 4) and value[:2] not in _NINO_BAD_PREFIX
+    """HMRC never allocates these prefixes; spaces, when used, split the number in pairs or
+    set the prefix and the suffix apart (QQ 123456 C)."""
+    spaced = value.count(" ")
+    if spaced in (1, 2) and not (value[2] == " " and (spaced == 1 or value[-2] == " ")):
+        return False
+    return spaced != 3 and value[:2] not in _NINO_BAD_PREFIX
 
 
 def _letter_digits(letter: str) -> str:
@@ -73,6 +78,13 @@ def _rvnr(value: str) -> bool:
     weights = (2, 1, 2, 5, 7, 1, 2, 1, 2, 1, 2, 1)
     total = sum(_cross_sum(int(d) * w) for d, w in zip(body, weights, strict=True))
     return total % 10 == int(v[11])
+
+
+def _lanr(value: str) -> bool:
+    """LANR: digits 1-6 weighted 4, 9, 4, 9, 4, 9; ten minus the sum's last digit (mod 10) is
+    the seventh."""
+    total = sum(int(d) * w for d, w in zip(value[:6], (4, 9, 4, 9, 4, 9), strict=True))
+    return (10 - total % 10) % 10 == int(value[6])
 
 
 def _nn_layout(value: str) -> bool:
@@ -115,6 +127,35 @@ _VAT_BODIES = {
     "XI": r"\d{3} ?\d{4} ?\d{2}(?: ?\d{3})?",
 }
 _VAT = "|".join(f"{cc} ?(?:{body})" for cc, body in _VAT_BODIES.items())
+_FR_NIF_LABELS = labels(
+    "numéro fiscal",
+    "numero fiscal",
+    "spi",
+    "nif",
+    "identifiant fiscal",
+    "numéro d'identification fiscale",
+)
+_BSN_LABELS = labels("bsn", "burgerservicenummer", "sofinummer", "sofi-nummer")
+_IDNR_LABELS = labels(
+    "steuer-id",
+    "steuerid",
+    "steuer-idnr",
+    "steueridentifikationsnummer",
+    "steuerliche identifikationsnummer",
+    "identifikationsnummer",
+    "idnr",
+    "tax id",
+)
+_AT_SVNR_LABELS = labels(
+    "sozialversicherungsnummer",
+    "versicherungsnummer",
+    "svnr",
+    "sv-nr",
+    "sv-nummer",
+    "vsnr",
+    "e-card",
+)
+
 _EU = ("AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE")
 _EU += ("IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "GB")
 
@@ -209,11 +250,10 @@ DETECTORS = standalone(
         "pii",
         r"\b\d{7}[A-W][A-IW]?\b",
         context=labels("pps", "ppsn", "personal public service"),
-        context_required=True,
         **official(pps),
         regions=("IE",),
         source="https://en.wikipedia.org/wiki/Personal_Public_Service_Number",
-        description="Irish personal public service number (mod 23 letter, with a label).",
+        description="Irish personal public service number, 1234567T (mod 23 check letter).",
     ),
     Detector(
         "fr_nir",
@@ -227,23 +267,27 @@ DETECTORS = standalone(
         source="https://fr.wikipedia.org/wiki/Num%C3%A9ro_de_s%C3%A9curit%C3%A9_sociale_en_France",
         description="French social security number NIR (mod 97 key).",
     ),
+    # The DGFiP prints it 30 23 217 600 053: so grouped, its three-digit key suffices.
     Detector(
         "fr_nif",
         "pii",
+        alone(r"\b[0-3]\d \d{2} \d{3} \d{3} \d{3}\b"),
+        context=_FR_NIF_LABELS,
+        **official(fr_nif),
+        regions=("FR",),
+        source="https://ec.europa.eu/taxation_customs/tin/tinByCountry.html",
+        description="French tax number SPI/NIF as printed, 30 23 217 600 053 (check key).",
+    ),
+    Detector(
+        "fr_nif_compact",
+        "pii",
         r"\b[0-3]\d ?\d{2} ?\d{3} ?\d{3} ?\d{3}\b",
-        context=labels(
-            "numéro fiscal",
-            "numero fiscal",
-            "spi",
-            "nif",
-            "identifiant fiscal",
-            "numéro d'identification fiscale",
-        ),
+        context=_FR_NIF_LABELS,
         context_required=True,
         **official(fr_nif),
         regions=("FR",),
         source="https://ec.europa.eu/taxation_customs/tin/tinByCountry.html",
-        description="French tax number SPI/NIF (check digits, with a label).",
+        description="French tax number SPI/NIF run together (check key, with a label).",
     ),
     Detector(
         "fr_siren",
@@ -289,35 +333,52 @@ DETECTORS = standalone(
     Detector(
         "nl_bsn",
         "pii",
-        r"\b\d{9}\b|\b\d{4}\.\d{2}\.\d{3}\b",
-        context=labels("bsn", "burgerservicenummer", "sofinummer", "sofi-nummer"),
+        r"\b\d{4}\.\d{2}\.\d{3}\b",
+        context=_BSN_LABELS,
+        **official(bsn),
+        keep=(0, 3),
+        regions=("NL",),
+        source="https://nl.wikipedia.org/wiki/Burgerservicenummer",
+        description="Dutch citizen service number BSN as printed, 1234.56.782 (11-test).",
+    ),
+    Detector(
+        "nl_bsn_compact",
+        "pii",
+        r"\b\d{9}\b|\b\d{3} \d{3} \d{3}\b",
+        context=_BSN_LABELS,
         context_required=True,
         **official(bsn),
         keep=(0, 3),
         regions=("NL",),
         source="https://nl.wikipedia.org/wiki/Burgerservicenummer",
-        description="Dutch citizen service number BSN (11-test, with a label).",
+        description="Dutch citizen service number BSN run together (11-test, with a label).",
     ),
+    # The BZSt prints it 36 574 261 809: so grouped, the ISO 7064 check and the rule that one
+    # digit repeats suffice.
     Detector(
         "de_tax_id",
         "pii",
+        alone(r"\b\d{2} \d{3} \d{3} \d{3}\b"),
+        context=_IDNR_LABELS,
+        **official(idnr),
+        keep=(0, 3),
+        regions=("DE",),
+        source="https://de.wikipedia.org/wiki/Steuerliche_Identifikationsnummer",
+        description="German tax identification number IdNr as printed, 36 574 261 809 "
+        "(ISO 7064 check).",
+    ),
+    Detector(
+        "de_tax_id_compact",
+        "pii",
         r"\b\d{2} ?\d{3} ?\d{3} ?\d{3}\b",
-        context=labels(
-            "steuer-id",
-            "steuerid",
-            "steuer-idnr",
-            "steueridentifikationsnummer",
-            "steuerliche identifikationsnummer",
-            "identifikationsnummer",
-            "idnr",
-            "tax id",
-        ),
+        context=_IDNR_LABELS,
         context_required=True,
         **official(idnr),
         keep=(0, 3),
         regions=("DE",),
         source="https://de.wikipedia.org/wiki/Steuerliche_Identifikationsnummer",
-        description="German tax identification number IdNr (ISO 7064 check, with a label).",
+        description="German tax identification number IdNr run together (ISO 7064 check, "
+        "with a label).",
     ),
     Detector(
         "de_stnr",
@@ -373,24 +434,55 @@ DETECTORS = standalone(
         source="https://de.wikipedia.org/wiki/Versicherungsnummer",
         description="German pension insurance number (birth date, check digit).",
     ),
+    # Serial and check digit, a space, the birth date: 1237 010180 as the e-card prints it.
     Detector(
         "at_svnr",
         "pii",
+        alone(r"\b\d{4} [0-3]\d[01]\d{3}\b"),
+        context=_AT_SVNR_LABELS,
+        **official(vnr),
+        regions=("AT",),
+        source="https://de.wikipedia.org/wiki/Sozialversicherungsnummer#%C3%96sterreich",
+        description="Austrian social insurance number as printed, 1237 010180 (birth date, "
+        "check digit).",
+    ),
+    Detector(
+        "at_svnr_compact",
+        "pii",
         r"\b\d{4} ?\d{6}\b",
-        context=labels(
-            "sozialversicherungsnummer",
-            "versicherungsnummer",
-            "svnr",
-            "sv-nr",
-            "sv-nummer",
-            "vsnr",
-            "e-card",
-        ),
+        context=_AT_SVNR_LABELS,
         context_required=True,
         **official(vnr),
         regions=("AT",),
         source="https://de.wikipedia.org/wiki/Sozialversicherungsnummer#%C3%96sterreich",
-        description="Austrian social insurance number (check digit, with a label).",
+        description="Austrian social insurance number run together (check digit, with a label).",
+    ),
+    # Betriebsstättennummer: the Kassenärztliche Vereinigung's two-digit region and seven
+    # digits of the practice (no check digit).
+    Detector(
+        "de_bsnr",
+        "pii",
+        r"\b\d{9}\b",
+        not_typed,
+        context=labels("bsnr", "betriebsstättennummer", "betriebsstaettennummer", "praxisnummer"),
+        context_required=True,
+        regions=("DE",),
+        source="https://de.wikipedia.org/wiki/Betriebsst%C3%A4ttennummer",
+        description="German practice number BSNR (with a label).",
+    ),
+    # Lebenslange Arztnummer: six digits, a check digit over them (weights 4 and 9), and the
+    # two-digit specialty.
+    Detector(
+        "de_lanr",
+        "pii",
+        r"\b\d{9}\b",
+        not_typed,
+        context=labels("lanr", "arztnummer", "lebenslange arztnummer", "arzt-nr", "arzt nr"),
+        context_required=True,
+        checksum=_lanr,
+        regions=("DE",),
+        source="https://de.wikipedia.org/wiki/Lebenslange_Arztnummer",
+        description="German physician number LANR (check digit, with a label).",
     ),
     Detector(
         "ch_ahv",

@@ -132,7 +132,7 @@ DETECTORS = (
         "secret",
         r"ya29\.[0-9A-Za-z_-]{30,300}",
         random_token(3.5),
-        confidence="pattern",
+        confidence="validated",
         keep=(5, 0),
         boundary=TOKEN_CHARS,
         description="Google OAuth access token.",

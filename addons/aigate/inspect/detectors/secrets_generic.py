@@ -39,7 +39,7 @@ _EXAMPLE_WORDS = frozenset(_EXAMPLE_WORD_LIST.split())
 # a template or collection (`{pw}`, `[REDACTED]`), a URL or a known secret-store reference.
 _REFERENCE = re.compile(
     r"^(?:\$[A-Za-z_{(]|%[A-Za-z_][\w.]*%$|%\(|self\.|this\.|env[:.]|vault:|file:|ref\+|op://|"
-    r"sm://|arn:|secretsmanager:|awssm:|keyvault:|projects/|sha\d+:|md5:|enc\[|[\[{])"
+    r"sm://|arn:|secretsmanager:|awssm:|keyvault:|projects/|sha\d+:|md5:|enc\[|enc\(|[\[{])"
     r"|\$\{|\{\{|#\{|%\(\w+\)[sd]|://|^//|^@?[\w.\-]+:\d{2,5}$"
     r"|^__\w+__$"
     r"|^(?:true|false|yes|no|on|off|null|none|nil|undefined|required|optional|enabled|disabled|"
@@ -193,7 +193,9 @@ _NOT_PHRASE_LIST = """
     name id value values read write only access token tokens account store manager generated
     random managed auto none null empty strong weak"""
 _NOT_PHRASE = frozenset(_NOT_PHRASE_LIST.split())
-_PHRASE_PART = re.compile(r"[A-Za-z]{3,12}[0-9]{0,4}[!?#*@$%&=]?|[0-9]{1,4}[!?#*@$%&=]?|[!?#*@$%&=]{1,3}")
+_PHRASE_PART = re.compile(
+    r"[A-Za-z]{3,12}[0-9]{0,4}[!?#*@$%&=]?|[0-9]{1,4}[!?#*@$%&=]?|[!?#*@$%&=]{1,3}"
+)
 
 
 def passphrase(value: str, spaces: bool = False) -> bool:
@@ -210,7 +212,8 @@ def passphrase(value: str, spaces: bool = False) -> bool:
         return False
     if "_" in value and value.lower() == value and not any(c.isdigit() for c in value):
         return False
-    if any(w.rstrip("0123456789") in _NOT_PHRASE for w in words):
+    stems = [w.rstrip("0123456789!?#*@$%&=") for w in words]
+    if any(w in _NOT_PHRASE or w in _EXAMPLE_WORDS for w in stems):
         return False
     return not example_value(value)
 
@@ -362,8 +365,8 @@ _TYPED = (
     r"[ \t]*:[ \t]*[A-Za-z_][\w.]*(?:<[\w, ]*>)?\??[ \t]*="
     r"|[ \t]+(?:string|String|str|\[\]byte|&str)[ \t]*=|\[[0-9]*\][ \t]*="
 )
-# `=`, `:`, `:=`, `::=`, `=>`, `==`, `!=`, `?=`, `.=`, `+=`, `??=`, `||=`; a typed assignment; `", "`
-# after a quoted key (define('DB_PASSWORD', '...'), getenv("API_TOKEN", "...")); or prose:
+# `=`, `:`, `:=`, `::=`, `=>`, `==`, `!=`, `?=`, `.=`, `+=`, `??=`, `||=`; a typed assignment;
+# `", "` after a quoted key (define('DB_PASSWORD', '...'), getenv("API_TOKEN", "...")); or prose:
 # `password is ...`.
 _SEP = (
     rf"(?:(?:{_TYPED}|[ \t]*(?::{{1,3}}=|=>|!==?|={{1,3}}|(?:\?\?|\|\||[?.+])=|:))[ \t]*"
@@ -375,9 +378,7 @@ _SEP_QUOTED = rf"(?:{_SEP}|[ \t]*\([ \t]*|[ \t]+)"
 _OPEN = r"(?:@?[bBrRuU]?\\?[\"'`])?"
 # The value: up to a quote, comma, semicolon, backslash, `&` (the next query parameter) or white
 # space; closing brackets at its end belong to the code around it.
-_VALUE = (
-    r"(?P<v>[^\s\"'`,;\\&]{3,}(?:[,;&]+[^\s\"'`,;\\&=:]+)*[^\s\"'`,;\\&)\]}])"
-)
+_VALUE = r"(?P<v>[^\s\"'`,;\\&]{3,}(?:[,;]+[^\s\"'`,;\\&=:]+)*[^\s\"'`,;\\&)\]}])"
 
 
 def _assignment(words: str, not_secret: str | None = None) -> str:
@@ -401,16 +402,16 @@ def _quoted_assignment(words: str) -> str:
 _PROSE_PW = r"(?i:password|passwort|passphrase|passcode|pwd)"
 _PROSE = (
     rf"(?:\b{_PROSE_PW}[ \t]+(?i:for|of|to|on)[ \t]+"
-    r"[^\n.;\\\"'`]{1,60}?[ \t](?i:is|was|are|=|:)[ \t]+"
+    r"[^\n.;\\\"'`]{1,30}?[ \t](?i:is|was|are|=|:)[ \t]+"
     r"|\b(?i:use|using|with|enter|type|try)[ \t]+(?:(?i:the|my|your|our|this|a)[ \t]+)?"
     r"(?:(?i:new|admin|root|wifi|wi-fi|temporary|temp|initial|default)[ \t]+)?"
     rf"{_PROSE_PW}[ \t]*:?[ \t]+"
     # login: alice / pw, log in as alice with pw, credentials for the VPN: alice, password pw
-    r"|\b(?i:login|log[ \t]?in|logon|sign[ \t]?in|credentials?|creds|account|username|"
-    r"user[ \t]?(?:name|id)|user(?:name)?[ \t]*(?:/|&|and)[ \t]*pass(?:word)?)\b"
-    r"(?:[^\n=]{0,60}?(?:[ \t]*[:=]|[ \t]+(?i:is|are|with|as|using))"
+    # (few enough spellings that the literal prefilter keeps them as atoms)
+    r"|\b(?i:log ?in|sign ?in|credentials?|creds|account|user ?(?:name|id))\b"
+    r"(?:[^\n=]{0,30}?(?:[ \t]*[:=]|[ \t]+(?i:is|are|with|as|using))"
     r"|[ \t]+(?i:is|are|as|with|to|using|for|username|user|the))*"
-    r"[ \t]*[\"'`]?[A-Za-z0-9._@+\-]{2,64}[\"'`]?"
+    r"[ \t]*[\"'`]?[A-Za-z0-9._@+\-]{2,31}[\"'`]?"
     r"(?:[ \t]*(?:/|\||,|:|;)[ \t]*(?:(?:(?i:the|my)[ \t]+)?(?i:password|pass|pwd|pw)"
     r"(?:[ \t]+(?i:is))?[ \t]*[:=]?[ \t]*)?"
     r"|[ \t]+(?:(?i:and|with|using)[ \t]+)?(?:(?i:the|my)[ \t]+)?(?i:password|pass|pwd|pw)"
@@ -495,8 +496,8 @@ DETECTORS = (
         quoted_password_value,
         confidence="context",
         keep=(0, 0),
-        description="A quoted password literal, whatever characters it holds (password = \"...\", "
-        "setPassword(\"...\"), password \"...\"; a passphrase of random words).",
+        description='A quoted password literal, whatever characters it holds (password = "...", '
+        'setPassword("..."), password "..."; a passphrase of random words).',
         source="https://cwe.mitre.org/data/definitions/259.html",
         generic=True,
     ),
@@ -542,6 +543,7 @@ DETECTORS = (
         # A key that names no credential (authenticity_token, csrf_token) is matched first and
         # yields no value.
         rf"(?:[<\"'](?:[A-Za-z0-9_\-]+:)?{_NOT_CREDENTIAL}[>\"']"
+        rf"|(?i:key|name)[ \t]*=[ \t]*[\"']{_NOT_CREDENTIAL}[\"']"
         rf"|(?:<(?:[A-Za-z0-9_\-]+:)?{_XML_KEY}(?:[ \t][^>\n]*)?>\s*"
         rf"|(?i:key|name)[ \t]*=[ \t]*[\"']{_XML_KEY}[\"'][ \t]+(?i:value)[ \t]*=[ \t]*[\"'])"
         r"(?P<v>[^<\"'\s]{4,}))",

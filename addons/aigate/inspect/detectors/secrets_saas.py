@@ -8,6 +8,17 @@ from aigate.inspect.detectors.base import TOKEN_CHARS, Detector, random_token
 _hex_token = random_token(3.0)
 _token = random_token(3.5)
 
+
+def _mixed_secret(value: str) -> bool:
+    """Random letters of both cases and digits (a 32-hex value is the auth token's shape)."""
+    return (
+        any(c.islower() for c in value)
+        and any(c.isupper() for c in value)
+        and any(c.isdigit() for c in value)
+        and _token(value)
+    )
+
+
 DETECTORS = (
     Detector(
         "slack_bot_token",
@@ -100,6 +111,20 @@ DETECTORS = (
         boundary=TOKEN_CHARS,
         description="Twilio auth token (32 hex characters near 'twilio').",
         source="https://www.twilio.com/docs/iam/api/authtoken",
+    ),
+    Detector(
+        "twilio_api_key_secret",
+        "secret",
+        r"[A-Za-z0-9]{32}",
+        _mixed_secret,
+        context=("twilio",),
+        context_required=True,
+        window=100,
+        confidence="pattern",
+        keep=(0, 0),
+        boundary=TOKEN_CHARS,
+        description="Twilio API key secret (32 letters and digits near 'twilio').",
+        source="https://www.twilio.com/docs/iam/api-keys",
     ),
     Detector(
         "sendgrid_api_key",

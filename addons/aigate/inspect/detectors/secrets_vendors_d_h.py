@@ -341,7 +341,7 @@ DETECTORS = (
         "secret",
         r"[a-z0-9]{24}",
         _mixed(3.0),
-        context=("etsy",),
+        context=("etsy", "etsykey", "etsyapikey", "etsytoken", "etsysecret"),
         context_required=True,
         confidence="pattern",
         keep=(0, 0),

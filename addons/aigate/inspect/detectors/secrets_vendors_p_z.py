@@ -23,11 +23,28 @@ _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F
 _KINDS = ("token", "key", "secret", "api_key", "apikey", "api_token", "access_token", "auth_token")
 
 
+# What people call any credential, whatever the vendor's own word is ("Plaid API key", "Vercel
+# credentials", "Scaleway secret key"): always label words, next to the vendor's kinds.
+_ANY_KIND = (
+    "api_key",
+    "api_token",
+    "api_secret",
+    "secret",
+    "secret_key",
+    "client_secret",
+    "access_key",
+    "access_token",
+    "credentials",
+    "token",
+    "key",
+)
+
+
 def _labels(*names: str, kinds: tuple[str, ...] = _KINDS) -> tuple[str, ...]:
     """Label words for a vendor's key: `snyk_token`, `snyk-api-key`, `snyk token`, `snykkey`..."""
     out: list[str] = []
     for name in names:
-        for kind in kinds:
+        for kind in (*kinds, *_ANY_KIND):
             for sep in ("_", "-", " ", ""):
                 word = f"{name}{sep}{kind.replace('_', sep)}"
                 if word not in out:
@@ -51,6 +68,11 @@ _token = _random(3.5)
 _hex = _random(3.0)
 _short = _random(2.8)
 _labelled = _random(3.2, mixed=True)
+
+
+def _both_cases(value: str) -> bool:
+    """Mixed-case random letters and digits (a hex digest or commit has one case)."""
+    return _labelled(value) and any(c.isupper() for c in value) and any(c.islower() for c in value)
 
 
 def _b64json(part: str) -> dict | None:
@@ -133,6 +155,9 @@ def _slack(
     return _prefixed(detector_id, pattern, keep, description, source, validator=validator)
 
 
+# A labelled shape whose characters no common identifier has (mixed-case random letters and
+# digits, an unusual length) is labelled by the vendor's name alone; hex digests and UUIDs
+# (commits, request ids) need the vendor's name joined to a credential word.
 def _labelled_shape(
     detector_id: str,
     pattern: str,
@@ -283,7 +308,7 @@ DETECTORS = (
     _labelled_shape(
         "plaid_secret",
         r"[a-f0-9]{30}",
-        _labels("plaid", kinds=("secret", "client_secret", "secret_key", "key")),
+        ("plaid", *_labels("plaid", kinds=("secret", "client_secret", "secret_key", "key"))),
         "Plaid API secret (30 hex characters, with a label).",
         "https://plaid.com/docs/api/#api-host",
         validator=_hex,
@@ -398,9 +423,10 @@ DETECTORS = (
     _labelled_shape(
         "razorpay_key_secret",
         r"[A-Za-z0-9]{24}",
-        _labels("razorpay", "rzp", kinds=("secret", "key_secret", "secret_key")),
+        ("razorpay", *_labels("razorpay", "rzp", kinds=("secret", "key_secret", "secret_key"))),
         "Razorpay key secret (24 characters, with a label).",
         "https://razorpay.com/docs/api/authentication/",
+        validator=_both_cases,
     ),
     _prefixed(
         "readme_api_key",
@@ -778,6 +804,45 @@ DETECTORS = (
         "Typeform personal access token.",
         "https://www.typeform.com/developers/get-started/personal-access-token/",
     ),
+    _prefixed(
+        "tavily_api_key",
+        r"tvly-(?:dev-|prod-)?[A-Za-z0-9]{32}",
+        5,
+        "Tavily search API key (tvly-, tvly-dev-, tvly-prod-).",
+        "https://docs.tavily.com/documentation/quickstart",
+        validator=_random(3.5, mixed=True),
+    ),
+    _prefixed(
+        "tencent_cloud_secret_id",
+        r"AKID[A-Za-z0-9]{32}",
+        4,
+        "Tencent Cloud API SecretId (AKID + 32 characters).",
+        "https://www.tencentcloud.com/document/product/598/34228",
+        validator=_random(3.5, mixed=True),
+    ),
+    _labelled_shape(
+        "tencent_cloud_secret_key",
+        r"[A-Za-z0-9]{32}",
+        (
+            "tencent",
+            "tencentcloud",
+            "qcloud",
+            "secretkey",
+            "secret_key",
+            "tccli",
+            *_labels("tencent", kinds=("secret", "secret_key", "key")),
+        ),
+        "Tencent Cloud API SecretKey (32 characters, next to 'tencent' or a SecretId).",
+        "https://www.tencentcloud.com/document/product/598/34228",
+    ),
+    _prefixed(
+        "together_api_key",
+        r"tgp_v1_[A-Za-z0-9_-]{43}",
+        7,
+        "Together AI API key (tgp_v1_).",
+        "https://docs.together.ai/reference/authentication-1",
+        validator=_random(3.5, mixed=True),
+    ),
     # --- U to Z ---
     _prefixed(
         "ubidots_token",
@@ -796,9 +861,10 @@ DETECTORS = (
     _labelled_shape(
         "vercel_legacy_token",
         r"[A-Za-z0-9]{24}",
-        _labels("vercel", kinds=("token", "access_token", "api_token", "auth_token", "key")),
+        ("vercel", *_labels("vercel", kinds=("token", "access_token", "api_token", "auth_token"))),
         "Vercel access token, older unprefixed format (24 characters, with a label).",
         "https://vercel.com/docs/rest-api#creating-an-access-token",
+        validator=_both_cases,
     ),
     _prefixed(
         "voiceflow_api_key",
@@ -810,7 +876,7 @@ DETECTORS = (
     _labelled_shape(
         "vultr_api_key",
         r"[A-Z0-9]{36}",
-        _labels("vultr"),
+        ("vultr", *_labels("vultr")),
         "Vultr API key (36 characters, with a label).",
         "https://www.vultr.com/api/#section/Authentication",
     ),
@@ -869,9 +935,10 @@ DETECTORS = (
     _labelled_shape(
         "zendesk_api_token",
         r"[A-Za-z0-9]{40}",
-        ("zendesk_api_token", "zd_token", *_labels("zendesk")),
+        ("zendesk", "zd_token", *_labels("zendesk")),
         "Zendesk API token (40 characters, with a label).",
         "https://developer.zendesk.com/api-reference/introduction/security-and-auth/",
+        validator=_both_cases,
     ),
     _prefixed(
         "zoho_oauth_token",
