@@ -135,7 +135,14 @@ PLANTED: dict[str, tuple[str, Callable[[random.Random], str]]] = {
         lambda r: f"{rand(r, LOWER, 7)}.{rand(r, LOWER, 5)}@acme-corp.io",
     ),
     "phone": ("Call me on +1 415 555 {v}.", lambda r: f"{r.randrange(1000, 10000)}"),
-    "ipv4": ("The DB host is {v} on port 5432.", lambda r: f"203.0.113.{r.randrange(1, 255)}"),
+    # A public address (documentation ranges such as 203.0.113.0/24 are examples, reported low).
+    "ipv4": (
+        "The DB host is {v} on port 5432.",
+        lambda r: (
+            f"{r.choice((34, 52, 81, 104, 151))}.{r.randrange(1, 255)}.{r.randrange(256)}."
+            f"{r.randrange(1, 255)}"
+        ),
+    ),
     "uk_nino": ("NI number {v}", lambda r: f"JG{r.randrange(100000, 999999)}A"),
     "aws_access_key_id": (
         "aws_access_key_id = {v}",
@@ -278,12 +285,124 @@ class Tool:
         raise NotImplementedError
 
 
+# The detectors of the first release, still shipped under these ids: the same engine with only
+# them is the "before" row, so the cost of the added detectors shows in one run.
+FIRST_WAVE = [
+    "confidential_marking",
+    "credit_card",
+    "iban",
+    "aba_routing",
+    "swift_bic",
+    "bitcoin_address",
+    "litecoin_address",
+    "dogecoin_address",
+    "ethereum_address",
+    "monero_address",
+    "email",
+    "phone_e164",
+    "phone_national",
+    "us_ssn",
+    "us_ssn_compact",
+    "us_itin",
+    "uk_nino",
+    "passport_us",
+    "passport_uk",
+    "passport_in",
+    "passport_ca",
+    "date_of_birth",
+    "ipv4_address",
+    "ipv6_address",
+    "mac_address",
+    "us_drivers_license",
+    "uk_driving_licence",
+    "es_dni",
+    "br_cpf",
+    "fr_nir",
+    "it_codice_fiscale",
+    "nl_bsn",
+    "in_aadhaar",
+    "ca_sin",
+    "au_tfn",
+    "de_tax_id",
+    "openai_api_key",
+    "anthropic_api_key",
+    "huggingface_token",
+    "groq_api_key",
+    "xai_api_key",
+    "replicate_api_token",
+    "perplexity_api_key",
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "azure_storage_connection_string",
+    "azure_storage_key",
+    "azure_sas_token",
+    "azure_ad_client_secret",
+    "gcp_service_account",
+    "google_api_key",
+    "google_oauth_client_secret",
+    "google_oauth_token",
+    "digitalocean_token",
+    "heroku_api_key",
+    "databricks_token",
+    "vault_token",
+    "vault_legacy_token",
+    "github_pat",
+    "github_oauth",
+    "github_app",
+    "github_refresh",
+    "github_fine_grained",
+    "gitlab_pat",
+    "gitlab_token",
+    "npm_token",
+    "pypi_token",
+    "docker_hub_pat",
+    "docker_config_auth",
+    "password_in_url",
+    "password_connection_string",
+    "password_assignment",
+    "private_key_rsa",
+    "private_key_ec",
+    "private_key_dsa",
+    "private_key_openssh",
+    "private_key_pkcs8",
+    "private_key_pgp",
+    "jwt",
+    "age_secret_key",
+    "slack_bot_token",
+    "slack_user_token",
+    "slack_app_token",
+    "slack_webhook",
+    "stripe_secret_key",
+    "stripe_webhook_secret",
+    "twilio_api_key",
+    "twilio_auth_token",
+    "sendgrid_api_key",
+    "mailgun_api_key",
+    "shopify_token",
+    "datadog_api_key",
+    "telegram_bot_token",
+    "discord_webhook",
+    "sentry_dsn",
+    "postman_api_key",
+    "new_relic_key",
+    "atlassian_api_token",
+    "linear_api_key",
+    "notion_token",
+    "square_token",
+]
+
+
 class Aigate(Tool):
-    def __init__(self, engine: str = "re2") -> None:
+    def __init__(self, engine: str = "re2", *, first_wave: bool = False) -> None:
+        from aigate.inspect.detectors import builtin
         from aigate.inspect.engine import Scanner
 
         self.name = "aigate" if engine == "re2" else "aigate (re fallback)"
-        self.scanner = Scanner(engine=engine)
+        detectors = None
+        if first_wave:
+            self.name = "aigate, 1st-wave set"
+            detectors = [d for d in builtin() if d.id in FIRST_WAVE]
+        self.scanner = Scanner(detectors, engine=engine)
 
     def spans(self, text):
         """Findings a policy rule takes by default (`pattern` and up): a `low` finding is a
@@ -392,7 +511,11 @@ def main(argv: list[str] | None = None) -> int:
 
     planted, decoys = corpus(args.seed, args.per_kind)
     bodies = prompts(args.seed, args.prompts)
-    tools: list[tuple[Tool, int]] = [(Aigate(), 5), (Aigate("re"), 1)]
+    tools: list[tuple[Tool, int]] = [
+        (Aigate(), 5),
+        (Aigate(first_wave=True), 5),
+        (Aigate("re"), 1),
+    ]
     for make in (Presidio, DetectSecrets):
         try:
             tools.append((make(), 1))
