@@ -302,6 +302,7 @@ class Scanner:
             subject, candidates, to_char = t, self._compiled, _identity
         lowered = t.lower() if self.engine == "re" else None
         found: list[Finding] = []
+        labelled_ids: set[int] = set()  # findings a label names: they win a tie over a value
         size = len(t)
         for c in candidates:
             d = c.detector
@@ -345,18 +346,19 @@ class Scanner:
                 else:
                     level = d.confidence
                 o_start, o_end = norm.span(start, end)
-                found.append(
-                    Finding(
-                        d.id,
-                        d.data_class,
-                        o_start,
-                        o_end,
-                        level,
-                        preview(value, d.keep),
-                        self.digest(value),
-                    )
+                finding = Finding(
+                    d.id,
+                    d.data_class,
+                    o_start,
+                    o_end,
+                    level,
+                    preview(value, d.keep),
+                    self.digest(value),
                 )
-        return _resolve(found)
+                found.append(finding)
+                if labelled:
+                    labelled_ids.add(id(finding))
+        return _resolve(found, labelled_ids)
 
     def scan_extraction(self, extraction: Extraction) -> list[Finding]:
         """Findings in every segment, each tagged with its segment index (and the encoding,
@@ -371,12 +373,16 @@ class Scanner:
         return found
 
 
-def _resolve(found: list[Finding]) -> list[Finding]:
-    """One finding per value: drop a finding inside another one at least as confident."""
+def _resolve(found: list[Finding], labelled: set[int]) -> list[Finding]:
+    """One finding per value: drop a finding inside another one at least as confident. Over
+    the same value equally sure, the one a nearby label names is kept ("SIN: 046 454 286" is a
+    SIN, though its digits also make a phone number)."""
     if len(found) < 2:
         return found
     rank = CONFIDENCE_RANK
-    found.sort(key=lambda f: (f.start, -(f.end - f.start), -rank[f.confidence]))
+    found.sort(
+        key=lambda f: (f.start, -(f.end - f.start), -rank[f.confidence], id(f) not in labelled)
+    )
     kept: list[Finding] = []
     open_: list[Finding] = []  # kept findings that still reach the current start
     for f in found:

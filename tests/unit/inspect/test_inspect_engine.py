@@ -187,3 +187,12 @@ def test_large_counted_repeats_are_compiled_unbounded(pattern, loosened):
 )
 def test_a_pattern_starting_with_fixed_text_runs_only_where_that_text_is(pattern, lead):
     assert _leading_literal(pattern) == lead
+
+
+def test_over_the_same_value_the_detector_a_label_names_is_kept():
+    phone = _detector("phone", r"\b\d{3} \d{3} \d{3}\b", confidence="validated")
+    sin = _detector("sin", r"\b\d{3} \d{3} \d{3}\b", context=("sin",), context_required=True,
+                    confidence="validated")
+    scanner = Scanner([phone, sin], key=b"k")
+    assert [f.detector for f in scanner.scan("SIN: 130 692 544")] == ["sin"]
+    assert [f.detector for f in scanner.scan("call 130 692 544")] == ["phone"]
