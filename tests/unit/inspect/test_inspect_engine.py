@@ -196,3 +196,17 @@ def test_over_the_same_value_the_detector_a_label_names_is_kept():
     scanner = Scanner([phone, sin], key=b"k")
     assert [f.detector for f in scanner.scan("SIN: 130 692 544")] == ["sin"]
     assert [f.detector for f in scanner.scan("call 130 692 544")] == ["phone"]
+
+
+def test_the_policys_countries_are_the_default_regions_and_dlp_regions_override_them():
+    from aigate.inspect import build_scanner
+    from aigate.policy.model import Dlp
+
+    def ids(scanner):
+        return {d.id for d in scanner.detectors}
+
+    by_countries = ids(build_scanner(Dlp(), countries=["CA"]))
+    assert "ca_sin" in by_countries and "de_tax_id" not in by_countries
+    overridden = ids(build_scanner(Dlp(regions=["DE"]), countries=["CA"]))
+    assert "de_tax_id" in overridden and "ca_sin" not in overridden
+    assert {"ca_sin", "de_tax_id", "in_pan"} <= ids(build_scanner(Dlp()))

@@ -333,10 +333,15 @@ _PW_SHORT = (
     rf"(?:(?:{_IDC}*[_.\-])?(?i:pass|pwd|psk)|{_IDC}*[_.\-](?i:pw)"
     rf"|{_IDC}*[a-z0-9](?:Pass|Pwd|PASS|PWD))"
 )
+# `(?:[_.\-]|)` rather than `[_.\-]?`: RE2's prefilter takes an optional part as "anything", so
+# `api[_.\-]?key` would leave the bare atom `key` (and `ession` of session key) to select this
+# detector on every prompt; spelled as an alternation the atoms stay `api_key`, `apikey`, ...
+_SEP_CHAR = r"(?:[_.\-]|)"
 _CREDENTIAL_WORDS = (
-    r"(?i:secret|token|credentials?|api[_.\-]?key|access[_.\-]?key|private[_.\-]?key|"
-    r"signing[_.\-]?key|encryption[_.\-]?key|master[_.\-]?key|app[_.\-]?key|account[_.\-]?key|"
-    r"subscription[_.\-]?key|session[_.\-]?key|hmac[_.\-]?key|auth[_.\-]?key)"
+    rf"(?i:secret|token|credentials?|api{_SEP_CHAR}key|access{_SEP_CHAR}key|"
+    rf"private{_SEP_CHAR}key|signing{_SEP_CHAR}key|encryption{_SEP_CHAR}key|master{_SEP_CHAR}key|"
+    rf"app{_SEP_CHAR}key|account{_SEP_CHAR}key|subscription{_SEP_CHAR}key|session{_SEP_CHAR}key|"
+    rf"hmac{_SEP_CHAR}key|auth{_SEP_CHAR}key)"
 )
 _CREDENTIAL_SHORT = rf"(?:(?:{_IDC}*[_.\-])?(?i:auth|creds)|{_IDC}*[a-z0-9](?:Auth|Creds))"
 # What may follow the word and still name the value itself (secret_key_base, API_TOKEN_PROD,
@@ -407,8 +412,9 @@ _PROSE = (
     r"(?:(?i:new|admin|root|wifi|wi-fi|temporary|temp|initial|default)[ \t]+)?"
     rf"{_PROSE_PW}[ \t]*:?[ \t]+"
     # login: alice / pw, log in as alice with pw, credentials for the VPN: alice, password pw
-    # (few enough spellings that the literal prefilter keeps them as atoms)
-    r"|\b(?i:log ?in|sign ?in|credentials?|creds|account|user ?(?:name|id))\b"
+    # (few enough spellings that the literal prefilter keeps them as atoms; `(?: |)`, not ` ?`,
+    # so the atom is `sign in`, not the `sign` of "design")
+    r"|\b(?i:log(?: |)in|sign(?: |)in|credentials?|creds|account|user(?: |)(?:name|id))\b"
     r"(?:[^\n=]{0,30}?(?:[ \t]*[:=]|[ \t]+(?i:is|are|with|as|using))"
     r"|[ \t]+(?i:is|are|as|with|to|using|for|username|user|the))*"
     r"[ \t]*[\"'`]?[A-Za-z0-9._@+\-]{2,31}[\"'`]?"
@@ -466,8 +472,10 @@ DETECTORS = (
     Detector(
         "credential_in_url_query",
         "secret",
-        r"[?&#;](?i:password|passwd|pwd|pass|secret|client_secret|api[_\-]?key|apikey|"
-        r"access_token|auth_token|token|refresh_token|id_token|private_token)="
+        # `=` inside each name, so the atoms are `password=`, `token=`, ... (the bare words are
+        # everywhere in prose and code)
+        r"[?&#;](?i:password=|passwd=|pwd=|pass=|secret=|client_secret=|api_key=|api-key=|"
+        r"apikey=|access_token=|auth_token=|token=|refresh_token=|id_token=|private_token=)"
         r"(?P<v>[^&#;\s\"'<>]{6,})",
         _query_password,
         confidence="context",
@@ -593,7 +601,8 @@ DETECTORS = (
         "oracle_credentials",
         "secret",
         r"(?:\bjdbc:oracle:(?:thin|oci8?|kprb):@?"
-        r"|\b(?:sqlplus|rman|expdp|impdp|sqlldr|dgmgrl)(?:[ \t]+-[A-Za-z]+)*[ \t]+)"
+        # the tool's name with the blank after it is the atom (`rman` alone is in "performance")
+        r"|\b(?:sqlplus|rman|expdp|impdp|sqlldr|dgmgrl)[ \t]+(?:-[A-Za-z]+[ \t]+)*)"
         r"(?P<v>[A-Za-z][A-Za-z0-9_$#]*/[^\s@/\"']+(?:@[A-Za-z0-9._\-]+)?)"
         r"(?:[\s:/\"'@]|$)",
         _oracle_credentials,
