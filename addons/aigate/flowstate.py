@@ -41,6 +41,23 @@ class Acknowledgement:
     time: float  # epoch seconds
 
 
+@dataclass(frozen=True, slots=True)
+class WebSocketVerdict:
+    """What the DLP rules did to one client-to-server WebSocket message, for its audit record:
+    sizes, the action and the findings summary, never the message text."""
+
+    ordinal: int  # the nth client message of this WebSocket inspected (1 for the first)
+    message_type: Literal["text", "binary"]
+    message_bytes: int  # the size the client sent
+    action: str | None  # the DLP action (block, redact, warn, log); None when inspection failed
+    outcome: Literal["dropped", "redacted", "forwarded"]  # what happened to the message
+    summary: InspectionSummary | None  # findings (redacted previews only), rule, scan facts
+    policy_version: str  # of the policy that judged the message (it may have been reloaded)
+    policy_hash: str
+    error_stage: str | None = None
+    time: float = 0.0  # epoch seconds the message arrived
+
+
 @dataclass(slots=True)
 class FlowState:
     request_id: str
@@ -57,6 +74,9 @@ class FlowState:
     notes: dict[str, str] = field(default_factory=dict)
     # Client-to-server WebSocket messages inspected, by DLP action ("block": dropped).
     ws_messages: dict[str, int] = field(default_factory=dict)
+    # The verdict on the message being handled, when it is worth an audit record (blocked,
+    # redacted, warned, logged with findings, or not inspectable); the audit addon takes it.
+    ws_verdict: WebSocketVerdict | None = None
     # The model API shape (`aigate.endpoints`) of a request to an unlisted AI endpoint.
     endpoint: str | None = None
 

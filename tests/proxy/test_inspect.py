@@ -13,6 +13,7 @@ import json
 import os
 import ssl
 import zipfile
+from pathlib import Path
 from urllib.parse import urlencode
 
 import anthropic
@@ -51,6 +52,25 @@ FETCH_HEADERS = {
     "sec-fetch-dest": "empty",
     "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0",
 }
+
+
+@pytest.fixture(scope="module")
+def audit_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("inspect-audit") / "audit.jsonl"
+
+
+@pytest.fixture(scope="module")
+def proxy(launch, audit_log):
+    """The test policy's proxy, writing its audit log where the tests can read it."""
+    with launch(aigate_audit_log=str(audit_log)) as running:
+        yield running
+
+
+def _records(audit_log: Path, request_id: str, event: str) -> list[dict]:
+    if not audit_log.exists():
+        return []
+    lines = (json.loads(line) for line in audit_log.read_text().splitlines() if line)
+    return [r for r in lines if r.get("request_id") == request_id and r["event"] == event]
 
 
 def _state(proxy, url: str, before: int):
@@ -383,12 +403,27 @@ def _dropped_ws_messages() -> float:
                                              {"action": "block"}) or 0.0
 
 
-def test_websocket_message_with_a_secret_is_dropped_and_a_clean_one_passes(proxy, upstream):
+def _ws_state(proxy, host: str):
+    """The FlowState of the newest WebSocket to `host` (its 101 response has been seen)."""
+    return [f for f in proxy.flows_for(host) if f.websocket is not None][-1].metadata[FLOW_KEY]
+
+
+def _assert_never_written(audit_log: Path, *values: str) -> None:
+    text = audit_log.read_text()
+    for value in values:
+        assert value not in text
+        assert json.dumps(value)[1:-1] not in text  # nor JSON-escaped
+
+
+def test_websocket_message_with_a_secret_is_dropped_and_a_clean_one_passes(
+    proxy, upstream, audit_log
+):
     seen = len(upstream.ws_messages)
     dropped = _dropped_ws_messages()
     sock = _websocket(proxy, "approved.test")
+    secret = json.dumps({"event": "send", "text": AWS_PAIR})
     try:
-        _send(sock, json.dumps({"event": "send", "text": AWS_PAIR}))
+        _send(sock, secret)
         _send(sock, json.dumps({"event": "send", "text": "hello there"}))
         echo = _read_frame(sock)  # the first echo is of the clean message
         sock.sendall(ws_frame(8, b"", mask=b"\x01\x02\x03\x04"))
@@ -396,12 +431,36 @@ def test_websocket_message_with_a_secret_is_dropped_and_a_clean_one_passes(proxy
         sock.close()
     assert json.loads(echo)["text"] == "hello there"
     assert upstream.ws_messages[seen:] == [echo]
-    state = proxy.flows_for("approved.test")[-1].metadata[FLOW_KEY]
+    state = _ws_state(proxy, "approved.test")
     assert state.ws_messages == {"block": 1, "allow": 1}
     wait_for(lambda: _dropped_ws_messages() == dropped + 1)  # counted when the socket ends
 
+    # One record for the dropped message (written before the clean one was even read), none
+    # for the clean one; the opening request has its own decision record.
+    (record,) = _records(audit_log, state.request_id, "websocket_message")
+    (opening,) = _records(audit_log, state.request_id, "decision")
+    assert (opening["status"], opening["host"]) == (101, "approved.test")
+    assert {k: record[k] for k in ("message", "service", "category", "host", "path", "mode",
+                                   "message_type", "message_bytes", "outcome", "dlp_action",
+                                   "dlp_rule", "inspected", "error_stage", "user", "groups",
+                                   "client_ip", "policy_version", "policy_hash")} == {
+        "message": 1, "service": opening["service"], "category": opening["category"],
+        "host": "approved.test", "path": "/ws", "mode": "enforce", "message_type": "text",
+        "message_bytes": len(secret.encode()), "outcome": "dropped", "dlp_action": "block",
+        "dlp_rule": "no-secrets", "inspected": True, "error_stage": None,
+        "user": opening["user"], "groups": opening["groups"],
+        "client_ip": opening["client_ip"], "policy_version": opening["policy_version"],
+        "policy_hash": opening["policy_hash"],
+    }
+    kinds = {f["detector"] for f in record["findings"]}
+    assert {"aws_access_key_id", "aws_secret_access_key"} <= kinds, kinds
+    assert all(f["class"] == "secret" and f["count"] >= 1 and f["confidence"] and f["preview"]
+               for f in record["findings"])
+    _assert_never_written(audit_log, AWS_PAIR, "AKIAQ3EGRLMNV4XKTYJW",
+                          "kP9x2Lm4Qr7Tz1Vb8Nc3Wd6Ye5Hf0Jg2Ks4Lp7Mq", "hello there")
 
-def test_websocket_message_is_redacted_in_place(proxy, upstream):
+
+def test_websocket_message_is_redacted_in_place(proxy, upstream, audit_log):
     sock = _websocket(proxy, "api.mistral.ai")
     try:
         _send(sock, json.dumps({"text": f"card {CARD}"}))
@@ -409,6 +468,36 @@ def test_websocket_message_is_redacted_in_place(proxy, upstream):
     finally:
         sock.close()
     assert json.loads(echo) == {"text": "card [REDACTED:credit_card]"}
+    state = _ws_state(proxy, "api.mistral.ai")
+    (record,) = _records(audit_log, state.request_id, "websocket_message")
+    assert (record["service"], record["outcome"], record["dlp_action"], record["dlp_rule"]) == (
+        "mistral-api", "redacted", "redact", "cards-redacted-for-mistral")
+    assert record["message_bytes"] == len(json.dumps({"text": f"card {CARD}"}))
+    (finding,) = record["findings"]
+    assert (finding["detector"], finding["class"], finding["confidence"], finding["count"]) == (
+        "credit_card", "financial", "validated", 1)
+    assert "1111 1111 1111" not in finding["preview"]
+    _assert_never_written(audit_log, CARD, CARD.replace(" ", ""))
+
+
+def test_websocket_message_warned_about_is_forwarded_and_recorded(proxy, upstream, audit_log):
+    email = "jane.doe@acme-corp.io"  # pii: no rule takes it, so `default_action: warn`
+    message = json.dumps({"event": "send", "text": f"write to {email}"})
+    sock = _websocket(proxy, "approved.test")
+    try:
+        _send(sock, json.dumps({"event": "send", "text": "nothing to see"}))
+        _send(sock, message)
+        echoes = [_read_frame(sock), _read_frame(sock)]
+    finally:
+        sock.close()
+    assert echoes[1] == message.encode()  # forwarded unchanged
+    state = _ws_state(proxy, "approved.test")
+    assert state.ws_messages == {"allow": 1, "warn": 1}
+    (record,) = _records(audit_log, state.request_id, "websocket_message")
+    assert (record["message"], record["outcome"], record["dlp_action"], record["dlp_rule"]) == (
+        2, "forwarded", "warn", "dlp.default_action")
+    assert [(f["detector"], f["class"]) for f in record["findings"]] == [("email", "pii")]
+    _assert_never_written(audit_log, email, "nothing to see")
 
 
 # --- what people read -----------------------------------------------------------------------------

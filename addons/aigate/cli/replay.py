@@ -81,7 +81,10 @@ def render_text(summary: Summary, policy: str, version: str) -> str:
     )
     notes = [
         (summary.outside, "outside --since/--until"),
-        (summary.skipped, "other records skipped (acknowledgements, policy and error events)"),
+        (
+            summary.skipped,
+            "other records skipped (acknowledgements, WebSocket messages, policy and error events)",
+        ),
         (summary.malformed, "lines that are not decision records"),
     ]
     lines.extend(f"{count} {what}" for count, what in notes if count)

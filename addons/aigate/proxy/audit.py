@@ -1,5 +1,6 @@
 """The audit addon: writes one `decision` record per AI flow (and an `ack` record for each
-acknowledgement), plus policy load/reload and error events.
+acknowledgement), one `websocket_message` record per client WebSocket message the inspecting
+addon flagged (`FlowState.ws_verdict`), plus policy load/reload and error events.
 
 Blocked, warned, acknowledged and redirected flows are answered by the enforcing addon in
 `request`; this addon runs after it and writes their records there, flushed before the response
@@ -18,7 +19,9 @@ warn, redirect) keep their answer. `allow`: requests go on unrecorded. Either wa
 logged at once and every `LOG_EVERY` seconds while it lasts, `aigate_audit_write_errors_total`
 counts the lost records, and each new record first tries the log again: the first that succeeds
 is an `audit_resumed` record giving the gap and the number of records lost. The one forwarded
-request whose record failed first had already gone upstream. Non-AI traffic is never affected.
+request whose record failed first had already gone upstream. Under `block`, a flagged WebSocket
+message (warned, redacted, logged) whose record cannot be written is dropped instead of
+forwarded; clean messages carry no record and pass. Non-AI traffic is never affected.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from aigate.record.audit import (
     error_record,
     policy_record,
     resumed_record,
+    websocket_record,
 )
 from aigate.respond.api_errors import api_error, text_error
 from aigate.respond.negotiate import response_kind
@@ -272,6 +276,36 @@ class Audit:
 
     def error(self, flow: http.HTTPFlow) -> None:
         self._record(flow)
+
+    def websocket_message(self, flow: http.HTTPFlow) -> None:
+        """Record the verdict the inspecting addon left on a flagged client message (it runs
+        first), before the message is forwarded or dropped."""
+        state = flow.metadata.get(FLOW_KEY)
+        if not isinstance(state, FlowState) or state.ws_verdict is None:
+            return
+        verdict, state.ws_verdict = state.ws_verdict, None
+        try:
+            record = websocket_record(
+                state, verdict, host=pretty_host(flow.request), path=flow.request.path,
+                time=time.time(),
+            )
+        except Exception:
+            logger.exception("aigate audit: could not build the WebSocket message record of %s",
+                             state.request_id)
+            metrics.count_hook_error("audit")
+            return
+        if self._write(record):
+            return
+        try:
+            websocket = flow.websocket
+            message = websocket.messages[-1] if websocket and websocket.messages else None
+            if message is not None and not message.dropped and self._blocks():
+                message.drop()  # a flagged message nobody recorded does not leave
+                logger.warning("aigate audit: dropped a WebSocket message of %s: its record "
+                               "could not be written", state.request_id)
+        except Exception:
+            logger.exception("aigate audit: could not drop an unrecorded WebSocket message of "
+                             "%s", state.request_id)
 
     def _record(self, flow: http.HTTPFlow) -> bool:
         """Write the flow's records (once); False if they could not be written."""

@@ -18,7 +18,11 @@ monitored); non-AI traffic, blocked flows and requests without a body cost nothi
   the middle of a web app's POST without breaking the app, so the person is not interrupted and
   the audit record carries the warning. `log` forwards.
 - `websocket_message`: client-to-server messages are scanned; `block` drops the message,
-  `redact` rewrites it; counts by action go to `FlowState.ws_messages`.
+  `redact` rewrites it; counts by action go to `FlowState.ws_messages`. A message that was
+  blocked, redacted, warned about, logged with findings, or could not be inspected also leaves
+  a `WebSocketVerdict` (sizes, action, findings summary; never the text) in
+  `FlowState.ws_verdict`, which the audit addon turns into a `websocket_message` record. Clean
+  messages are only counted.
 
 Monitor mode scans and records the verdict but never acts. An exception while inspecting fails
 closed like the enforcing addon (`answer.fail_closed`, stage "inspect"), unless `on_error: allow`.
@@ -37,7 +41,7 @@ from mitmproxy import http
 from mitmproxy.websocket import WebSocketMessage
 
 from aigate.classify import normalize_host
-from aigate.flowstate import FLOW_KEY, FlowState
+from aigate.flowstate import FLOW_KEY, FlowState, WebSocketVerdict
 from aigate.inspect import (
     DlpVerdict,
     Inspection,
@@ -50,6 +54,7 @@ from aigate.inspect import (
     redact_url,
 )
 from aigate.inspect.result import Extraction
+from aigate.inspect.summary import summarize
 from aigate.policy.loaded import LoadedPolicy
 from aigate.policy.model import Dlp
 from aigate.proxy.answer import fail_closed, header_safe, refusal
@@ -60,6 +65,9 @@ from aigate.proxy.runtime import Runtime
 OFF_LOOP_BYTES = 64 * 1024
 INSPECTED_OUTCOMES = frozenset({"allowed", "continued", "monitored"})
 INSPECT_ERROR_REASON = "aigate could not inspect this request, so it was stopped to be safe."
+# WebSocket messages whose verdict is audited one by one (clean and unscanned-only `log`
+# messages are counted only: a voice session sends binary frames many times a second).
+AUDITED_WS_ACTIONS = frozenset({"block", "redact", "warn"})
 
 logger = logging.getLogger(__name__)
 
@@ -159,15 +167,24 @@ class Inspect:
         message = websocket.messages[-1]
         if not message.from_client or message.dropped:
             return
+        state.ws_verdict = None
+        size = len(message.content)  # before a redaction rewrites it
+        ordinal = sum(state.ws_messages.values()) + 1
         try:
-            action = await self._inspect_ws(flow, state, message)
+            action = await self._inspect_ws(flow, state, message, ordinal, size)
         except Exception:
             logger.error("aigate: inspect failed on a WebSocket message to %s",
                          flow.request.pretty_host, exc_info=True)
             state.error_stage = "inspect"
             action = "error"
-            if state.decision.enforced and self._on_error() != "allow":
+            dropped = state.decision.enforced and self._on_error() != "allow"
+            if dropped:
                 message.drop()
+            state.ws_verdict = WebSocketVerdict(
+                ordinal, "text" if message.is_text else "binary", size, None,
+                "dropped" if dropped else "forwarded", None, state.policy_version,
+                state.policy_hash, error_stage="inspect", time=message.timestamp,
+            )
         state.ws_messages[action] = state.ws_messages.get(action, 0) + 1
 
     # --- steps --------------------------------------------------------------------------------
@@ -259,9 +276,15 @@ class Inspect:
             state.notes["notice"] = header_safe(f"{earlier} {notice}" if earlier else notice)
 
     async def _inspect_ws(
-        self, flow: http.HTTPFlow, state: FlowState, message: WebSocketMessage
+        self,
+        flow: http.HTTPFlow,
+        state: FlowState,
+        message: WebSocketMessage,
+        ordinal: int,
+        size: int,
     ) -> str:
-        """Scan one client message; drop or rewrite it per the verdict. Returns the action."""
+        """Scan one client message; drop or rewrite it per the verdict, and leave the verdict
+        for the audit log when it is worth a record. Returns the action."""
         loaded = self.runtime.policy
         scanner = self._scanner()
         dlp = loaded.policy.dlp
@@ -270,23 +293,36 @@ class Inspect:
         content = message.text if message.is_text else message.content
         host = normalize_host(flow.request.host_header or flow.request.host)
         path = flow.request.path
-        if len(message.content) > OFF_LOOP_BYTES:
+        if size > OFF_LOOP_BYTES:
             inspection = await asyncio.to_thread(inspect_ws, scanner, content, host=host, path=path)
         else:
             inspection = inspect_ws(scanner, content, host=host, path=path)
         verdict = _verdict(dlp, inspection, state)
         action: str = verdict.action
-        if not state.decision.enforced or action not in ("block", "redact"):
-            return action
-        if action == "redact":
+        outcome = "forwarded"
+        if state.decision.enforced and action == "redact":
             try:
                 message.content = redact_request(inspection)
-                return action
+                outcome = "redacted"
             except RedactionError:
                 action = "block"
-        message.drop()
-        logger.info("aigate: dropped a WebSocket message of %s to %s (%s)", state.request_id,
-                    flow.request.pretty_host, ", ".join(inspection.kinds) or verdict.reason)
+        if state.decision.enforced and action == "block":
+            message.drop()
+            outcome = "dropped"
+            logger.info("aigate: dropped a WebSocket message of %s to %s (%s)", state.request_id,
+                        flow.request.pretty_host, ", ".join(inspection.kinds) or verdict.reason)
+        if action in AUDITED_WS_ACTIONS or (action == "log" and inspection.findings):
+            state.ws_verdict = WebSocketVerdict(
+                ordinal,
+                "text" if message.is_text else "binary",
+                size,
+                action,
+                outcome,  # type: ignore[arg-type]
+                summarize(inspection.with_verdict(action, verdict.rule_id)),
+                loaded.version,
+                loaded.sha256,
+                time=message.timestamp,
+            )
         return action
 
     def _block(

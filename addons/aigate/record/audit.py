@@ -1,5 +1,5 @@
-"""The audit log: one JSON object per line for every decision, acknowledgement, policy load and
-error, written to a size-rotated file or to stdout.
+"""The audit log: one JSON object per line for every decision, acknowledgement, flagged WebSocket
+message, policy load and error, written to a size-rotated file or to stdout.
 
 Records are built here from `FlowState` and explicit request facts, never from a flow's metadata
 or headers, so what can reach the log is exactly the fields below: no prompt or body, no secret
@@ -23,7 +23,7 @@ from typing import IO, Any
 
 import orjson
 
-from aigate.flowstate import FlowState
+from aigate.flowstate import FlowState, WebSocketVerdict
 from aigate.record.events import CandidateHost, HookError, PolicyEvent
 from aigate.record.ledger import ACK_EVENT, Ledger, last_hash
 
@@ -151,6 +151,43 @@ def decision_record(
         record["unlisted"] = True
         record["endpoint"] = state.endpoint
     return record
+
+
+WEBSOCKET_EVENT = "websocket_message"
+
+
+def websocket_record(
+    state: FlowState, verdict: WebSocketVerdict, *, host: str, path: str, time: float
+) -> dict[str, Any]:
+    """A `websocket_message` record: the DLP verdict on one client-to-server message of the AI
+    WebSocket opened by request `state.request_id` (its `decision` record). Sizes, the action
+    and the findings summary (detector, class, confidence, count, redacted preview), never the
+    message text."""
+    decision, identity = state.decision, state.identity
+    service = decision.service
+    groups = identity.groups
+    summary = verdict.summary
+    return {
+        "time": rfc3339(verdict.time or time),
+        "event": WEBSOCKET_EVENT,
+        "request_id": state.request_id,
+        "message": verdict.ordinal,
+        "user": identity.user,
+        "groups": sorted(groups) if len(groups) > 1 else list(groups),
+        "client_ip": identity.client_ip,
+        "service": service.id if service else None,
+        "category": decision.category,
+        "host": host,
+        "path": clean_path(path),
+        "mode": "enforce" if decision.enforced else "monitor",
+        "policy_version": verdict.policy_version,
+        "policy_hash": verdict.policy_hash,
+        "message_type": verdict.message_type,
+        "message_bytes": verdict.message_bytes,
+        "outcome": verdict.outcome,
+        "error_stage": verdict.error_stage,
+        **(summary.as_record() if summary else NOT_INSPECTED),
+    }
 
 
 def ack_record(state: FlowState, *, time: float) -> dict[str, Any] | None:

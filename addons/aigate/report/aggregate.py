@@ -7,6 +7,8 @@ decision record). A decision record says what happened in `outcome` and what the
 enforcement would have done. Records of unlisted AI endpoints (hosts outside the catalog that look
 like a model API) carry `unlisted: true` (or `category: "unlisted"`), the pseudo-service
 `unlisted-ai-endpoint` and the API shape in `endpoint`; the report counts them per host.
+`websocket_message` records (one per client WebSocket message DLP flagged, on a WebSocket whose
+opening request has its own decision record) are not requests: they have their own table.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from aigate.record.audit import WEBSOCKET_EVENT
 from aigate.report.candidates import Candidates
 from aigate.report.counters import (
     BLOCKS,
@@ -91,6 +94,13 @@ class Aggregator:
         self.unlisted_apis: defaultdict[str, set[str]] = defaultdict(set)  # host -> API shapes
         self.unlisted_services: set[str] = set()  # service ids unlisted records carry
         self.candidates = Candidates()
+        # (service, mode, dlp action, outcome) -> flagged WebSocket messages, their findings,
+        # data classes and people; bounded by services x a few actions.
+        self.ws_messages: Counter[tuple[str, str, str, str]] = Counter()
+        self.ws_findings: Counter[tuple[str, str, str, str]] = Counter()
+        self.ws_classes: defaultdict[tuple[str, str, str, str], set[str]] = defaultdict(set)
+        self.ws_users: defaultdict[tuple[str, str, str, str], set[str]] = defaultdict(set)
+        self.ws_last: dict[tuple[str, str, str, str], str] = {}
         self._day_epochs: dict[str, float] = {}
 
     # --- the pass -----------------------------------------------------------------------------
@@ -107,6 +117,8 @@ class Aggregator:
             self.events[str(event)] += 1
             if event == "candidate":
                 self._candidate(record)
+            elif event == WEBSOCKET_EVENT:
+                self._websocket(record)
             return
         stamp = record.get("time")
         epoch = self._epoch(stamp) if type(stamp) is str else None
@@ -207,6 +219,44 @@ class Aggregator:
         elif self.group is None:  # a passed-through connection has no policy group
             self.candidates.add(record, stamp)
 
+    def _websocket(self, record: dict[str, Any]) -> None:
+        """A flagged WebSocket message: counted in its own table, never as a request."""
+        stamp = record.get("time")
+        if type(stamp) is not str or self._epoch(stamp) is None:
+            self.malformed += 1
+            return
+        if (self.since and stamp < self.since) or (self.until and stamp >= self.until):
+            self.skipped += 1
+            return
+        groups = record.get("groups") or _NO_GROUPS
+        if type(groups) is not list and groups is not _NO_GROUPS:
+            groups = [str(groups)]
+        if self.group is not None and self.group not in groups:
+            self.skipped += 1
+            return
+        user = record.get("user")
+        user = str(user) if user else (f"ip:{record['client_ip']}" if record.get("client_ip")
+                                       else UNKNOWN)
+        unlisted = is_unlisted(record)
+        host = str(record.get("host") or UNKNOWN)
+        service = f"unlisted:{host}" if unlisted else str(record.get("service") or UNKNOWN)
+        mode = "monitor" if record.get("mode") == "monitor" else "enforce"
+        action = str(record.get("dlp_action") or ("error" if record.get("error_stage")
+                                                  else UNKNOWN))
+        key = (service, mode, action, str(record.get("outcome") or UNKNOWN))
+        self.ws_messages[key] += 1
+        self.ws_users[key].add(user)
+        if stamp > self.ws_last.get(key, ""):
+            self.ws_last[key] = stamp
+        findings = record.get("findings")
+        if findings and type(findings) is list:
+            for finding in findings:
+                if type(finding) is not dict:
+                    continue
+                count = finding.get("count")
+                self.ws_findings[key] += count if type(count) is int else 1
+                self.ws_classes[key].add(str(finding.get("class")))
+
     def _epoch(self, stamp: str) -> float | None:
         """Epoch seconds of an audit time (`2026-01-31T12:00:00.123Z`), None if unreadable.
         Days are converted once; the time of day is read from fixed positions."""
@@ -264,6 +314,7 @@ class Aggregator:
             self._actions_table(),
             self._actions_by_service_table(),
             self._findings_table(),
+            self._websocket_table(),
             self._coverage_table(),
             self._offenders_table(),
             self._shadow_table(policy),
@@ -356,6 +407,22 @@ class Aggregator:
         ]
         return Table("findings", "Findings", "Sensitive data found, by data class and service.",
                      ("class", "service", "findings", "requests", "users"), rows)
+
+    def _websocket_table(self) -> Table:
+        rows: list[tuple[Cell, ...]] = [
+            (*key, count, len(self.ws_users[key]), self.ws_findings[key],
+             ", ".join(sorted(self.ws_classes[key])), self.ws_last[key])
+            for key, count in sorted(self.ws_messages.items(), key=lambda i: (-i[1], i[0]))
+        ]
+        return Table(
+            "websocket", "Flagged WebSocket messages",
+            "Client messages on AI WebSockets (realtime and voice apps) that the DLP rules "
+            "blocked (outcome 'dropped'), redacted, warned about or logged with findings; "
+            "clean messages are not recorded. In monitor mode nothing was enforced.",
+            ("service", "mode", "dlp_action", "outcome", "messages", "users", "findings",
+             "classes", "last"),
+            rows,
+        )
 
     def _coverage_table(self) -> Table:
         rows: list[tuple[Cell, ...]] = []

@@ -73,9 +73,9 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "Inspection",
         "Sensitive data found in prompts and uploads (counts and kinds only, never the values), "
-        "how much of what was sent could be inspected, and the people who keep hitting blocks, "
-        "for the violations process.",
-        ("findings", "coverage", "offenders"),
+        "messages on AI WebSockets the rules flagged, how much of what was sent could be "
+        "inspected, and the people who keep hitting blocks, for the violations process.",
+        ("findings", "websocket", "coverage", "offenders"),
     ),
     Section(
         "Shadow AI",

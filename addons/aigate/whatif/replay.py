@@ -10,7 +10,10 @@ policy never inspected has no recorded findings, so its new outcome is the acces
 
 Records stream through: memory grows with the number of distinct (service, old, new) rows and
 their users, not with the log. Other records (acknowledgements, policy and error events) and
-lines that are not JSON are counted and skipped.
+lines that are not JSON are counted and skipped. So are `websocket_message` records: the log
+holds only the WebSocket messages the old rules flagged (clean ones are counted, not recorded),
+so re-deciding them would show tightening rules nothing, and the WebSocket's opening request is
+replayed through its own decision record.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ class Summary:
     decisions: int = 0  # decision records replayed
     changed: int = 0
     changed_users: int = 0
-    skipped: int = 0  # other records: acknowledgements, policy and error events
+    skipped: int = 0  # other records: acknowledgements, WebSocket messages, policy, errors
     malformed: int = 0  # lines that are not a JSON object, or decisions without a host
     outside: int = 0  # decision records outside --since/--until
     moves: list[Move] = field(default_factory=list)

@@ -1,20 +1,27 @@
-"""The enforcing and discovering addons in isolation, with mitmproxy's own test helpers
-(`taddons`, `tflow`): fast checks of each hook beside the real-proxy tests in tests/proxy/."""
+"""The enforcing, discovering, inspecting and audit addons in isolation, with mitmproxy's own
+test helpers (`taddons`, `tflow`): fast checks of each hook beside the real-proxy tests in
+tests/proxy/."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from aigate.flowstate import FLOW_KEY
 from aigate.policy import DEFAULT_POLICY, load_policy
+from aigate.proxy.audit import Audit
 from aigate.proxy.discover import Discover
 from aigate.proxy.enforce import Enforce
+from aigate.proxy.inspect import Inspect
 from aigate.proxy.passthrough import Passthrough
 from aigate.proxy.runtime import Runtime
 from aigate.record import events
+from flow_factories import make_state
 from mitmproxy import connection, tls
 from mitmproxy.test import taddons, tflow
+from mitmproxy.websocket import WebSocketMessage
+from wsproto.frame_protocol import Opcode
 
 LOADED = load_policy(DEFAULT_POLICY)
 KEY = "00112233445566778899aabbccddeeff"
@@ -117,3 +124,128 @@ def test_discover_publishes_an_ai_looking_host_once_per_connection(runtime):
     assert [(c.host, c.hint, c.client_ip) for c in candidates] == [
         ("notes-helper-probe.ai", ".ai domain", "10.0.0.5")
     ]
+
+
+# --- WebSocket message verdicts: the inspecting addon leaves them, the audit addon records ------
+
+AWS_PAIR = (
+    "aws_access_key_id = AKIAQ3EGRLMNV4XKTYJW\n"
+    "aws_secret_access_key = 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"
+)
+
+
+@pytest.fixture
+def audit(tmp_path):
+    """An Audit addon writing to tmp_path/a.jsonl, shut down afterwards as mitmproxy would."""
+    addon = Audit()
+    with taddons.context(addon) as tctx:
+        tctx.configure(addon, aigate_audit_log=str(tmp_path / "a.jsonl"))
+        addon.running()
+        yield addon
+    addon.done()
+
+
+def ws_flow(service: str, host: str) -> Any:
+    """An open WebSocket to an AI service the enforcing addon let through."""
+    flow = tflow.twebsocketflow()
+    flow.request.host = host
+    flow.request.headers["host"] = host
+    flow.request.path = "/ws?token=query-secret"
+    flow.websocket.messages = []
+    flow.metadata[FLOW_KEY] = make_state(service, request_id="ws-1")
+    return flow
+
+
+async def send(inspect: Inspect, audit: Audit, flow: Any, content: bytes,
+               opcode: Opcode = Opcode.TEXT) -> WebSocketMessage:
+    """One client message through the hooks in the proxy's order: inspect, then audit."""
+    message = WebSocketMessage(opcode, True, content)
+    flow.websocket.messages.append(message)
+    await inspect.websocket_message(flow)
+    audit.websocket_message(flow)
+    return message
+
+
+def ws_records(path) -> list[dict]:
+    lines = (json.loads(line) for line in path.read_text().splitlines())
+    return [r for r in lines if r["event"] == "websocket_message"]
+
+
+async def test_only_flagged_websocket_messages_are_recorded_without_their_text(
+    runtime, audit, tmp_path
+):
+    inspect = Inspect(runtime)
+    flow = ws_flow("chatgpt", "chatgpt.com")
+    clean = await send(inspect, audit, flow, b'{"text": "hello"}')
+    secret = await send(inspect, audit, flow, json.dumps({"text": AWS_PAIR}).encode())
+    audio = await send(inspect, audit, flow, b"\xff\xfe\x00binary audio", Opcode.BINARY)
+    assert (clean.dropped, secret.dropped, audio.dropped) == (False, True, False)
+    state = flow.metadata[FLOW_KEY]
+    assert state.ws_messages == {"allow": 1, "block": 1, "log": 1}  # all counted
+    assert state.ws_verdict is None  # taken by the audit addon
+    # The blocked one only: clean and unscanned `log` (on_unscanned) messages are not recorded.
+    (record,) = ws_records(tmp_path / "a.jsonl")
+    assert {k: record[k] for k in ("request_id", "message", "user", "groups", "client_ip",
+                                   "service", "category", "host", "path", "mode",
+                                   "message_type", "outcome", "dlp_action", "dlp_rule")} == {
+        "request_id": "ws-1", "message": 2, "user": "alice", "groups": ["engineering"],
+        "client_ip": "10.0.0.7", "service": "chatgpt", "category": "chat",
+        "host": "chatgpt.com", "path": "/ws", "mode": "enforce", "message_type": "text",
+        "outcome": "dropped", "dlp_action": "block", "dlp_rule": "secrets",
+    }
+    assert record["message_bytes"] == len(json.dumps({"text": AWS_PAIR}).encode())
+    assert {(f["detector"], f["class"]) for f in record["findings"]} >= {
+        ("aws_access_key_id", "secret"), ("aws_secret_access_key", "secret")}
+    text = (tmp_path / "a.jsonl").read_text()
+    for value in ("AKIAQ3EGRLMNV4XKTYJW", "kP9x2Lm4Qr7Tz1Vb8Nc3Wd6Ye5Hf0Jg2Ks4Lp7Mq", "hello",
+                  "binary audio", "query-secret"):
+        assert value not in text
+
+
+async def test_monitor_mode_records_the_websocket_verdict_it_does_not_apply(
+    runtime, audit, tmp_path
+):
+    inspect = Inspect(runtime)
+    flow = ws_flow("chatgpt", "chatgpt.com")
+    flow.metadata[FLOW_KEY] = make_state("chatgpt", outcome="monitored", enforced=False)
+    secret = await send(inspect, audit, flow, AWS_PAIR.encode())
+    assert not secret.dropped
+    (record,) = ws_records(tmp_path / "a.jsonl")
+    assert (record["mode"], record["dlp_action"], record["outcome"]) == (
+        "monitor", "block", "forwarded")
+
+
+async def test_websocket_message_that_cannot_be_inspected_is_dropped_and_recorded(
+    runtime, audit, tmp_path, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("extractor bug quoting AKIAQ3EGRLMNV4XKTYJW")
+
+    monkeypatch.setattr("aigate.proxy.inspect.inspect_ws", broken)
+    flow = ws_flow("chatgpt", "chatgpt.com")
+    message = await send(Inspect(runtime), audit, flow, AWS_PAIR.encode())
+    assert message.dropped  # on_error: block
+    (record,) = ws_records(tmp_path / "a.jsonl")
+    assert (record["error_stage"], record["dlp_action"], record["outcome"], record["findings"]) == (
+        "inspect", None, "dropped", [])
+    assert "AKIA" not in (tmp_path / "a.jsonl").read_text()
+
+
+async def test_flagged_websocket_message_is_dropped_when_its_record_cannot_be_written(
+    runtime, audit, tmp_path
+):
+    """audit.on_failure: block (the shipped default): a message the log cannot record does not
+    leave; a clean one, which needs no record, still does."""
+    inspect = Inspect(runtime)
+    flow = ws_flow("m365-copilot", "copilot.cloud.microsoft")  # pii is `log` for it
+    email = json.dumps({"text": "mail jane.doe@acme-corp.io"}).encode()
+
+    def full(record):
+        raise OSError(28, "No space left on device")
+
+    audit.log.write = full
+    logged = await send(inspect, audit, flow, email)
+    clean = await send(inspect, audit, flow, b'{"text": "hello"}')
+    assert flow.metadata[FLOW_KEY].ws_messages == {"log": 1, "allow": 1}
+    assert (logged.dropped, clean.dropped) == (True, False)
+    assert audit.outage is not None and audit.outage.lost == 1

@@ -10,9 +10,10 @@ import orjson
 from aigate.catalog import default_catalog
 from aigate.decide import Decision
 from aigate.endpoints import UNLISTED_ID
-from aigate.flowstate import FlowState
+from aigate.flowstate import FlowState, WebSocketVerdict
 from aigate.identify import Identity
-from aigate.record.audit import decision_record
+from aigate.inspect.summary import FindingSummary, InspectionSummary
+from aigate.record.audit import decision_record, websocket_record
 
 
 def _template(endpoint: str | None = None) -> dict[str, Any]:
@@ -68,6 +69,34 @@ def decision(
     )
     if endpoint:  # an unlisted AI endpoint, as aigate.endpoints records it
         record.update(service=UNLISTED_ID, category="unlisted", unlisted=True, endpoint=endpoint)
+    return record
+
+
+def websocket(
+    time: str,
+    user: str | None,
+    service: str = "chatgpt",
+    dlp_action: str | None = "block",
+    outcome: str = "dropped",
+    *,
+    mode: str = "enforce",
+    groups: tuple[str, ...] = ("engineering",),
+    findings: tuple[tuple[str, str, int], ...] = (("aws_access_key_id", "secret", 1),),
+) -> dict[str, Any]:
+    """A `websocket_message` record as `aigate.record.audit.websocket_record` writes it."""
+    entry = default_catalog().get(service)
+    assert entry is not None, service
+    decision = Decision("allow", entry, f"services.{service}", "ok", enforced=mode != "monitor")
+    state = FlowState("ws0", Identity(user, frozenset(groups), "10.9.9.9"), decision, "2026.1",
+                      "ab" * 32, outcome="allowed")
+    summary = InspectionSummary(
+        True, (), 40, tuple(FindingSummary(d, c, n, "x…", "validated") for d, c, n in findings),
+        dlp_action, "some-rule", 0.001,
+    )
+    verdict = WebSocketVerdict(1, "text", 60, dlp_action, outcome, summary,  # type: ignore[arg-type]
+                               "2026.1", "ab" * 32)
+    record = websocket_record(state, verdict, host=entry.hosts[0], path="/ws", time=0.0)
+    record["time"] = f"{time}.000Z"
     return record
 
 

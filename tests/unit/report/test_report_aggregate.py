@@ -7,7 +7,7 @@ from aigate.policy import DEFAULT_POLICY, load_policy
 from aigate.report.aggregate import Aggregator
 from aigate.report.counters import Activity, Filters, bucket_of, until_bound
 from aigate.report.model import Report
-from report_log import crafted, decision
+from report_log import crafted, decision, websocket
 
 
 @pytest.fixture(scope="module")
@@ -206,3 +206,40 @@ def test_odd_field_types_from_a_hand_edited_log_do_not_stop_the_report(policy):
     assert {r[0]: r[1] for r in rows(report, "users")}["42"] == 1
     assert rows(report, "groups")[1][:2] == ("sales", 5)
     assert ("pii", "(unknown)", 1, 1, 1) in rows(report, "findings")
+
+
+def test_websocket_messages_have_their_own_table_and_are_not_requests(policy):
+    """A flagged WebSocket message is not a request: the figures of the crafted log stay as they
+    are, and the messages are counted per service, mode, action and outcome, within the
+    filters."""
+    messages = [
+        websocket("2026-03-02T09:10:00", "alice"),
+        websocket("2026-03-02T09:11:00", "alice", findings=(("aws_access_key_id", "secret", 2),
+                                                            ("email", "pii", 1))),
+        websocket("2026-03-02T09:12:00", "bob", "claude", "redact", "redacted",
+                  groups=("sales",), findings=(("credit_card", "financial", 1),)),
+        websocket("2026-03-03T11:02:00", "carol", "deepseek", "warn", "forwarded",
+                  mode="monitor", groups=("security",), findings=(("email", "pii", 1),)),
+        {"time": "not a time", "event": "websocket_message"},
+    ]
+    plain = report_of(crafted(), policy)
+    mixed = report_of([*crafted(), *messages], policy)
+    for table in plain.tables:
+        if table != "websocket":
+            assert mixed.tables[table].rows == plain.tables[table].rows, table
+    assert mixed.summary["requests"] == plain.summary["requests"] == 14
+    assert mixed.summary["other_events"]["websocket_message"] == 5
+    assert mixed.summary["records_without_time"] == 1
+    assert rows(mixed, "websocket") == [
+        ("chatgpt", "enforce", "block", "dropped", 2, 1, 4, "pii, secret",
+         "2026-03-02T09:11:00.000Z"),
+        ("claude", "enforce", "redact", "redacted", 1, 1, 1, "financial",
+         "2026-03-02T09:12:00.000Z"),
+        ("deepseek", "monitor", "warn", "forwarded", 1, 1, 1, "pii",
+         "2026-03-03T11:02:00.000Z"),
+    ]
+    assert rows(plain, "websocket") == []
+    sales = report_of(messages, filters=Filters(group="sales"))
+    assert [r[0] for r in rows(sales, "websocket")] == ["claude"]
+    later = report_of(messages, filters=Filters(since="2026-03-03"))
+    assert [r[0] for r in rows(later, "websocket")] == ["deepseek"]

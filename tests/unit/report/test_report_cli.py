@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from aigate.cli import main
-from report_log import crafted, decision, write_jsonl
+from report_log import crafted, decision, websocket, write_jsonl
 
 
 @pytest.fixture
@@ -145,3 +145,25 @@ def test_html_is_not_written_to_a_terminal(log, capsys, monkeypatch):
     assert (code, out) == (2, "")
     assert "write it with -o report.html" in err
     assert run(capsys, str(log), "--format", "md")[0] == 0  # text for the terminal still works
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "json", "csv"])
+def test_a_log_with_websocket_message_records_reports_them_apart(tmp_path, capsys, fmt):
+    log = write_jsonl(tmp_path / "audit.jsonl", [*crafted(), websocket("2026-03-02T09:10:00",
+                                                                       "alice")])
+    args = ["--format", fmt] + (["--table", "websocket"] if fmt == "csv" else [])
+    code, out, err = run(capsys, str(log), *args)
+    assert code == 0, err
+    if fmt == "json":
+        doc = json.loads(out)
+        assert doc["summary"]["requests"] == 14
+        assert doc["tables"]["websocket"] == [{
+            "service": "chatgpt", "mode": "enforce", "dlp_action": "block",
+            "outcome": "dropped", "messages": 1, "users": 1, "findings": 1,
+            "classes": "secret", "last": "2026-03-02T09:10:00.000Z",
+        }]
+    elif fmt == "csv":
+        assert list(csv.reader(io.StringIO(out)))[1][:5] == [
+            "chatgpt", "enforce", "block", "dropped", "1"]
+    else:
+        assert "Flagged WebSocket messages" in out

@@ -14,11 +14,18 @@ from pathlib import Path
 
 import pytest
 from aigate.decide import RequestFacts, decide
-from aigate.flowstate import Acknowledgement, FlowState
+from aigate.flowstate import Acknowledgement, FlowState, WebSocketVerdict
 from aigate.identify import Identity
 from aigate.inspect.result import Extraction, Finding, Inspection
+from aigate.inspect.summary import summarize
 from aigate.policy import DEFAULT_POLICY, load_policy
-from aigate.record.audit import AuditLog, ack_record, decision_record, error_record
+from aigate.record.audit import (
+    AuditLog,
+    ack_record,
+    decision_record,
+    error_record,
+    websocket_record,
+)
 from aigate.record.events import HookError
 from aigate.whatif.replay import Move, Replay, parse_time, read_lines
 
@@ -242,3 +249,28 @@ def test_cli_errors(audit_log, new_policy, args, code, message):
         args = []
     result = aigate("replay", *base, *args)
     assert (result.returncode, message in result.stderr) == (code, True), result.stderr
+
+
+def test_websocket_message_records_are_skipped_not_replayed(audit_log, new_policy):
+    """A `websocket_message` record has a host and findings like a decision record, but it is
+    not a request: replay counts it as skipped, and the figures stay those of the requests."""
+    before = replayed([audit_log], new_policy)
+    facts = RequestFacts("api.openai.com", "/v1/realtime", "GET", "alice",
+                         OLD.groups_for("alice", "10.1.1.1"), "10.1.1.1")
+    state = FlowState("r9", Identity("alice", facts.groups, "10.1.1.1"), decide(OLD, facts),
+                      OLD.version, OLD.sha256, outcome="allowed")
+    found = (Finding("email", "pii", 0, 1, "validated", "x…", "d"),)
+    summary = summarize(Inspection(Extraction("ws"), found, action="redact",
+                                   rule="personal-data-apis"))
+    verdict = WebSocketVerdict(1, "text", 40, "redact", "redacted", summary, OLD.version,
+                               OLD.sha256, time=1_780_000_001.0)
+    with audit_log.open("ab") as f:
+        f.write(json.dumps(websocket_record(state, verdict, host="api.openai.com",
+                                            path="/v1/realtime", time=0.0)).encode() + b"\n")
+    after = replayed([audit_log], new_policy)
+    assert (after.decisions, after.changed, after.moves) == (
+        before.decisions, before.changed, before.moves)
+    assert (after.skipped, after.malformed) == (before.skipped + 1, 0)
+    result = aigate("replay", str(audit_log), "--policy", str(new_policy))
+    assert result.returncode == 0, result.stderr
+    assert "3 other records skipped (acknowledgements, WebSocket messages" in result.stdout
