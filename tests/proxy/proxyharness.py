@@ -4,7 +4,9 @@ Reusable by every test that needs the proxy for real:
 
 - `FakeUpstream`: a threaded HTTPS server whose leaf certificate (from a throw-away CA) names the
   AI hosts, so `api.openai.com` etc. can be served locally. It counts accepted connections and
-  records every request, so "blocked means never contacted" is measurable.
+  records every request, so "blocked means never contacted" is measurable. With `http2=True` it
+  also offers h2 by ALPN (as chatgpt.com and the AI APIs do) and serves it with the `h2`
+  library's protocol state machine, which rejects a body that disagrees with its Content-Length.
 - `start_proxy(policy, upstream, ...)`: a mitmproxy `DumpMaster` running on its own event loop in
   a background thread, with the aigate addons plus the test-only `FlowLog` (keeps finished flows
   for assertions on `FlowState`). The loop connects every upstream connection to the fake
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import datetime
 import hashlib
 import ipaddress
@@ -34,6 +37,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import h2.config
+import h2.connection
+import h2.errors
+import h2.events
+import h2.exceptions
 import httpx2 as httpx
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -156,13 +164,31 @@ def catalog_hosts() -> list[str]:
 
 @dataclass(frozen=True)
 class SeenRequest:
-    """One request as the upstream received it (header names lowercased)."""
+    """One request as the upstream received it (header names lowercased; over HTTP/2 `host` is
+    the :authority and `headers` holds no pseudo-header)."""
 
     method: str
     host: str
     path: str
     headers: dict[str, str]
     body: bytes
+    http_version: str = "HTTP/1.1"  # or "HTTP/1.0", "HTTP/2"
+
+
+def _answer(seen: SeenRequest) -> tuple[int, bytes]:
+    """Status and JSON body for a request to any path but /sse and /ws."""
+    path = seen.path.split("?", 1)[0]
+    if path == "/v1/chat/completions":
+        return 200, json.dumps(OPENAI_ANSWER).encode()
+    if path == "/v1/messages":
+        return 200, json.dumps(ANTHROPIC_ANSWER).encode()
+    echo = {"method": seen.method, "host": seen.host, "path": seen.path, "headers": seen.headers,
+            "http_version": seen.http_version}
+    return 200, json.dumps(echo).encode()
+
+
+# Every response of the fake upstream carries these (the proxy drops alt-svc on AI responses).
+_RESPONSE_HEADERS = (("alt-svc", 'h3=":443"; ma=86400'), ("x-upstream", "fake"))
 
 
 def ws_frame(opcode: int, data: bytes, mask: bytes = b"") -> bytes:
@@ -196,7 +222,9 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("content-length") or 0)
         body = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
-        seen = SeenRequest(self.command, headers.get("host", ""), self.path, headers, body)
+        seen = SeenRequest(
+            self.command, headers.get("host", ""), self.path, headers, body, self.request_version
+        )
         self.server.owner.requests.append(seen)
         return seen
 
@@ -204,19 +232,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("content-type", content_type)
         self.send_header("content-length", str(len(body)))
-        self.send_header("alt-svc", 'h3=":443"; ma=86400')
-        self.send_header("x-upstream", "fake")
+        for name, value in _RESPONSE_HEADERS:
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
 
     def _handle(self) -> None:
         seen = self._record()
         path = seen.path.split("?", 1)[0]
-        if path == "/v1/chat/completions":
-            self._send(200, json.dumps(OPENAI_ANSWER).encode())
-        elif path == "/v1/messages":
-            self._send(200, json.dumps(ANTHROPIC_ANSWER).encode())
-        elif path == "/sse":
+        if path == "/sse":
             self._sse()
         elif path == "/ws" and seen.headers.get("upgrade", "").lower() == "websocket":
             self.send_response(101)
@@ -227,9 +251,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._websocket()
         else:
-            echo = {"method": seen.method, "host": seen.host, "path": seen.path,
-                    "headers": seen.headers}
-            self._send(200, json.dumps(echo).encode())
+            self._send(*_answer(seen))
 
     def _websocket(self) -> None:
         """Record and echo each client text/binary message until the client closes."""
@@ -285,7 +307,106 @@ class _UpstreamServer(ThreadingHTTPServer):
                 request = self.context.wrap_socket(request, server_side=True)
             except (ssl.SSLError, OSError):
                 return
+            alpn = request.selected_alpn_protocol() or ""
+            with self.owner.lock:
+                self.owner.alpn.append(alpn)
+            if alpn == "h2":
+                _H2Connection(self.owner, request).serve()
+                return
         super().finish_request(request, client_address)
+
+
+class _H2Connection:
+    """One HTTP/2 connection of the fake upstream: every request is recorded, then answered as
+    over HTTP/1.1 (`_answer`). A protocol error (such as a body longer or shorter than its
+    Content-Length) is recorded in `FakeUpstream.h2_errors` and ends the connection."""
+
+    def __init__(self, owner: FakeUpstream, sock: ssl.SSLSocket) -> None:
+        self.owner = owner
+        self.sock = sock
+        self.conn = h2.connection.H2Connection(
+            h2.config.H2Configuration(client_side=False, header_encoding="utf-8")
+        )
+        self.requests: dict[int, tuple[list[tuple[str, str]], bytearray]] = {}
+        self.pending: dict[int, bytes] = {}  # response bytes waiting for flow-control window
+
+    def serve(self) -> None:
+        self.conn.initiate_connection()
+        try:
+            self._flush()
+            while data := self.sock.recv(65536):
+                for event in self.conn.receive_data(data):
+                    self._on(event)
+                self._flush()
+        except h2.exceptions.ProtocolError as e:
+            with self.owner.lock:
+                self.owner.h2_errors.append(f"{type(e).__name__}: {e}")
+            with contextlib.suppress(OSError, h2.exceptions.ProtocolError):
+                self.conn.close_connection(error_code=h2.errors.ErrorCodes.PROTOCOL_ERROR)
+                self._flush()
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                self.sock.close()
+
+    def _on(self, event: h2.events.Event) -> None:
+        if isinstance(event, h2.events.RequestReceived):
+            self.requests[event.stream_id] = (list(event.headers), bytearray())
+        elif isinstance(event, h2.events.DataReceived):
+            self.requests[event.stream_id][1].extend(event.data)
+            self.conn.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
+        elif isinstance(event, h2.events.StreamEnded):
+            self._respond(event.stream_id, *self.requests.pop(event.stream_id))
+        elif isinstance(event, h2.events.WindowUpdated):
+            for stream_id in list(self.pending):
+                self._send_data(stream_id)
+        elif isinstance(event, h2.events.StreamReset):
+            self.requests.pop(event.stream_id, None)
+            self.pending.pop(event.stream_id, None)
+
+    def _respond(self, stream_id: int, fields: list[tuple[str, str]], body: bytearray) -> None:
+        pseudo = {k: v for k, v in fields if k.startswith(":")}
+        headers: dict[str, str] = {}
+        for name, value in fields:
+            if not name.startswith(":"):
+                # Cookies may come as several fields (RFC 9113 8.2.3): fold them as one.
+                sep = "; " if name == "cookie" else ", "
+                headers[name] = f"{headers[name]}{sep}{value}" if name in headers else value
+        seen = SeenRequest(
+            pseudo.get(":method", ""), pseudo.get(":authority", ""), pseudo.get(":path", ""),
+            headers, bytes(body), "HTTP/2",
+        )
+        with self.owner.lock:
+            self.owner.requests.append(seen)
+        status, payload = _answer(seen)
+        self.conn.send_headers(stream_id, [
+            (":status", str(status)), ("content-type", "application/json"),
+            ("content-length", str(len(payload))), *_RESPONSE_HEADERS,
+        ])
+        self.pending[stream_id] = payload
+        self._send_data(stream_id)
+
+    def _send_data(self, stream_id: int) -> None:
+        """Send what the flow-control window allows; the rest waits for a WINDOW_UPDATE."""
+        data = self.pending[stream_id]
+        while data:
+            size = min(
+                self.conn.local_flow_control_window(stream_id),
+                self.conn.max_outbound_frame_size,
+                len(data),
+            )
+            if size <= 0:
+                self.pending[stream_id] = data
+                return
+            self.conn.send_data(stream_id, data[:size])
+            data = data[size:]
+        self.conn.end_stream(stream_id)
+        del self.pending[stream_id]
+
+    def _flush(self) -> None:
+        if out := self.conn.data_to_send():
+            self.sock.sendall(out)
 
 
 OPENAI_ANSWER = {
@@ -312,19 +433,25 @@ class FakeUpstream:
     events `SSE_PAUSE_SECONDS` apart), /ws (websocket upgrade, then every client message is
     recorded in `ws_messages` and echoed back), anything else echoes the request
     as JSON. Every response carries `alt-svc` and `x-upstream: fake`.
+
+    With `http2=True` the TLS server offers h2 before http/1.1 by ALPN; over h2, /sse and /ws
+    are echoed like any other path (no streaming, no WebSocket). `alpn` holds the protocol each
+    TLS connection chose ("" for none), `h2_errors` the HTTP/2 protocol errors of clients.
     """
 
-    def __init__(self, directory: Path, hosts: Iterable[str] = ()) -> None:
+    def __init__(self, directory: Path, hosts: Iterable[str] = (), http2: bool = False) -> None:
         self.lock = threading.Lock()
         self.connections = 0
         self.requests: list[SeenRequest] = []
         self.ws_messages: list[bytes] = []  # client WebSocket messages received on /ws
         self.sni: list[str] = []
+        self.alpn: list[str] = []
+        self.h2_errors: list[str] = []
         all_hosts = [*EXTRA_HOSTS, *hosts]
         self.ca_path, cert, key = make_ca_and_leaf(directory, all_hosts)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
-        context.set_alpn_protocols(["http/1.1"])
+        context.set_alpn_protocols(["h2", "http/1.1"] if http2 else ["http/1.1"])
         context.sni_callback = self._on_sni
         self._servers = (_UpstreamServer(self, context), _UpstreamServer(self, None))
         self.address: tuple[str, int] = self._servers[0].server_address[:2]  # type: ignore
