@@ -387,8 +387,16 @@ GENERIC = {
             ),
             (f"sqlplus -S app/{PW2}@//db:1521/svc", f"app/{PW2}", "validated"),
             (f"expdp system/{PW2} schemas=hr", f"system/{PW2}", "validated"),
+            (f"rman target sys/{PW2}@prod", f"sys/{PW2}@prod", "validated"),
+            (f"RMAN TARGET=sys/{PW2}@prod CATALOG rc/x@cat", f"sys/{PW2}@prod", "validated"),
+            (f"RMAN> connect target sys/{PW2}@prod", f"sys/{PW2}@prod", "validated"),
         ],
-        ["sqlplus scott/tiger@orcl", "sqlplus / as sysdba", "sqlplus app/$APP_PW@db"],
+        [
+            "sqlplus scott/tiger@orcl",
+            "sqlplus / as sysdba",
+            "sqlplus app/$APP_PW@db",
+            f"Translate it into German and mail it to ann/{PW2}@acme",
+        ],
     ),
 }
 
@@ -651,6 +659,36 @@ def test_every_pattern_has_a_literal_atom_or_needs_a_label():
     prefilter.Compile()
     unfiltered = set(prefilter.Match(b"\0", True) or ())
     assert [d.id for i, d in enumerate(MINE) if i in unfiltered and not d.context_required] == []
+
+
+# Ordinary text that held a prefilter atom of these detectors (`ession` of "professional",
+# `key` of "keyboard", `rman ` of "German ", `sign` of "design", the bare names of prose), so
+# each ran on nearly every prompt; their atoms now need the key's own spelling and punctuation.
+PROSE = (
+    "Can you help me rewrite this paragraph so it sounds more professional?",
+    "Please translate the following text into German and keep the tone friendly.",
+    "Room 204 is booked from 10:00 to 11:30 for the design review.",
+    "The chairman pressed a key on the keyboard; performance was fine.",
+)
+QUIET_ON = {
+    "generic_secret": PROSE,
+    "credential_xml": PROSE,
+    "oracle_credentials": PROSE,
+    "password_in_prose": PROSE,
+    "credential_in_url_query": (*PROSE, "Set GH_TOKEN=... and PASSWORD=... first."),
+    "password_cli_option": (*PROSE, "The password is on the token card, keep it secret."),
+    "sql_password": (*PROSE, "Log in and change the password with the form."),
+    "password_in_code_call": (*PROSE, "The author wrote about authentication."),
+}
+
+
+@pytest.mark.parametrize(("detector", "text"), [(d, t) for d, ts in QUIET_ON.items() for t in ts])
+def test_ordinary_text_holds_none_of_the_prefilter_atoms(detector, text):
+    (d,) = [d for d in builtin() if d.id == detector]
+    prefilter = re2.Filter()
+    prefilter.Add(d.pattern.encode())
+    prefilter.Compile()
+    assert not prefilter.Match(text.encode(), True)
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ import datetime
 import random
 
 import pytest
+import re2
 from aigate.inspect.detectors import pii
 from aigate.inspect.engine import Scanner
 from aigate.inspect.result import CONFIDENCE_RANK
@@ -77,12 +78,14 @@ CASES = {
             ("Portable : 06 12 34 56 78", "validated"),
             ("call me at 0208 123 4567", "validated"),  # grouped oddly, but labelled
             ("Celular: (11) 96123-4870", "validated"),  # Brazil writes no trunk prefix
+            ("tel. (030) 1234567", "validated"),  # area code in brackets
         ],
         [
             "order (415) 555-2671",  # no label
             "phone 555-0000",  # too few distinct digits
             "tel 12.03.1985",  # a date
             "call 12-34",
+            "call me in 30 minutes, room 204",  # lone short numbers
             "phone +44 20 8123 4567",  # international: phone_e164's
             "Endless Mobile, Inc 2016-2020",  # years, valid as a Danish number if read so
         ],
@@ -111,6 +114,7 @@ CASES = {
             "020 7946 0018",  # so is London's 020 7946 0xxx
             "order 0123-4567-89",
             "version 2.14.0 released 2024-05-01",
+            "meeting on 2024-03-18 at 09.30",
             "Invoice INV-482913 line 12",
             "It costs $1234.56 per seat",
             "Room 204 is booked from 10:00 to 11:30",
@@ -397,6 +401,22 @@ def test_random_grouped_digits_are_rarely_phones():
     ]
     flagged = [t for t in texts if hits("phone_national_formatted", t)]
     assert len(flagged) <= 2, flagged
+
+
+@pytest.mark.parametrize(
+    ("detector", "text"),
+    [
+        # dates and times are in every other prompt: the unlabelled shape must not match them,
+        # or the shape set selects the detector everywhere
+        ("phone_national_formatted", "We shipped on 2024-03-18 and 2023-11-05."),
+        ("phone_national_formatted", "due 03/18/2025, from 10:00 to 11:30"),
+        # the labelled one reads six digits or grouped numbers, not every lone number
+        ("phone_national", "Room 204, the last 30 days, 12% growth, 3.4 million"),
+    ],
+)
+def test_the_pattern_leaves_ordinary_numbers_alone(detector, text):
+    (d,) = [d for d in pii.DETECTORS if d.id == detector]
+    assert re2.compile(d.pattern).search(text) is None
 
 
 @pytest.mark.parametrize("detector", sorted(CASES))

@@ -132,6 +132,7 @@ CASES = {
         (f"«{CUIT_BAD}»", "low"),
         (f"{CUIT.replace('-', '')}", None),
         ("21-12345678-9", None),
+        ("released 2024-03-18, patched 2020-12-01", None),  # dates hold 20- and 24-
     ],
     "cl_rut": [
         (f"RUT «{RUT}»", "validated"),

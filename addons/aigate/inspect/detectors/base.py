@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, _count_elements
+from collections import _count_elements
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -171,10 +171,22 @@ def is_placeholder(value: str) -> bool:
     return _PLACEHOLDER.search(low) is not None or _typed_run(low)
 
 
+_DOUBLED = re.compile(r"(.)\1", re.DOTALL)
+
+
 def is_filler(value: str) -> bool:
     """True for a long value that is mostly one character (`ops_eyJxxxx...`): a template padded
-    to length, never key material."""
-    return Counter(value).most_common(1)[0][1] * 2 >= len(value) if value else False
+    to length, never key material.
+
+    A character filling half the value is either one of its first two characters or stands
+    twice in a row somewhere (pair the value up from the start: without a doubled pair, each
+    pair holds it at most once, so it is in every pair, the first one too); only those are
+    counted, not every character of a key block."""
+    if not value:
+        return False
+    candidates = set(value[:2])
+    candidates.update(m.group(1) for m in _DOUBLED.finditer(value))
+    return any(value.count(c) * 2 >= len(value) for c in candidates)
 
 
 # c * log2(c) for the counts of short values (token-sized; longer values compute it).
@@ -212,7 +224,7 @@ def random_token(min_entropy: float = 3.0) -> Validator:
 
 
 def digits(value: str) -> str:
-    return "".join(ch for ch in value if ch.isdigit())
+    return "".join(filter(str.isdigit, value))
 
 
 def _skip_alnum(text: str, count: int) -> int:

@@ -54,12 +54,20 @@ def _card_groups(value: str) -> bool:
     return fours or sizes in ([4, 6, 4], [4, 6, 5])
 
 
+# The lengths each issuer prefix allows, by prefix (one look-up per prefix length).
+_CARD_LENGTHS: dict[str, set[int]] = defaultdict(set)
+for _prefix, _lengths in _CARD_PREFIXES:
+    _CARD_LENGTHS[_prefix].update(_lengths)
+_CARD_PREFIX_SIZES = sorted({len(p) for p, _ in _CARD_PREFIXES})
+
+
 def _card_shape(value: str) -> bool:
     """A known issuer prefix in one of its lengths, grouped the way cards are printed."""
     number = digits(value)
     if not _card_groups(value):
         return False
-    return any(number.startswith(p) and len(number) in lens for p, lens in _CARD_PREFIXES)
+    size = len(number)
+    return any(size in _CARD_LENGTHS.get(number[:n], ()) for n in _CARD_PREFIX_SIZES)
 
 
 def _luhn(value: str) -> bool:

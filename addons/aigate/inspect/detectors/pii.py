@@ -165,10 +165,14 @@ def _international(number: str) -> bool:
     return phonenumbers.is_valid_number(parsed) and not _fictional(parsed)
 
 
-def _grouped_as(value: str, grouping: tuple[int, ...]) -> bool:
-    """The value's digit groups are exactly the region's own (a number grouped another way,
-    or an order number that happens to be valid somewhere, needs a label)."""
-    return tuple(len(run) for run in re.findall(r"\d+", value)) == grouping
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def _runs(value: str) -> tuple[int, ...]:
+    """The lengths of the value's groups of digits: an unlabelled number must be grouped exactly
+    the way its region writes it (a number grouped another way, or an order number that happens
+    to be valid somewhere, needs a label)."""
+    return tuple(map(len, _DIGIT_RUN.findall(value)))
 
 
 _DATE_LIKE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}")
@@ -197,11 +201,10 @@ def _phone_shape(value: str) -> bool:
     return 6 <= len(number) <= 13
 
 
-def _loosely_grouped_as(value: str, grouping: tuple[int, ...]) -> bool:
+def _loosely_grouped(runs: tuple[int, ...], grouping: tuple[int, ...]) -> bool:
     """Written as one run, or with about the region's area code as its first group (writers
     differ by a digit: 0151 12345678 for 01511 2345678), the rest grouped freely; 2016-2020
     is no Danish 20 16 20 20."""
-    runs = tuple(len(run) for run in re.findall(r"\d+", value))
     if len(runs) == 1 or runs == grouping:
         return True
     return abs(runs[0] - grouping[0]) <= 1 and min(runs) >= 2
@@ -215,8 +218,9 @@ def _valid_in(regions: frozenset[str] | None) -> Validator:
         number = digits(value)
         if number.startswith("00"):
             return _international(number)
+        runs = _runs(value)  # once, not per region
         return any(
-            (regions is None or region in regions) and _loosely_grouped_as(value, grouping)
+            (regions is None or region in regions) and _loosely_grouped(runs, grouping)
             for region, grouping in _national(number)
         )
 
@@ -238,10 +242,11 @@ def _formatted_in(regions: frozenset[str] | None) -> Validator:
         if number.startswith("00"):
             return _international(number)
         prefixed = number.startswith("0")
+        runs = _runs(value)  # once, not per region
         return any(
             (regions is None or region in regions)
             and (prefixed or region in _NANP)
-            and _grouped_as(value, grouping)
+            and runs == grouping
             for region, grouping in _national(number)
         )
 
@@ -708,7 +713,10 @@ DETECTORS = (
     Detector(
         "phone_national",
         "pii",
-        r"(?:\(\d{1,5}\)[ .-]?)?\b\d{2,12}(?:[ ./-]\d{1,8}){0,5}\b",
+        # Six digits at least (the validator's minimum) unless grouped: the lone 30, 204 and
+        # 10 of ordinary text are no match to look for a label around.
+        r"(?:\(\d{1,5}\)[ .-]?\b\d{2,12}(?:[ ./-]\d{1,8}){0,5}"
+        r"|\b\d{6,12}(?:[ ./-]\d{1,8}){0,5}|\b\d{2,12}(?:[ ./-]\d{1,8}){1,5})\b",
         _phone_shape,
         context=_PHONE_WORDS,
         context_required=True,
@@ -727,8 +735,12 @@ DETECTORS = (
         "pii",
         # Groups of digits written before the number are taken in with it, so the tail of an
         # IBAN, a card or a business number (51 824 753 5564) is seen whole and set aside.
+        # Two groups hold eight digits at least (the validator's minimum), so the 03-18 of
+        # 2024-03-18 is no match and dates do not select this detector.
         rf"{_LEADING_GROUPS}(?:"
-        r"(?:\(0\d{1,4}\)[ .-]?\d{2,8}|\b0\d{1,4}[ ./-]\d{2,8})(?:[ .-]\d{2,8}){0,4}\b"
+        r"(?:\(0\d{1,4}\)[ .-]?\d{2,8}|\b0\d{1,4}[ ./-]\d{2,8})(?:[ .-]\d{2,8}){1,4}\b"
+        r"|\b(?:0\d[ ./-]\d{6,8}|0\d{2}[ ./-]\d{5,8}|0\d{3}[ ./-]\d{4,8}|0\d{4}[ ./-]\d{3,8})\b"
+        r"|\(0\d{1,4}\)[ .-]?\d{2,8}\b"
         r"|\(\d{3}\) ?\d{3}[ .-]\d{4}\b"
         r"|\b[2-9]\d{2}[ .-]\d{3}[ .-]\d{4}\b)",
         _formatted_phone,

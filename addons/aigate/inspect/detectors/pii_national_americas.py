@@ -257,7 +257,9 @@ DETECTORS = standalone(
     Detector(
         "ar_cuit",
         "pii",
-        r"\b(?:20|23|24|25|26|27|30|33|34)-\d{8}-\d\b",
+        # The type prefix as two digit classes (stdnum checks it is 20, 23, 24, 27, 30, 33 or
+        # 34): spelled out, `20-` and `24-` would be prefilter atoms found in every 2024-03-18.
+        r"\b[23]\d-\d{8}-\d\b",
         context=labels("cuit", "cuil", "clave única de identificación"),
         **official(cuit),
         regions=("AR",),

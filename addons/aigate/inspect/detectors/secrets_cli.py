@@ -6,12 +6,19 @@ echoed into `chpasswd` or `--password-stdin`. A variable (`$PASS`, `%PASS%`) is 
 from __future__ import annotations
 
 from aigate.inspect.detectors.base import Detector
-from aigate.inspect.detectors.secrets_generic import password_value, url_password
+from aigate.inspect.detectors.secrets_generic import either_case, password_value, url_password
 
 # A command-line word: up to white space or a quote.
 _ARG = r"[\"']?(?P<v>[^\s\"'`]{3,})"
 # The rest of one command, before the option (no pipe, no command separator, no new line).
 _SAME_COMMAND = r"[^\n|;&]{0,200}?[ \t]"
+
+
+# Option names (after their last dash) that take a password or token, in any case.
+_SECRET_OPTIONS = either_case(
+    "password", "passwd", "pass", "pwd", "passphrase", "secret", "client-secret", "token",
+    "api-key", "apikey", "api-token", "auth-token", "access-token", "private-token", "bearer-token",
+)  # fmt: skip
 
 
 def _argument(value: str) -> bool:
@@ -33,10 +40,10 @@ DETECTORS = (
     Detector(
         "password_cli_option",
         "secret",
-        r"(?:^|[ \t])--?(?:[A-Za-z0-9]+-){0,3}"
-        r"(?i:password|passwd|pass|pwd|passphrase|secret|client-secret|token|api-key|apikey|"
-        r"api-token|auth-token|access-token|private-token|bearer-token)"
-        rf"(?:=|[ \t]+){_ARG}",
+        # `--?(?:[A-Za-z0-9]+-){0,3}` with its last dash written next to the name, so the
+        # prefilter's atoms are `-password`, `-token`, ... (not the bare words of prose)
+        r"(?:^|[ \t])(?:-|-?-(?:[A-Za-z0-9]+-){0,2}[A-Za-z0-9]+)?-"
+        rf"{_SECRET_OPTIONS}(?:=|[ \t]+){_ARG}",
         password_value,
         confidence="context",
         keep=(0, 0),

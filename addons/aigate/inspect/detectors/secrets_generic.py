@@ -12,8 +12,9 @@ The value checks here are shared by `secrets_cli`, `secrets_http` and `secrets_c
 
 from __future__ import annotations
 
+import operator
 import re
-from itertools import pairwise
+from itertools import islice
 from urllib.parse import unquote
 
 from aigate.inspect.detectors.base import Detector, entropy, is_placeholder
@@ -25,8 +26,20 @@ _EXAMPLE_FRAGMENT = re.compile(
     r"pass|passwd|p@ss|secret|changeme|changeit|example|sample|dummy|placeholder|your|"
     r"redacted|lorem|foobar|foobared|qwerty|asdf|xxx|\*\*\*|\.\.\.|\u2026|api[_-]?key|token|"
     r"fake|mock|test|demo|default|insert|replace|todo|fixme|<|>|\{\{|\$\{|%\(",
-    re.IGNORECASE,
 )
+# The case folds Python's IGNORECASE makes beyond str.lower() (long s, dotless and dotted i).
+_FOLD = str.maketrans({"\u017f": "s", "\u0131": "i", "\u0130": "i"})
+
+
+def _example_fragment(value: str) -> bool:
+    """`_EXAMPLE_FRAGMENT` anywhere in the value, whatever its case. Searched in the folded
+    value rather than with IGNORECASE: a case-insensitive alternation is tried at every offset
+    (~20 us on a 100-character token), a case-sensitive one skips to its first letters."""
+    if not value.isascii():
+        value = value.translate(_FOLD)
+    return _EXAMPLE_FRAGMENT.search(value.lower()) is not None
+
+
 # Values whose letters alone are a word people put in examples (admin123, Welcome1!, root).
 _EXAMPLE_WORD_LIST = """
     pw pwd admin administrator root user username guest login letmein welcome hello abc abcd
@@ -34,24 +47,47 @@ _EXAMPLE_WORD_LIST = """
     shadow sunshine princess football baseball trustno tiger scott key apikey none null nil empty
     blank value string text mypw mykey mytoken mysecret s k x y z a b c q w e r t"""
 _EXAMPLE_WORDS = frozenset(_EXAMPLE_WORD_LIST.split())
+_LONGEST_EXAMPLE = max(map(len, _EXAMPLE_WORDS))
 # Where a value is code or configuration pointing somewhere else, not a literal: a variable
 # (`$VAR`, `${VAR}`, `$(cmd)`, `%VAR%`, `%(name)s`), a call or index (`get_pw()`, `cfg["pw"]`),
 # a template or collection (`{pw}`, `[REDACTED]`), a URL or a known secret-store reference.
-_REFERENCE = re.compile(
-    r"^(?:\$[A-Za-z_{(]|%[A-Za-z_][\w.]*%$|%\(|self\.|this\.|env[:.]|vault:|file:|ref\+|op://|"
+# (Two patterns: what the value starts with, matched once, and what it holds anywhere; as one
+# search every start-anchored alternative was tried at every offset.)
+_REFERENCE_START = re.compile(
+    r"(?:\$[A-Za-z_{(]|%[A-Za-z_][\w.]*%$|%\(|self\.|this\.|env[:.]|vault:|file:|ref\+|op://|"
     r"sm://|arn:|secretsmanager:|awssm:|keyvault:|projects/|sha\d+:|md5:|enc\[|enc\(|[\[{])"
-    r"|\$\{|\{\{|#\{|%\(\w+\)[sd]|://|^//|^@?[\w.\-]+:\d{2,5}$"
-    r"|^__\w+__$"
-    r"|^(?:true|false|yes|no|on|off|null|none|nil|undefined|required|optional|enabled|disabled|"
+    r"|//|@?[\w.\-]+:\d{2,5}$"
+    r"|__\w+__$"
+    r"|(?:true|false|yes|no|on|off|null|none|nil|undefined|required|optional|enabled|disabled|"
     r"string|str|bool|int|number|object|array|any|password|secret|token|hidden)$",
     re.IGNORECASE,
 )
+_REFERENCE_ANYWHERE = re.compile(r"\$\{|\{\{|#\{|%\(\w+\)[sd]|://", re.IGNORECASE)
+
+
+def _reference(value: str) -> bool:
+    return (
+        _REFERENCE_START.match(value) is not None or _REFERENCE_ANYWHERE.search(value) is not None
+    )
+
+
 # Code around an unquoted value: a call or index (`get_pw()`, `cfg["pw"]`, `pw[0]`), a tuple or
 # a bracket closing an expression. Inside quotes these characters are part of the literal.
 _CODE = re.compile(
     r"^\(|^[A-Za-z_$][\w.$]*(?:\(|\[)|[)\]}]$|[A-Za-z_]\w*\(|\(\?|\\[A-Za-z]"
     r"|==|=>|&&|\|\||\)\{|;\)|\(\)|\breturn\b|\bfunction\b"
 )
+_CODE_CHARS = frozenset("()[]}\\=&|")  # one of them is in every `_CODE` match but the words
+
+
+def _code(value: str) -> bool:
+    """`_CODE` in the value; a token without any of its characters is no code, and is not
+    searched (`[A-Za-z_]\\w*\\(` rescans the rest of a long token from every letter)."""
+    if _CODE_CHARS.isdisjoint(value) and "return" not in value and "function" not in value:
+        return False
+    return _CODE.search(value) is not None
+
+
 # An identifier in code (`cryptography_has_psk`, `dbPassword`): letters joined by underscores or
 # camel case, no digit; outside quotes it names a variable.
 _IDENTIFIER = re.compile(r"[a-z]+(?:_[a-z]+)+|[A-Z]+(?:_[A-Z]+)+|[a-z]+(?:[A-Z][a-z]+)+")
@@ -94,11 +130,30 @@ _COMMON_PAIRS = frozenset(_ENGLISH_PAIRS.split())
 
 def _classes(value: str) -> int:
     return (
-        any(c.islower() for c in value)
-        + any(c.isupper() for c in value)
-        + any(c.isdigit() for c in value)
-        + any(not c.isalnum() for c in value)
+        any(map(str.islower, value))
+        + any(map(str.isupper, value))
+        + any(map(str.isdigit, value))
+        + (bool(value) and not value.isalnum())
     )
+
+
+# ASCII letters and digits as `a` and `1`, everything else dropped (for `_switches`).
+_KINDS = bytes(
+    ord("1") if chr(b).isdigit() else ord("a") if chr(b).isalnum() else 0 for b in range(128)
+) + bytes(128)
+_NOT_ALNUM = bytes(b for b in range(256) if not (b < 128 and chr(b).isalnum()))
+
+
+def _switches(value: str) -> int:
+    """How often the letters and digits of `value` switch between a digit and a letter."""
+    if value.isascii():
+        kinds = value.encode().translate(_KINDS, _NOT_ALNUM)
+        return kinds.count(b"1a") + kinds.count(b"a1")
+    flags = [c.isdigit() for c in value if c.isalnum()]
+    return sum(map(operator.ne, flags, flags[1:]))
+
+
+_STEP = frozenset((-1, 0, 1))  # code point differences of neighbouring characters
 
 
 def patterned(value: str) -> bool:
@@ -107,22 +162,28 @@ def patterned(value: str) -> bool:
     if len(value) < 4:
         return True
     low = value.lower()
-    if len(set(low)) < 4 or _REPEATED.fullmatch(low):
+    if (len(set(low[:16])) < 4 and len(set(low)) < 4) or _REPEATED.fullmatch(low):
         return True
-    steps = sum(abs(ord(b) - ord(a)) <= 1 for a, b in pairwise(low))
-    return steps >= 0.6 * (len(low) - 1)
+    need = 0.6 * (len(low) - 1)
+    codes = list(map(ord, low))
+    half = len(codes) // 2
+    # the first half's steps, then the rest only if the total can still reach `need`
+    steps = sum(map(_STEP.__contains__, map(operator.sub, codes[1 : half + 1], codes)))
+    if steps + (len(codes) - 1 - half) < need:
+        return False
+    steps += sum(map(_STEP.__contains__, map(operator.sub, codes[half + 1 :], codes[half:])))
+    return steps >= need
 
 
 def wordy(value: str) -> bool:
     """Mostly letters, in runs whose letter pairs are common in English (`PROD-DB-MASTER`,
     `getUserById`, `Summer2024`): identifiers and words, not random characters. Random text
     mixes letters and digits often and its letter pairs are rarely common ones."""
+    if _switches(value) >= 4:  # the cheapest test first
+        return False
     words = _PARTS.findall(value)
     pairs = [w[i : i + 2].lower() for w in words for i in range(len(w) - 1)]
     if len(pairs) < 2 or sum(len(w) for w in words if len(w) > 2) < 0.6 * len(value):
-        return False
-    kinds = [c.isdigit() for c in value if c.isalnum()]
-    if sum(a != b for a, b in pairwise(kinds)) >= 4:
         return False
     return sum(p in _COMMON_PAIRS for p in pairs) >= 0.5 * len(pairs)
 
@@ -130,15 +191,19 @@ def wordy(value: str) -> bool:
 def example_value(value: str) -> bool:
     """A placeholder, a documentation value or a common default (`changeme`, `admin123`,
     `your-api-key`, `sk-...`, `abcdefgh`, `12345678`)."""
-    if is_placeholder(value) or _EXAMPLE_FRAGMENT.search(value):
+    if is_placeholder(value) or _example_fragment(value):
         return True
-    letters = "".join(c for c in value.lower() if c.isalpha())
+    # (a value with more letters than the longest example word is none of them: stop there)
+    letters = "".join(islice(filter(str.isalpha, value.lower()), _LONGEST_EXAMPLE + 1))
     return letters in _EXAMPLE_WORDS or patterned(value)
 
 
 def _path(value: str) -> bool:
     """A file path (`/run/secrets/db`, `./key.pem`, `C:\\keys\\a.pfx`); base64 that happens to
     hold slashes is not one: most of a path's parts are words or well-known directories."""
+    # every alternative of `_PATH` needs a leading / or ~, a dot or a backslash
+    if not value.startswith(("/", "~")) and "." not in value and "\\" not in value:
+        return False
     if not _PATH.search(value):
         return False
     if not value.startswith("/") or "." in value.rpartition("/")[2]:
@@ -169,8 +234,8 @@ def literal(value: str, quoted: bool = False) -> bool:
     """Not a reference, path, URL, number, email address or keyword: a literal that can be a
     credential. Brackets and calls are code only outside quotes."""
     return not (
-        _REFERENCE.search(value)
-        or (not quoted and (_CODE.search(value) or _IDENTIFIER.fullmatch(value)))
+        _reference(value)
+        or (not quoted and (_code(value) or _IDENTIFIER.fullmatch(value)))
         or _sigil_reference(value)
         or (_DOTTED.match(value) and wordy(value))
         or _path(value)
@@ -226,10 +291,12 @@ def random_value(value: str, min_len: int = 12, quoted: bool = False) -> bool:
     if value.startswith("-----"):  # a PEM block: the private-key detectors report it
         return False
     h = entropy(value)
-    if not any(c.isdigit() for c in value) and all(c.isalpha() or c in "-_." for c in value):
-        letters = [c for c in value if c.isalpha()]
-        if any(c.isupper() for c in letters) and any(c.islower() for c in letters):
-            switches = sum(a.isupper() != b.isupper() for a, b in pairwise(letters))
+    bare = value.replace("-", "").replace("_", "").replace(".", "")
+    if not any(map(str.isdigit, value)) and (not bare or bare.isalpha()):
+        letters = list(filter(str.isalpha, value))
+        upper = list(map(str.isupper, letters))
+        if any(upper) and any(map(str.islower, letters)):
+            switches = sum(map(operator.ne, upper, upper[1:]))
             return len(value) >= 16 and switches >= 0.25 * len(letters) and h >= 3.3
         return len(value) >= 20 and h >= 3.5
     # About the 0.5th percentile of random hexadecimal of that length (the poorest alphabet).
@@ -318,6 +385,24 @@ def _oracle_credentials(value: str) -> bool:
 
 
 # --- key names ----------------------------------------------------------------------------------
+
+
+def either_case(*words: str) -> str:
+    """An alternation of `words` in any letter case, spelled letter by letter (`[Pp][Aa]...`).
+
+    For RE2's literal prefilter (the engine runs a detector only where its atoms occur) this
+    keeps the text next to a word in the atom (`-password`, `?token=`): `(?i:...)` also
+    matches the long s and the Kelvin sign, which doubles the spellings of every s, and past 16
+    spellings the prefilter drops the text around the word, leaving atoms like `pass` and
+    `token` that ordinary prose is full of."""
+
+    def letters(word: str) -> str:
+        return "".join(
+            f"[{c.lower()}{c.upper()}]" if c.lower() != c.upper() else re.escape(c) for c in word
+        )
+
+    return "(?:" + "|".join(letters(word) for word in words) + ")"
+
 
 _IDC = r"[A-Za-z0-9_.\-]"  # characters of a key name (snake, kebab, dotted, camel)
 _DELIM = r"(?:^|[^A-Za-z0-9_.\-])"  # the character before a key name (so the key is whole)
@@ -434,6 +519,12 @@ _XML_KEY = (
     rf"(?i:pass|pwd|auth|creds)|{_IDC}*[a-z0-9](?:Pass|Pwd|Auth|Creds)){_SUFFIX}"
 )
 
+_QUERY_NAMES = either_case(
+    "password=", "passwd=", "pwd=", "pass=", "secret=", "client_secret=", "api_key=", "api-key=",
+    "apikey=", "access_token=", "auth_token=", "token=", "refresh_token=", "id_token=",
+    "private_token=",
+)  # fmt: skip
+
 _CONNECTION_KEYS = (
     r"(?i:server|data source|datasource|host|hostname|address|addr|network address|dsn|driver|"
     r"provider|database|dbname|initial catalog|user id|userid|uid|user|username|port|sslmode|"
@@ -472,11 +563,11 @@ DETECTORS = (
     Detector(
         "credential_in_url_query",
         "secret",
-        # `=` inside each name, so the atoms are `password=`, `token=`, ... (the bare words are
-        # everywhere in prose and code)
-        r"[?&#;](?i:password=|passwd=|pwd=|pass=|secret=|client_secret=|api_key=|api-key=|"
-        r"apikey=|access_token=|auth_token=|token=|refresh_token=|id_token=|private_token=)"
-        r"(?P<v>[^&#;\s\"'<>]{6,})",
+        # The separator, the name and `=` make the prefilter's atoms (`?token=`, `&password=`;
+        # the bare words are everywhere in prose and code).
+        "(?:"
+        + "|".join(rf"{sep}{_QUERY_NAMES}" for sep in (r"\?", "&", "#", ";"))
+        + r")(?P<v>[^&#;\s\"'<>]{6,})",
         _query_password,
         confidence="context",
         keep=(0, 0),
@@ -569,8 +660,11 @@ DETECTORS = (
         r"(?:\b(?:NetworkCredential|PasswordAuthentication|UsernamePasswordCredentials?|"
         r"HTTPBasicAuth|HTTPDigestAuth|BasicAuth|PlainTextAuthProvider)[ \t]*\([ \t]*@?"
         r"[\"'][^\"'\n]*[\"'][ \t]*,[ \t]*@?"
-        r"|\bauth[ \t]*=[ \t]*[(\[][ \t]*[\"'][^\"'\n]*[\"'][ \t]*,[ \t]*"
+        # `auth=` and `auth =` as two branches with another between them, so RE2 does not
+        # factor them into one `auth` (the prefilter's atom would be the `auth` of "author")
+        r"|\bauth=[ \t]*[(\[][ \t]*[\"'][^\"'\n]*[\"'][ \t]*,[ \t]*"
         r"|\bgetConnection[ \t]*\([^,()\n]+,[ \t]*[\"'][^\"'\n]*[\"'][ \t]*,[ \t]*"
+        r"|\bauth[ \t][ \t]*=[ \t]*[(\[][ \t]*[\"'][^\"'\n]*[\"'][ \t]*,[ \t]*"
         r"|\bConvertTo-SecureString[ \t]+(?:-String[ \t]+)?)"
         r"[\"'](?P<v>[^\"'\n]+)[\"']",
         url_password,
@@ -587,7 +681,11 @@ DETECTORS = (
         # unquoted password.
         r"(?:\b(?i:identified)[ \t]+(?:(?i:with)[ \t]+\w+[ \t]+)?(?i:by)(?:[ \t]+(?i:password))?"
         r"[ \t]+[\"']"
-        r"|\b(?i:with|and)[ \t]+(?:(?i:un)?(?i:encrypted)[ \t]+)?(?i:password)[ \t]*=?[ \t]*[\"']"
+        # (WITH PASSWORD spelled whole for the prefilter: `and` and `password` apart are in
+        # every other prompt)
+        r"|\b(?i:with|and)[ \t](?i:password)[ \t]*=?[ \t]*[\"']"
+        r"|\b(?i:with|and)[ \t]+(?i:un)?(?i:encrypted)[ \t]+(?i:password)[ \t]*=?[ \t]*[\"']"
+        r"|\b(?i:with|and)[ \t][ \t][ \t]*(?i:password)[ \t]*=?[ \t]*[\"']"
         r"|\b(?i:create|alter)[ \t]+(?i:user)[ \t]+[^\s;]+[ \t]+(?i:identified)[ \t]+(?i:by)[ \t]+)"
         r"(?P<v>[^\"'\s;]+)",
         _sql_password,
@@ -601,15 +699,20 @@ DETECTORS = (
         "oracle_credentials",
         "secret",
         r"(?:\bjdbc:oracle:(?:thin|oci8?|kprb):@?"
-        # the tool's name with the blank after it is the atom (`rman` alone is in "performance")
-        r"|\b(?:sqlplus|rman|expdp|impdp|sqlldr|dgmgrl)[ \t]+(?:-[A-Za-z]+[ \t]+)*)"
+        # The tool's name with the blank after it is the prefilter's atom (`[ \t][ \t]*`, not
+        # `[ \t]+`: a repeated part is no atom; `rman` alone is in "performance"). RMAN takes its
+        # connection after TARGET, CATALOG or AUXILIARY (`rman target sys/pw@db`, and inside
+        # RMAN `connect target ...`), so those words are atoms too ("German " holds `rman `).
+        r"|\b(?:sqlplus|expdp|impdp|sqlldr|dgmgrl)[ \t][ \t]*(?:-[A-Za-z]+[ \t]+)*"
+        r"|\b(?i:rman)[ \t]+(?:[^\s/]+[ \t]+){0,4}?(?i:target|catalog|auxiliary)[ \t]*(?:=[ \t]*)?"
+        r"|\b(?i:connect)[ \t]+(?i:target|catalog|auxiliary)[ \t]+)"
         r"(?P<v>[A-Za-z][A-Za-z0-9_$#]*/[^\s@/\"']+(?:@[A-Za-z0-9._\-]+)?)"
         r"(?:[\s:/\"'@]|$)",
         _oracle_credentials,
         confidence="validated",
         keep=(0, 0),
-        description="Oracle user/password in a JDBC thin URL or on a sqlplus/rman/expdp "
-        "command line (scott/pw@db).",
+        description="Oracle user/password in a JDBC thin URL or on a sqlplus/expdp/dgmgrl "
+        "command line or after rman's TARGET/CATALOG (scott/pw@db).",
         source="https://docs.oracle.com/en/database/oracle/oracle-database/19/jjdbc/"
         "data-sources-and-URLs.html",
     ),

@@ -734,7 +734,10 @@ DETECTORS = (
     ),
     _prefixed(
         "npmrc_auth_token",
-        r"(?m)(?:^|:)_(?:authToken|auth|password)[ \t]*=[ \t]*"
+        # `=` or the blank after the key is part of the prefilter's atom (`_password=`), so the
+        # `_PASSWORD` of `${DB_PASSWORD}` and `_auth` of `_authenticate` select nothing
+        r"(?m)(?:(?:^|:)_(?:authToken|auth|password)="
+        r"|(?:^|:)_(?:authToken|auth|password)[ \t][ \t]*=)[ \t]*"
         r"[\"']?(?P<v>[A-Za-z0-9+/_=-]{16,512})[\"']?[ \t]*\r?$",
         0,
         "Registry credential in an .npmrc (_authToken, _auth, _password).",
