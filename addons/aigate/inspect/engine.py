@@ -237,11 +237,21 @@ class Scanner:
         new states on varied text and costs milliseconds a prompt; these stay in microseconds.
         A pattern that starts with case-sensitive text (`CHE-`, `AKIA`) is then run only where
         that text occurs (the filter's atoms ignore case)."""
-        self._filter = re2.Filter()
+        probe = re2.Filter()
         for c in self._compiled:
-            self._filter.Add(_loosen(c.detector.pattern).encode())
-        self._filter.Compile()
-        unfiltered = set(self._filter.Match(b"\0", True) or ())
+            probe.Add(_loosen(c.detector.pattern).encode())
+        probe.Compile()
+        unfiltered = set(probe.Match(b"\0", True) or ())
+        # The filter holds only patterns with atoms: the others would come back from every
+        # Match, costing a set conversion per prompt for nothing.
+        self._filter = re2.Filter()
+        self._filter_ids: list[int] = []
+        for i, c in enumerate(self._compiled):
+            if i not in unfiltered:
+                self._filter.Add(_loosen(c.detector.pattern).encode())
+                self._filter_ids.append(i)
+        if self._filter_ids:
+            self._filter.Compile()
         word_ids: dict[str, int] = {}
         self._word_set = re2.Set.SearchSet(re2.Options())
         for c in self._compiled:
@@ -252,6 +262,7 @@ class Scanner:
         self._word_set.Compile()
         self._words = sorted(word_ids, key=word_ids.__getitem__)
         detectors = range(len(self._compiled))
+        self._unfiltered = frozenset(unfiltered)
         self._plain = frozenset(
             i for i in detectors if i not in unfiltered and not self._compiled[i].words
         )
@@ -267,7 +278,9 @@ class Scanner:
         self._shape_set.Compile()
 
     def _candidates(self, subject: bytes) -> list[_Compiled]:
-        potential = set(self._filter.Match(subject, True) or ())
+        ids = self._filter_ids
+        potential = {ids[j] for j in self._filter.Match(subject, True) or ()} if ids else set()
+        potential |= self._unfiltered
         chosen = potential & self._plain
         words = self._word_set.Match(subject)
         if words:
@@ -330,12 +343,15 @@ class Scanner:
                 value = t[start:end]
                 # A key block (PEM, OpenSSH) holds runs and words by chance: its own validator
                 # judges it; only token-sized values are read as typed placeholders.
-                placeholder = (
-                    is_placeholder(value) if len(value) <= _PLACEHOLDER_MAX else is_filler(value)
-                )
-                if (d.validator is not None and not d.validator(value)) or (
-                    d.data_class == "secret" and placeholder
-                ):
+                rejected = d.validator is not None and not d.validator(value)
+                placeholder = (rejected and ignored is not None) or d.data_class == "secret"
+                if placeholder:
+                    placeholder = (
+                        is_placeholder(value)
+                        if len(value) <= _PLACEHOLDER_MAX
+                        else is_filler(value)
+                    )
+                if rejected or (d.data_class == "secret" and placeholder):
                     if ignored is not None and placeholder:
                         ignored.append((d.id, preview(value, d.keep)))
                     continue
