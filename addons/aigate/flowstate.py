@@ -27,7 +27,13 @@ Outcome = Literal[
     "redirected",
     "monitored",  # mode: monitor, forwarded whatever the decision
     "error",  # aigate failed; see `error_stage`
+    "upstream_error",  # allowed, but the site did not answer; see `upstream_error`
 ]
+
+# Why an allowed request's site did not answer (`FlowState.upstream_error`): its name did not
+# resolve, it refused or could not be reached, it did not answer in time, its TLS handshake
+# failed, or it closed the connection without a response.
+UpstreamError = Literal["dns", "refused", "unreachable", "timeout", "tls", "closed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +85,8 @@ class FlowState:
     ws_verdict: WebSocketVerdict | None = None
     # The model API shape (`aigate.endpoints`) of a request to an unlisted AI endpoint.
     endpoint: str | None = None
+    # Set with outcome "upstream_error" (by `aigate.proxy.upstream`).
+    upstream_error: UpstreamError | None = None
 
     def inspection_summary(self) -> InspectionSummary | None:
         """The inspection's summary, computed once and kept on the flow: the audit log and the

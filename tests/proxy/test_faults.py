@@ -3,11 +3,13 @@ deleted or corrupted while running, the metrics port taken at start, the audit l
 or its directory gone, a client that hangs up mid-upload.
 
 What is proven, and the choices behind it:
-- Upstream errors are the upstream's business: a refused connection gets mitmproxy's 502 naming
-  the error (no `x-should-retry` from aigate, so SDKs retry as they would without a proxy); a
-  silent upstream is bounded by the client's own timeout and by mitmproxy's `tcp_timeout`
-  (inactivity; 600 s by default), never by a hang. Refusals aigate makes itself, including the
-  503 while the audit log cannot be written, carry `x-should-retry: false`.
+- Upstream errors are the upstream's business: the first refused connection of an API client
+  gets mitmproxy's 502 naming the error (no `x-should-retry: false`, so SDKs retry as they would
+  without a proxy), recorded as `upstream_error`; what aigate answers itself for a site that
+  does not answer (retryable JSON, a page) is in test_upstream_errors.py. A silent upstream is
+  bounded by the client's own timeout and by mitmproxy's `tcp_timeout` (inactivity; 600 s by
+  default), never by a hang. Refusals aigate makes itself, including the 503 while the audit
+  log cannot be written, carry `x-should-retry: false`.
 - A broken or missing policy file leaves the last good policy in force, with an ERROR line naming
   the file and `aigate_policy_last_reload_success 0`.
 - The audit log's `audit.on_failure` (default block) refuses AI requests with a 503 while no
@@ -167,8 +169,8 @@ def test_refused_upstream_gets_a_502_naming_the_error_and_the_proxy_keeps_servin
     assert blocked.status_code == 403 and blocked.headers["x-should-retry"] == "false"
     assert recovered.status_code == 200
     decisions = [r for r in read_jsonl(tmp_path / "audit.jsonl") if r["event"] == "decision"]
-    assert [(r["outcome"], r["status"]) for r in decisions] == [
-        ("allowed", None), ("blocked", 403), ("allowed", 200)
+    assert [(r["outcome"], r["status"], r.get("upstream_error")) for r in decisions] == [
+        ("upstream_error", None, "refused"), ("blocked", 403, None), ("allowed", 200, None)
     ]
     assert errors == []
 

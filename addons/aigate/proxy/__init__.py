@@ -22,6 +22,7 @@ from aigate.proxy.runtime import Runtime
 from aigate.proxy.streaming import Streaming
 from aigate.proxy.tenant import Tenant
 from aigate.proxy.unlisted import Unlisted
+from aigate.proxy.upstream import Upstream
 
 
 def build_addons(policy: str | Path = DEFAULT_POLICY) -> list[object]:
@@ -38,6 +39,7 @@ def build_addons(policy: str | Path = DEFAULT_POLICY) -> list[object]:
         Tenant(runtime),  # requestheaders: tenant pinning on forwarded requests
         Streaming(),  # responseheaders: SSE streamed, alt-svc dropped
         Inspect(runtime),  # request bodies and WebSocket messages of forwarded AI flows
+        Upstream(runtime),  # request/error: an allowed request whose site does not answer
         Audit(runtime),  # last, with Metrics: they read FlowState once the flow's outcome is final
         Metrics(runtime),
         Discover(runtime),  # passed-through hosts that look like AI services the catalog lacks

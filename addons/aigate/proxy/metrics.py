@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from mitmproxy import ctx, exceptions, http, tls
+from mitmproxy.net.tls import starts_like_tls_record
 from mitmproxy.proxy import layer, layers
 
 from aigate.flowstate import FLOW_KEY, FlowState
@@ -82,11 +83,15 @@ class Metrics:
         return None
 
     def next_layer(self, nextlayer: layer.NextLayer) -> None:
-        """Connections relayed as raw TCP at the first decision (`allow_hosts`/`ignore_hosts`,
-        which the passthrough addon sets to the policy's hosts): they never reach a TLS hook."""
+        """Connections relayed untouched at the first decision (`allow_hosts`/`ignore_hosts`,
+        which the passthrough addon sets to the policy's hosts): they never reach a TLS hook.
+        mitmproxy decides once the client's first bytes are in, so count what they are: a TLS
+        record (even a ClientHello it cannot parse, or a handshake that fails later) is `tls`;
+        anything else `tcp`."""
         chosen = nextlayer.layer
         if isinstance(chosen, layers.TCPLayer) and chosen.flow is None:
-            metrics.count_passthrough("tcp")
+            tls_bytes = starts_like_tls_record(nextlayer.data_client())
+            metrics.count_passthrough("tls" if tls_bytes else "tcp")
 
     def tls_clienthello(self, data: tls.ClientHelloData) -> None:
         if data.ignore_connection:  # passed through after reading the SNI

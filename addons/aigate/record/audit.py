@@ -150,6 +150,8 @@ def decision_record(
     if state.endpoint is not None:  # an unlisted AI endpoint: the host is outside the catalog
         record["unlisted"] = True
         record["endpoint"] = state.endpoint
+    if state.upstream_error is not None:  # allowed, but the site did not answer
+        record["upstream_error"] = state.upstream_error
     return record
 
 

@@ -49,7 +49,7 @@ PlatformCollector(registry=REGISTRY)
 NO_GROUP = "none"
 RULE_KINDS = ("exceptions", "services", "risk_rules", "categories", "default", "training")
 KNOWN_STAGES = ("identify", "decide", "enforce", "respond", "inspect", "audit", "metrics",
-                "policy_reload", "discover")
+                "policy_reload", "discover", "upstream")
 FORWARDED = frozenset({"allowed", "continued", "monitored"})
 
 REQUESTS = Counter(
@@ -61,8 +61,10 @@ REQUESTS = Counter(
 )
 PASSTHROUGH = Counter(
     "aigate_passthrough_connections",
-    "Non-AI traffic passed through untouched: connections relayed without decryption (tcp: "
-    "decided by host at CONNECT, tls: decided by the TLS ClientHello) and plain-HTTP requests.",
+    "Non-AI traffic passed through untouched: connections relayed without decryption (tls: "
+    "the client spoke TLS, whether the connection was passed at CONNECT or after reading its "
+    "ClientHello, and whether or not its handshake then succeeded; tcp: anything else) and "
+    "plain-HTTP requests (http).",
     ["protocol"],
     registry=REGISTRY,
 )

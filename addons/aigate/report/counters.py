@@ -20,6 +20,7 @@ BUCKETS: dict[tuple[str, str], str] = {
     ("enforce", "blocked"): "blocked by policy",
     ("enforce", "blocked_data"): "blocked: sensitive data",
     ("enforce", "error"): "error",
+    ("enforce", "upstream_error"): "allowed, site did not answer",
     ("monitor", "allowed"): "would have been allowed",
     ("monitor", "warned"): "would have been warned",
     ("monitor", "redirected"): "would have been redirected",

@@ -3,6 +3,10 @@
 With the provider's shape and status (403), the OpenAI and Anthropic SDKs raise
 PermissionDeniedError carrying our message; `x-should-retry: false` stops them retrying, which
 they otherwise do on some statuses. Bedrock's SDKs read the error type from `x-amzn-errortype`.
+
+An allowed request whose site did not answer gets 502 (or 504 when it timed out) in the same
+shape with `x-should-retry: true` and `retry-after` (`RETRYABLE_HEADERS`): the SDKs retry it after
+that pause, as they would the provider's own 5xx.
 """
 
 from __future__ import annotations
@@ -11,6 +15,9 @@ import json
 from collections.abc import Callable
 
 JSON_HEADERS = {"content-type": "application/json", "x-should-retry": "false"}
+RETRY_AFTER_SECONDS = 2
+# For answers the client should retry (the OpenAI and Anthropic SDKs read both headers).
+RETRYABLE_HEADERS = {"x-should-retry": "true", "retry-after": str(RETRY_AFTER_SECONDS)}
 
 _OPENAI_TYPES = {403: "permission_denied", 401: "authentication_error", 429: "rate_limit_error"}
 _ANTHROPIC_TYPES = {
@@ -20,6 +27,7 @@ _ANTHROPIC_TYPES = {
     404: "not_found_error",
     413: "request_too_large",
     429: "rate_limit_error",
+    504: "timeout_error",
     529: "overloaded_error",
 }
 _GOOGLE_STATUS = {
@@ -30,7 +38,9 @@ _GOOGLE_STATUS = {
     413: "INVALID_ARGUMENT",
     429: "RESOURCE_EXHAUSTED",
     500: "INTERNAL",
+    502: "UNAVAILABLE",
     503: "UNAVAILABLE",
+    504: "DEADLINE_EXCEEDED",
 }
 _AWS_TYPES = {
     403: "AccessDeniedException",
@@ -114,3 +124,15 @@ def policy_message(
     reason = " ".join(reason.split()).rstrip(".")
     detail = f": {reason}." if reason else "."
     return f"{what} is {verb} by {who} (aigate){detail} Request id: {request_id}."
+
+
+def unreachable_message(
+    host: str, problem: str, request_id: str, *, organisation: str | None = None
+) -> str:
+    """The sentence an API user reads when the policy allowed the request but `host` did not
+    answer (`problem`: how, e.g. "it refused the connection")."""
+    who = f"the {organisation} AI policy" if organisation else "the company AI policy"
+    return (
+        f"This request was allowed by {who} (aigate), but {host} did not answer: {problem}. "
+        f"It was not blocked; try again later. Request id: {request_id}."
+    )

@@ -365,6 +365,32 @@ def warn_page(
     return _document("warn", f"Caution: {service}", "Caution", ctx.organisation, body)
 
 
+def upstream_error_page(ctx: PageContext, problem: str, retry_url: str | None = None) -> str:
+    """The page a person gets when the policy allowed the request but the site did not answer:
+    `problem` says how (a plain sentence fragment, e.g. "it refused the connection"), and
+    `retry_url` (if safe) is offered as "Try again"."""
+    service = ctx.service_label
+    contact = _contact(ctx)  # it asks to quote the request id itself
+    tell = "contact IT" if contact else "tell IT and quote the request id below"
+    retry = ""
+    if safe_url(retry_url):
+        retry = f'<p class="actions">{_link(retry_url, "Try again", "alt")}</p>'
+    body = (
+        f"<h1>{_e(service)} did not answer</h1>"
+        f'<p class="host">{_e(ctx.host)}</p>'
+        '<section aria-labelledby="h-what"><h2 id="h-what">What happened</h2>'
+        f'<p class="reason">The AI policy allowed this request, but {_e(ctx.host)} did not '
+        f"answer: {_e(problem)}.</p>"
+        "<p>Nothing was blocked. The site may be down, or unreachable from this network.</p>"
+        "</section>"
+        '<section aria-labelledby="h-next"><h2 id="h-next">What you can do</h2>'
+        f"<p>Try again in a moment. If it keeps happening, {tell}.</p></section>"
+        f"{retry}{contact}{_footer(ctx)}"
+    )
+    return _document("notice", f"Not reached: {service}", "Site did not answer",
+                     ctx.organisation, body)
+
+
 def notice_page(
     title: str, message: str, request_id: str, *, organisation: str = "", status: str = "Notice"
 ) -> str:

@@ -11,8 +11,15 @@ from html.parser import HTMLParser
 import pytest
 from aigate.decide import Alternative
 from aigate.proxy.answer import header_safe
-from aigate.respond.api_errors import api_error, policy_message, text_error
-from aigate.respond.pages import PageContext, block_page, location_url, notice_page, warn_page
+from aigate.respond.api_errors import api_error, policy_message, text_error, unreachable_message
+from aigate.respond.pages import (
+    PageContext,
+    block_page,
+    location_url,
+    notice_page,
+    upstream_error_page,
+    warn_page,
+)
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -70,6 +77,7 @@ def _pages(ctx: PageContext) -> dict[str, str]:
     return {
         "block": block_page(ctx),
         "warn": warn_page(ctx, "/.aigate/ack", ctx.reason, back_url=ctx.policy_url),
+        "upstream": upstream_error_page(ctx, ctx.reason, f"https://{ctx.host}/"),
     }
 
 
@@ -128,6 +136,15 @@ def test_the_continue_form_refuses_a_target_that_is_not_http_or_same_origin(targ
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
+def test_the_upstream_error_page_escapes_the_problem_and_links_only_an_http_retry(payload):
+    page = upstream_error_page(_ctx(host=payload), payload, payload)
+    _assert_inert(page, payload)
+    assert "Try again</a>" not in page  # not an http(s) URL: no link
+    retry = upstream_error_page(_ctx(), "x", f"https://chat.example.test/?q={payload}")
+    _assert_inert(retry, payload)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
 def test_notice_pages_escape_title_and_message(payload):
     page = notice_page(payload, f"{payload}\n\n{payload}", payload, organisation=payload,
                        status=payload)
@@ -153,6 +170,15 @@ def _strings(node: object) -> list[str]:
     if isinstance(node, dict):
         return [s for v in node.values() for s in _strings(v)]
     return [node] if isinstance(node, str) else []
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("api_format", [None, "openai", "anthropic", "gemini", "bedrock"])
+def test_upstream_errors_stay_valid_json_with_the_host_intact(api_format, payload):
+    message = unreachable_message(payload, "it refused the connection", "req-1",
+                                  organisation=payload)
+    body, _ = api_error(api_format, 502, message, "upstream_unreachable")
+    assert message in _strings(json.loads(body))
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

@@ -8,7 +8,13 @@ import anthropic
 import httpx2 as httpx
 import openai
 import pytest
-from aigate.respond.api_errors import api_error, policy_message, text_error
+from aigate.respond.api_errors import (
+    RETRYABLE_HEADERS,
+    api_error,
+    policy_message,
+    text_error,
+    unreachable_message,
+)
 
 MESSAGE = 'Blocked by policy: "quotes" and <tags> survive'
 
@@ -62,6 +68,12 @@ def test_bedrock_names_the_error_type_in_a_header() -> None:
         ("anthropic", 503, ("error", "type"), "api_error"),
         ("gemini", 400, ("error", "status"), "INVALID_ARGUMENT"),
         ("gemini", 503, ("error", "status"), "UNAVAILABLE"),
+        ("openai", 502, ("error", "type"), "server_error"),
+        ("openai", 504, ("error", "type"), "server_error"),
+        ("anthropic", 502, ("error", "type"), "api_error"),
+        ("anthropic", 504, ("error", "type"), "timeout_error"),
+        ("gemini", 502, ("error", "status"), "UNAVAILABLE"),
+        ("gemini", 504, ("error", "status"), "DEADLINE_EXCEEDED"),
     ],
 )
 def test_error_type_follows_status(api_format: str, status: int, path: tuple, value: str) -> None:
@@ -124,3 +136,47 @@ def test_anthropic_sdk_raises_permission_denied_once_with_our_message() -> None:
         )
     assert MESSAGE in str(raised.value)
     assert len(calls) == 1
+
+
+def _retryable_transport(api_format: str, status: int, calls: list[str]) -> httpx.MockTransport:
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(str(request.url))
+        message = unreachable_message("api.example.test", "it refused the connection", "req-7")
+        body, headers = api_error(api_format, status, message, "upstream_unreachable")
+        headers.update({**RETRYABLE_HEADERS, "retry-after": "0.01"})
+        return httpx.Response(status, content=body, headers=headers)
+
+    return httpx.MockTransport(handler)
+
+
+@pytest.mark.parametrize("status", [502, 504])
+def test_sdks_retry_an_unreachable_site_and_raise_with_our_message(status: int) -> None:
+    calls: list[str] = []
+    client = openai.OpenAI(
+        api_key="sk-test", base_url="https://api.openai.com/v1", max_retries=2,
+        http_client=httpx.Client(transport=_retryable_transport("openai", status, calls)),
+    )
+    with pytest.raises(openai.InternalServerError) as raised:
+        client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "x"}])
+    assert "api.example.test did not answer" in str(raised.value)
+    assert len(calls) == 3
+    calls.clear()
+    claude = anthropic.Anthropic(
+        api_key="sk-ant-test", max_retries=2,
+        http_client=httpx.Client(transport=_retryable_transport("anthropic", status, calls)),
+    )
+    with pytest.raises(anthropic.InternalServerError) as raised_anthropic:
+        claude.messages.create(
+            model="claude-test", max_tokens=10, messages=[{"role": "user", "content": "x"}]
+        )
+    assert "api.example.test did not answer" in str(raised_anthropic.value)
+    assert len(calls) == 3
+
+
+def test_unreachable_message_says_allowed_not_blocked() -> None:
+    assert unreachable_message("api.x.test", "it refused the connection", "r1",
+                               organisation="Acme") == (
+        "This request was allowed by the Acme AI policy (aigate), but api.x.test did not "
+        "answer: it refused the connection. It was not blocked; try again later. Request id: r1."
+    )
+    assert RETRYABLE_HEADERS == {"x-should-retry": "true", "retry-after": "2"}
