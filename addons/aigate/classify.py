@@ -33,6 +33,9 @@ class Match:
     pattern: str
 
 
+_IPV6_CHARS = frozenset("0123456789abcdef:.")
+
+
 def normalize_host(host: str) -> str:
     """Canonical host: lowercase, no userinfo, port, brackets or trailing dot, IDNA as punycode.
 
@@ -45,7 +48,8 @@ def normalize_host(host: str) -> str:
         return ""
     if host.startswith("["):
         end = host.find("]")
-        return host[1:end].lower() if end > 0 else ""
+        inner = host[1:end].lower() if end > 0 else ""
+        return inner if _IPV6_CHARS.issuperset(inner) else ""  # only an IPv6 literal is bracketed
     if host.count(":") == 1:
         host = host.split(":", 1)[0]
     elif host.count(":") > 1:

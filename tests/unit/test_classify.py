@@ -363,3 +363,9 @@ def test_popular_non_ai_hosts_never_match():
 
 def test_host_lists_do_not_overlap():
     assert set(read_hosts("ai_hosts.txt")).isdisjoint(read_hosts("non_ai_hosts.txt"))
+
+
+def test_only_an_ipv6_literal_is_read_inside_brackets():
+    assert normalize_host("[2001:DB8::1]:443") == "2001:db8::1"
+    assert normalize_host("[\x80]") == ""
+    assert normalize_host("[chatgpt.com]") == ""
