@@ -102,8 +102,16 @@ def test_warned_service_coaches_then_continues_and_upstream_never_sees_the_cooki
     assert folded(page.locator(".reason").inner_text()) == folded(
         policy.policy.services["chatgpt"].reason
     )
-    assert page.locator(".guide .do li").all_inner_texts() == list(guidelines.dos)
-    assert page.locator(".guide .dont li").all_inner_texts() == list(guidelines.donts)
+    # The general guidance is folded below the choice, one click away.
+    general = page.locator("details.general")
+    assert general.get_attribute("open") is None
+    assert page.locator(".guide .do li").all_text_contents() == list(guidelines.dos)
+    assert page.locator(".guide .dont li").all_text_contents() == list(guidelines.donts)
+    general.locator("summary").click()
+    assert page.locator(".guide .do li").first.is_visible()
+    hours = policy.policy.warn.ack_ttl_hours
+    remembered = f"{int(hours // 24)} days" if hours % 24 == 0 else f"{hours:g} hours"
+    assert remembered in page.locator("#ack-record").inner_text()
     screenshot(page, "browser-warn")
     # By design only navigations wait for the person; subresources (the favicon) pass.
     assert not [r for r in seen_by_upstream(upstream, "chatgpt.com") if is_navigation(r)]
@@ -136,6 +144,38 @@ def test_warned_service_coaches_then_continues_and_upstream_never_sees_the_cooki
     assert acks[0]["policy_version"] == policy.version
     assert acks[0]["client_ip"] == "127.0.0.1"
     assert main(["acks", "verify", str(proxy.audit_log)]) == 0
+
+
+@pytest.mark.parametrize("url", ["https://chat.deepseek.com/", "https://chatgpt.com/"],
+                         ids=["block", "warn"])
+def test_pages_fit_a_laptop_and_a_phone(page, url):
+    """At 1280x900 the choice is in the first viewport; at 390x844 nothing scrolls sideways.
+    The policy is linked once, and the internal rule id is folded away."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(url)
+    if url == "https://chatgpt.com/":
+        for control in (page.get_by_role("button", name="I understand, continue"),
+                        page.locator("form.actions a")):
+            box = control.bounding_box()
+            assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 900, box
+        assert page.locator(".reason").bounding_box()["y"] < 900
+    hrefs = page.eval_on_selector_all("a[href]", "as => as.map(a => a.textContent.trim())")
+    assert hrefs.count("Read the full AI policy") == 1, hrefs
+    rule = page.locator("footer details.tech")
+    assert rule.get_attribute("open") is None
+    assert "Policy rule" not in page.locator("body").inner_text()
+    assert "Policy rule" in rule.text_content()
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(url)
+    width = page.evaluate("() => document.scrollingElement.scrollWidth")
+    assert width <= 390, f"{width}px wide at 390"
+    # A long contact address wraps rather than widening the page.
+    long_mail = "ai-governance-and-acceptable-use@a-very-long-subsidiary-name.example.com"
+    page.locator("a[href^='mailto:']").evaluate("(a, text) => { a.textContent = text; }",
+                                                long_mail)
+    width = page.evaluate("() => document.scrollingElement.scrollWidth")
+    assert width <= 390, f"{width}px wide at 390 with a long e-mail address"
 
 
 def test_redirected_service_lands_on_the_approved_tool(page, proxy, upstream, policy):

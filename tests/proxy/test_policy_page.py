@@ -122,7 +122,9 @@ def test_block_page_links_to_the_served_policy(client, scheme):
     assert '<a class="policy" href="http://aigate.policy/">Read the full AI policy</a>' in (
         response.text
     )
-    assert 'href="https://intranet.test/ai-policy"' in response.text  # the published copy too
+    # One policy link (issue 19): the served copy, not a second link to the published one.
+    assert response.text.count("Read the full AI policy") == 1
+    assert 'href="https://intranet.test/ai-policy"' not in response.text
 
 
 def test_warn_page_links_to_the_served_policy(client):

@@ -50,6 +50,7 @@ class PageContext:
     requesting_tools: str = ""
     acknowledgement: str = ""
     findings: tuple[tuple[str, int], ...] = ()
+    ack_ttl_hours: float | None = None  # how long "I understand, continue" is remembered
 
     @classmethod
     def from_decision(
@@ -87,6 +88,7 @@ class PageContext:
             requesting_tools=document.requesting_tools,
             acknowledgement=document.acknowledgement,
             findings=tuple((str(kind), int(count)) for kind, count in findings),
+            ack_ttl_hours=policy.warn.ack_ttl_hours,
         )
 
     @property
@@ -209,18 +211,56 @@ def _requesting(ctx: PageContext) -> str:
     )
 
 
+def _policy_href(ctx: PageContext) -> str | None:
+    """The one policy link the pages offer: the document the proxy serves (always the enforced
+    version), else the published copy."""
+    return safe_url(ctx.policy_page_url) or safe_url(ctx.policy_url)
+
+
 def _footer(ctx: PageContext) -> str:
     items = [f"Request id <code>{_e(ctx.request_id)}</code>"]
-    if safe_url(ctx.policy_page_url):
-        items.append(_link(ctx.policy_page_url, "Read the full AI policy", "policy"))
+    href = _policy_href(ctx)
+    if href:
+        items.append(_link(href, "Read the full AI policy", "policy"))
     if ctx.policy_version:
         policy = f"{ctx.organisation} AI policy" if ctx.organisation else "AI policy"
-        items.append(f"{_link(ctx.policy_url, policy)}, version {_e(ctx.policy_version)}")
-    elif safe_url(ctx.policy_url):
-        items.append(_link(ctx.policy_url, "Read the AI policy"))
-    if ctx.rule:
-        items.append(f"Rule <code>{_e(ctx.rule)}</code>")
-    return f'<footer><ul class="meta">{"".join(f"<li>{i}</li>" for i in items)}</ul></footer>'
+        items.append(f"{_e(policy)}, version {_e(ctx.policy_version)}")
+    meta = f'<ul class="meta">{"".join(f"<li>{i}</li>" for i in items)}</ul>'
+    if ctx.rule:  # for IT, not for the reader: folded away
+        meta += (
+            '<details class="tech"><summary>Technical details</summary>'
+            f"<p>Policy rule <code>{_e(ctx.rule)}</code></p></details>"
+        )
+    return f"<footer>{meta}</footer>"
+
+
+def _duration(hours: float) -> str:
+    """A plain duration: "30 days", "1 day", "12 hours", "45 minutes"."""
+    def plural(n: int, unit: str) -> str:
+        return f"{n} {unit}{'' if n == 1 else 's'}"
+
+    if hours >= 24 and float(hours / 24).is_integer():
+        return plural(int(hours // 24), "day")
+    if hours >= 1 and float(hours).is_integer():
+        return plural(int(hours), "hour")
+    if hours >= 48:
+        return plural(round(hours / 24), "day")
+    if hours >= 1:
+        return plural(round(hours), "hour")
+    return plural(max(1, round(hours * 60)), "minute")
+
+
+def _recorded(ctx: PageContext, service: str) -> str:
+    """What choosing "continue" leaves behind, and for how long it is remembered."""
+    text = "Your choice is recorded in the audit log"
+    if ctx.ack_ttl_hours:
+        text += (
+            f". This page will not be shown again for {service} on this browser for "
+            f"{_duration(ctx.ack_ttl_hours)}, or until the policy changes."
+        )
+    else:
+        text += "."
+    return f'<p class="recorded" id="ack-record">{_e(text)}</p>'
 
 
 _ICONS = {
@@ -252,7 +292,7 @@ border-top:6px solid var(--accent);border-radius:12px;padding:2rem 2.25rem}
 color:var(--accent);font-weight:700;font-size:.85rem;letter-spacing:.04em;text-transform:uppercase;
 border-radius:999px;padding:.25rem .75rem .25rem .5rem}
 .badge svg{width:1.1rem;height:1.1rem;fill:currentColor}
-h1{font-size:1.75rem;line-height:1.25;margin:.9rem 0 .25rem}
+h1{font-size:1.75rem;line-height:1.25;margin:.9rem 0 .25rem;overflow-wrap:anywhere}
 .host{color:var(--muted);margin:0 0 1.25rem;overflow-wrap:anywhere}
 h2{font-size:1.05rem;margin:1.6rem 0 .4rem}
 p{margin:.4rem 0}
@@ -266,15 +306,22 @@ ul{padding-left:1.25rem;margin:.4rem 0}
 font-weight:600;text-decoration:none;background:var(--soft)}
 a.alt:hover{border-color:var(--link)}
 .found li{margin:.15rem 0}.count{color:var(--muted)}
-.guide{display:grid;grid-template-columns:1fr 1fr;gap:1rem;margin-top:1.25rem}
+.guide{display:grid;grid-template-columns:1fr 1fr;gap:1rem;margin-top:.75rem}
+details.general{margin-top:1.5rem;border-top:1px solid var(--line);padding-top:1rem}
+summary{cursor:pointer;font-weight:600;color:var(--link);min-height:24px}
+summary:focus-visible{outline:3px solid var(--link);outline-offset:2px}
+.tech{margin-top:.5rem}.tech summary{font-weight:400;color:var(--muted)}
 .do h2{color:var(--ok)}.dont h2{color:var(--no)}
 .guide>div{background:var(--soft);border-radius:8px;padding:.75rem 1rem}
 .guide h2{margin-top:0}.guide li{margin:.3rem 0}
-.actions{display:flex;flex-wrap:wrap;align-items:center;gap:1rem;margin-top:1.75rem;
-padding-top:1.25rem;border-top:1px solid var(--line)}
+.actions{display:flex;flex-wrap:wrap;align-items:center;gap:1rem;margin-top:1.25rem;
+padding:1rem 1.25rem;border:1px solid var(--line);border-radius:8px;background:var(--soft)}
+.actions a{font-weight:600}
 button{font:inherit;font-weight:600;background:var(--btn);color:var(--btn-text);border:0;
 border-radius:8px;padding:.7rem 1.3rem;cursor:pointer;min-height:44px}
-.ack{color:var(--muted);font-size:.95rem;flex-basis:100%;margin:0}
+.ack{font-size:.95rem;flex-basis:100%;margin:0}
+.recorded{color:var(--muted);font-size:.875rem;flex-basis:100%;margin:0}
+p,li,a,summary{overflow-wrap:anywhere}
 footer{margin-top:1.75rem;padding-top:1rem;border-top:1px solid var(--line);color:var(--muted);
 font-size:.875rem}
 .meta{list-style:none;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:.25rem 1.5rem}
@@ -320,7 +367,8 @@ def block_page(ctx: PageContext) -> str:
 def warn_page(
     ctx: PageContext, continue_url: str, continue_token: str, back_url: str | None = None
 ) -> str:
-    """The coaching interstitial: why to be careful, the do's and don'ts, then a choice.
+    """The coaching interstitial: why to be careful and the choice first, then the general
+    do's and don'ts folded away.
 
     "I understand, continue" POSTs the signed `token` to `continue_url`; the way back goes to
     `back_url` (if safe), else the first approved alternative, else the policy.
@@ -333,10 +381,14 @@ def warn_page(
             if items:
                 lis = "".join(f"<li>{_e(item)}</li>" for item in items)
                 columns.append(f'<div class="{css}"><h2>{heading}</h2><ul>{lis}</ul></div>')
-        guide = f'<section class="guide" aria-label="Guidelines">{"".join(columns)}</section>'
+        guide = (
+            '<details class="general"><summary>General do&#39;s and don&#39;ts for AI tools'
+            f'</summary><section class="guide" aria-label="Guidelines">{"".join(columns)}'
+            "</section></details>"
+        )
     ack = ctx.acknowledgement.strip() or (
-        f"I have read the guidance above and will follow the {ctx.organisation or 'company'} "
-        "AI policy when using this service."
+        "I have read the guidance on this page and will follow the "
+        f"{ctx.organisation or 'company'} AI policy when using this service."
     )
     leave_link = ""
     if safe_url(back_url):
@@ -345,21 +397,20 @@ def warn_page(
         alternative = next((a for a in ctx.alternatives if safe_url(a.url)), None)
         if alternative is not None:
             leave_link = _link(alternative.url, f"No thanks, use {alternative.name} instead")
-        elif safe_url(ctx.policy_url) or safe_url(ctx.policy_page_url):
-            policy = ctx.policy_url if safe_url(ctx.policy_url) else ctx.policy_page_url
-            leave_link = _link(policy, "No thanks, read the policy")
+        elif _policy_href(ctx):
+            leave_link = _link(_policy_href(ctx), "No thanks, read the policy")
     body = (
         f"<h1>Before you use {_e(service)}</h1>"
         f'<p class="host">{_e(ctx.host)}</p>'
         '<section aria-labelledby="h-why"><h2 id="h-why">Why this is flagged</h2>'
         f'<p class="reason">{_e(ctx.reason)}</p></section>'
-        f"{guide}{_findings(ctx)}"
-        f"{_alternatives(ctx, 'Approved alternatives')}"
+        f"{_findings(ctx)}"
         f'<form class="actions" method="post" action="{_e(_form_action(continue_url))}">'
         f'<p class="ack" id="ack-text">{_e(ack)}</p>'
         f'<input type="hidden" name="token" value="{_e(continue_token)}">'
-        '<button type="submit" aria-describedby="ack-text">I understand, continue</button>'
-        f"{leave_link}</form>"
+        '<button type="submit" aria-describedby="ack-text ack-record">I understand, continue'
+        f"</button>{leave_link}{_recorded(ctx, service)}</form>"
+        f"{_alternatives(ctx, 'Approved alternatives')}{guide}"
         f"{_contact(ctx)}{_footer(ctx)}"
     )
     return _document("warn", f"Caution: {service}", "Caution", ctx.organisation, body)

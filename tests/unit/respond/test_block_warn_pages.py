@@ -258,6 +258,7 @@ def test_context_from_decision_takes_policy_document_and_contact() -> None:
             requesting_tools="Ask IT.",
         ),
         default=Rule(action="warn", reason="Unreviewed AI service."),
+        warn={"ack_ttl_hours": 48},
     )
     ctx = PageContext.from_decision(
         decision, policy, "req-1", "chat.deepseek.com", findings=[("Email", 2)]
@@ -267,16 +268,57 @@ def test_context_from_decision_takes_policy_document_and_contact() -> None:
     assert ctx.alternatives == decision.alternatives
     assert (ctx.dos, ctx.donts, ctx.findings) == (("do",), ("dont",), (("Email", 2),))
     assert (ctx.contact_name, ctx.contact_email) == ("IT", "it@acme.example")
+    assert ctx.ack_ttl_hours == 48
+
+
+def _policy_links(page: str) -> list[str | None]:
+    return [
+        attrs.get("href") for tag, attrs in _parse(page).tags if tag == "a" and "policy" in (
+            attrs.get("href") or "")
+    ]
 
 
 @pytest.mark.parametrize("render", [block_page, lambda c: warn_page(c, "/.aigate/ack", "t")])
-def test_pages_link_the_policy_the_proxy_serves_and_the_published_copy(render) -> None:
+def test_pages_link_one_policy_the_served_one_first(render) -> None:
     page = render(_ctx(policy_page_url="http://aigate.policy/"))
     assert '<a class="policy" href="http://aigate.policy/">Read the full AI policy</a>' in page
-    assert 'href="https://intranet.acme.example/ai-policy"' in page
-    assert "Read the full AI policy" not in render(_ctx())
-    assert "Read the full AI policy" not in render(_ctx(policy_page_url="javascript:alert(1)"))
+    assert _policy_links(page) == ["http://aigate.policy/"]
+    assert "Acme AI policy, version 2026.1" in page
+    # Without a served copy the published one is the link; a hostile URL is never a link.
+    published = '<a class="policy" href="https://intranet.acme.example/ai-policy">'
+    assert published in render(_ctx())
+    assert published in render(_ctx(policy_page_url="javascript:alert(1)"))
+    assert "Read the full AI policy" not in render(_ctx(policy_url="javascript:alert(1)"))
 
+
+@pytest.mark.parametrize("render", [block_page, lambda c: warn_page(c, "/.aigate/ack", "t")])
+def test_the_rule_id_is_only_inside_a_details_element(render) -> None:
+    page = render(_ctx())
+    before, details, after = re.split(r"<details class=\"tech\">|</details>(?=</footer>)", page)
+    assert "services.deepseek" in details
+    assert "services.deepseek" not in before + after
+    assert "<details" not in render(_ctx(rule=""))[page.index("<footer"):]
+
+
+def test_warn_page_puts_the_reason_and_choice_before_the_folded_guidelines() -> None:
+    page = warn_page(_ctx(ack_ttl_hours=720), "/.aigate/ack", "t")
+    order = [page.index(s) for s in (
+        'class="reason"', "I understand, continue", "No thanks, use Acme Assistant",
+        '<details class="general">', "Use your work account",
+    )]
+    assert order == sorted(order)
+    assert "recorded" in page and "for 30 days" in page
+
+
+@pytest.mark.parametrize(
+    ("hours", "said"),
+    [(720, "30 days"), (24, "1 day"), (12, "12 hours"), (1, "1 hour"), (0.5, "30 minutes"),
+     (36, "36 hours"), (100.5, "4 days")],
+)
+def test_warn_page_says_how_long_the_choice_is_remembered(hours, said) -> None:
+    page = warn_page(_ctx(ack_ttl_hours=hours), "/.aigate/ack", "t")
+    assert f"for {said}, or until the policy changes" in page
+    assert "for " + said not in warn_page(_ctx(), "/.aigate/ack", "t")
 
 def test_warn_page_way_back_reads_the_served_policy_without_a_published_one() -> None:
     ctx = _ctx(alternatives=(), policy_url=None, policy_page_url="http://aigate.policy/")

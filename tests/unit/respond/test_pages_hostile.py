@@ -42,7 +42,7 @@ PAYLOADS = [
 ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "span", "strong", "main", "p",
     "svg", "path", "h1", "h2", "section", "ul", "li", "a", "code", "footer", "form", "input",
-    "button", "br", "div",
+    "button", "br", "div", "details", "summary",
 }
 TEXT_FIELDS = [
     "host", "reason", "rule", "service_name", "service_vendor", "organisation", "contact_name",
