@@ -158,7 +158,8 @@ def test_dashboard_covers_what_admins_watch():
     titles = " | ".join(p["title"] for p in board["panels"]).lower()
     for topic in ("by service", "by group", "top services", "actions", "warned vs continued",
                   "acknowledgements", "findings by class", "inspection coverage", "latency",
-                  "policy version"):
+                  "policy version", "sanctioned share", "sanctioned and unsanctioned",
+                  "the one before", "sensitive data stopped", "risky services in use"):
         assert topic in titles, topic
     ids = [p["id"] for p in board["panels"]]
     assert len(ids) == len(set(ids))
