@@ -8,8 +8,11 @@ its pid, on exit.
 
 The directory, dc=example,dc=test:
 
-- `ou=people`: `uid=alice` and `uid=bob` (inetOrgPerson, salted SHA-1 `userPassword`);
-- `ou=groups`: `cn=engineering` (alice) and `cn=staff` (alice and bob), groupOfNames;
+- `ou=people`: the people a test passes, e.g. `uid=alice` (inetOrgPerson, salted SHA-1
+  `userPassword`), each with the `memberOf` values it names (`Person.member_of`: stored on
+  the entry, as Active Directory does; the memberof overlay defines the attribute);
+- `ou=groups`: one groupOfNames per name in the people's `Person.groups`, listing them as
+  `member`, e.g. `cn=engineering` and `cn=staff`;
 - `ou=services`: `cn=aigate`, the account the proxy binds as to look people up (it may read
   entries, never passwords); the root DN is for the fixture alone.
 
@@ -55,7 +58,8 @@ def ssha(password: str) -> str:
 
 def missing() -> str | None:
     """Why slapd cannot run here (a missing file), or None."""
-    for path in (SLAPD, SLAPADD, SCHEMA / "nis.schema", MODULES / "back_mdb.la"):
+    for path in (SLAPD, SLAPADD, SCHEMA / "nis.schema", MODULES / "back_mdb.la",
+                 MODULES / "memberof.la"):
         if not path.exists():
             return f"needs {path}: apt-get install {PACKAGE} (or run .ci/system-deps as root)"
     return None
@@ -71,7 +75,8 @@ def free_port() -> int:
 class Person:
     uid: str
     password: str
-    groups: tuple[str, ...]
+    groups: tuple[str, ...]  # cn of groupOfNames entries under ou=groups that list the person
+    member_of: tuple[str, ...] = ()  # group DNs in the person's own memberOf attribute
 
     @property
     def dn(self) -> str:
@@ -141,6 +146,7 @@ pidfile {directory / "slapd.pid"}
 argsfile {directory / "slapd.args"}
 modulepath {MODULES}
 moduleload back_mdb
+moduleload memberof
 # Passwords: only to bind with. Entries: read by anyone bound (the service account, people).
 database mdb
 maxsize 16777216
@@ -150,6 +156,7 @@ rootpw {ssha(root_password)}
 directory {directory / "db"}
 access to attrs=userPassword by anonymous auth by self auth by * none
 access to * by users read by * none
+overlay memberof
 """
 
 
@@ -167,6 +174,7 @@ def _entries(people: dict[str, Person], service_password: str) -> str:
             f"dn: {person.dn}\nobjectClass: inetOrgPerson\nuid: {person.uid}\n"
             f"cn: {person.uid.title()} Example\nsn: Example\nmail: {person.uid}@example.test\n"
             f"userPassword: {ssha(person.password)}\n"
+            + "".join(f"memberOf: {dn}\n" for dn in person.member_of)
         )
     names = sorted({group for person in people.values() for group in person.groups})
     for name in names:

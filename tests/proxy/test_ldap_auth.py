@@ -2,12 +2,15 @@
 127.0.0.1 port with a temporary database (tests/proxy/ldapharness.py).
 
 mitmproxy's `proxyauth=ldap:...` checks each person's password by binding to the directory as
-them; aigate takes the user name it accepted and gives the person the policy groups that name
-them (`groups.<name>.users`), so an LDAP user named in `engineering` gets its exception. What
-is proven here: the right password is accepted and gets the group's decision, every wrong one
-(wrong password, unknown user, empty password, a filter wildcard) gets 407 with
-`Proxy-Authenticate` and never reaches the upstream, and no password (plain or as the Basic
-credential) is in the proxy's log output or the audit log, read from disk.
+them; aigate then asks the same directory which groups (`groupOfNames`) the person is in and
+gives them the policy groups that name those (`groups.<name>.ldap_groups`), so a member of the
+directory group `engineering` gets the policy group's exception. What is proven here: the right
+password is accepted and gets the group's decision, a person outside the directory group gets
+the rule for everyone, every wrong credential (wrong password, unknown user, empty password, a
+filter wildcard) gets 407 with `Proxy-Authenticate` and never reaches the upstream, no password
+(plain or as the Basic credential) is in the proxy's log output or the audit log, read from
+disk, and a directory that stops answering after a lookup leaves people their groups, costs
+one timeout, and is logged once.
 
 The module's proxy runs in this process; the last test runs `aigate run` as admins start it,
 with the LDAP settings in the confdir's config.yaml, and reads its output.
@@ -20,6 +23,7 @@ import logging
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +35,7 @@ from components import require_command
 from ldapharness import GROUPS, SERVICE_DN, Person, Slapd, require_slapd, running_slapd
 from procharness import proxy_client, routed, started
 from proxyharness import (
+    TEST_POLICY,
     RunningProxy,
     make_client,
     read_head,
@@ -42,9 +47,13 @@ from proxyharness import (
 BIN = Path(sys.executable).parent
 TOOL = "https://code.group.test/v1/chat/completions"  # blocked, except for group engineering
 # In the directory: alice is in the LDAP groups engineering and staff, bob in staff only. The
-# test policy names alice in its group `engineering`, bob in none.
+# policy's group `engineering` is the directory's (spelled as people write DNs, not as slapd
+# does); no policy group names staff, or anyone by user name.
 ALICE = Person("alice", "Alice-LDAP-pw-4417", ("engineering", "staff"))
 BOB = Person("bob", "Bob-LDAP-pw-8826", ("staff",))
+# dana is in engineering by her entry's memberOf alone (as Active Directory records it): the
+# groupOfNames entry does not list her.
+DANA = Person("dana", "Dana-LDAP-pw-3309", (), member_of=(f"cn=engineering,{GROUPS}",))
 WRONG = {
     "wrong-password": "alice:Alice-LDAP-pw-4418",
     "unknown-user": "carol:Carol-LDAP-pw-1234",
@@ -54,15 +63,27 @@ WRONG = {
 }
 
 
+ENGINEERING = "CN=Engineering, OU=Groups, DC=example, DC=test"
+
+
+def ldap_policy_text() -> str:
+    """The test policy with `engineering` defined by the directory group, not by user names."""
+    text = TEST_POLICY.read_text()
+    by_user = "  engineering:\n    users: [alice]\n"
+    assert by_user in text, "tests/proxy/data/policy.yaml no longer names alice in engineering"
+    return text.replace(by_user, f'  engineering:\n    ldap_groups: ["{ENGINEERING}"]\n')
+
+
 def basic(auth: str) -> str:
     return base64.b64encode(auth.encode()).decode()
 
 
 def secrets_of(slapd: Slapd) -> list[str]:
     """Every password in play, and each as a Basic credential would carry it."""
-    texts = [ALICE.password, BOB.password, slapd.service_password, slapd.root_password,
+    people = (ALICE, BOB, DANA)
+    texts = [*(p.password for p in people), slapd.service_password, slapd.root_password,
              *(auth.partition(":")[2] for auth in WRONG.values() if auth.partition(":")[2])]
-    credentials = [ALICE.auth, BOB.auth, *WRONG.values()]
+    credentials = [*(p.auth for p in people), *WRONG.values()]
     return [*texts, *(basic(c) for c in credentials)]
 
 
@@ -85,7 +106,7 @@ def connect(proxy_port: int, auth: str | None) -> tuple[int, dict[str, str]]:
 @pytest.fixture(scope="module")
 def slapd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Slapd]:
     require_slapd()
-    with running_slapd(tmp_path_factory.mktemp("slapd"), [ALICE, BOB]) as server:
+    with running_slapd(tmp_path_factory.mktemp("slapd"), [ALICE, BOB, DANA]) as server:
         yield server
 
 
@@ -95,8 +116,11 @@ def audit_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def proxy(launch, slapd: Slapd, audit_log: Path) -> Iterator[RunningProxy]:
-    with launch(proxyauth=slapd.proxyauth, aigate_audit_log=str(audit_log)) as running:
+def proxy(
+    launch, slapd: Slapd, audit_log: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningProxy]:
+    policy = write_test_policy(tmp_path_factory.mktemp("ldap-policy"), ldap_policy_text())
+    with launch(policy, proxyauth=slapd.proxyauth, aigate_audit_log=str(audit_log)) as running:
         yield running
 
 
@@ -121,14 +145,17 @@ def test_the_directory_is_a_real_slapd_with_the_people_and_groups(slapd):
     )
     assert search.returncode == 0, search.stderr
     assert f"member: {ALICE.dn}" in search.stdout and BOB.dn not in search.stdout
+    assert DANA.dn not in search.stdout
     people = subprocess.run(
         [require_command("ldapsearch", "ldap-utils"), "-x", "-LLL", "-H", slapd.url,
-         "-D", SERVICE_DN, "-w", slapd.service_password, "-b", ALICE.dn, "userPassword"],
+         "-D", SERVICE_DN, "-w", slapd.service_password, "-b", DANA.dn, "userPassword",
+         "memberOf"],
         capture_output=True, text=True, timeout=10,
     )
     assert people.returncode == 0 and "userPassword" not in people.stdout, (
         "the proxy's service account must not read password hashes"
     )
+    assert f"memberOf: cn=engineering,{GROUPS}" in people.stdout, people.stdout
 
 
 @pytest.mark.parametrize(
@@ -136,12 +163,14 @@ def test_the_directory_is_a_real_slapd_with_the_people_and_groups(slapd):
     [
         (ALICE.auth, 200, "allowed", ["engineering"]),
         (BOB.auth, 403, "blocked", []),
-        # LDAP matches uid case-insensitively, and so do policy groups: same person, same rule.
+        # LDAP matches uid case-insensitively: same entry, same directory groups, same rule.
         (f"ALICE:{ALICE.password}", 200, "allowed", ["engineering"]),
+        (DANA.auth, 200, "allowed", ["engineering"]),
     ],
-    ids=["alice-gets-the-engineering-exception", "bob-gets-the-service-rule", "ALICE-as-alice"],
+    ids=["alice-gets-the-engineering-exception", "bob-gets-the-service-rule", "ALICE-as-alice",
+         "dana-by-memberOf"],
 )
-def test_an_ldap_user_gets_the_rules_of_their_policy_group(
+def test_a_member_of_the_directory_group_gets_the_rules_of_its_policy_group(
     proxy, upstream, audit_log, login, status, outcome, groups
 ):
     user = login.partition(":")[0]
@@ -195,6 +224,47 @@ def test_no_password_reaches_the_proxy_log_or_the_audit_log(proxy, slapd, audit_
         assert secret not in audit, f"{secret!r} in the audit log"
 
 
+def test_a_directory_that_stops_answering_leaves_people_the_groups_last_seen(
+    proxy, slapd, audit_log, caplog
+):
+    """slapd frozen (SIGSTOP: connections accepted, never answered) after alice's groups were
+    read and had gone stale: her requests on her open connection (already signed in, so
+    mitmproxy's own check does not ask the directory) keep the engineering exception, only the
+    first waits for the lookup's timeout, and the outage is logged once, then its end once."""
+    caplog.set_level(logging.INFO)
+    proxy.set(aigate_ldap_groups_ttl=1.0)
+    try:
+        with make_client(proxy, auth=ALICE.auth) as client:
+            assert client.post(TOOL, json={}).status_code == 200  # groups read and remembered
+            time.sleep(1.1)  # ... and now stale: the next request asks the directory
+            slapd.pause()
+            try:
+                started = time.monotonic()
+                during = [client.post(TOOL, json={}).status_code for _ in range(3)]
+                waited = time.monotonic() - started
+            finally:
+                slapd.resume()
+            time.sleep(1.1)  # the pause after a failure (the TTL, at most 30 s) is over
+            assert client.post(TOOL, json={}).status_code == 200
+        wait_for(lambda: len(decisions(audit_log, "alice")) >= 5, what="alice's decisions")
+    finally:
+        proxy.set(aigate_ldap_groups_ttl=300.0)
+    assert during == [200, 200, 200]
+    assert 2.5 < waited < 6, f"{waited:.1f} s: expected one lookup timeout (3 s), not more"
+    connections = {f.client_conn.id for f in proxy.flows[-5:]}
+    assert len(connections) == 1, "the client reconnected: mitmproxy would have asked slapd"
+    assert [r["groups"] for r in decisions(audit_log, "alice")[-5:]] == [["engineering"]] * 5
+    ours = [r for r in caplog.records
+            if r.thread == proxy.thread.ident and r.name == "aigate.proxy.directory"]
+    assert [(r.levelname, r.getMessage()) for r in ours] == [
+        ("ERROR", f"aigate: the directory ldap://127.0.0.1:{slapd.port} did not answer a group "
+                  "lookup (no answer in 3 s); until it does, people keep the directory groups "
+                  "last seen and others get none (the rules for everyone)"),
+        ("WARNING", f"aigate: the directory ldap://127.0.0.1:{slapd.port} answers group "
+                    "lookups again"),
+    ]
+
+
 def test_aigate_run_with_ldap_in_the_confdir_config(slapd, upstream, tmp_path):
     """`aigate run` as admins start it: the LDAP setting (with the service account's password)
     in <confdir>/config.yaml, not on the command line; its output and audit logs are clean."""
@@ -203,7 +273,7 @@ def test_aigate_run_with_ldap_in_the_confdir_config(slapd, upstream, tmp_path):
     config = confdir / "config.yaml"
     config.write_text(yaml.safe_dump({"proxyauth": slapd.proxyauth}))
     config.chmod(0o600)
-    policy = write_test_policy(tmp_path / "policy")
+    policy = write_test_policy(tmp_path / "policy", ldap_policy_text())
     route, env = routed(upstream.address, upstream.ca_path)
     argv = [str(BIN / "aigate"), "run", "--policy", str(policy), "--listen-port", "0",
             "--set", f"confdir={confdir}", *route]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from aigate.catalog import Catalog, Service
 from aigate.classify import Classifier
+from aigate.directory import normalise_dn
 from aigate.endpoints import name_hint
 from aigate.policy.model import Policy, RiskMatch, Rule
 
@@ -56,6 +57,7 @@ class _Index:
     exc_service: dict[tuple[str, str], tuple[int, CompiledRule]]
     exc_category: dict[tuple[str, str], tuple[int, CompiledRule]]
     user_groups: dict[str, frozenset[str]]
+    directory_groups: dict[str, frozenset[str]]  # normalised DN -> policy groups
     networks: tuple[tuple[IpNetwork, str], ...]
     training_users: dict[str, frozenset[str]]
     training_groups: dict[str, frozenset[str]]
@@ -100,9 +102,23 @@ class LoadedPolicy:
     def mode(self) -> str:
         return self.policy.mode
 
-    def groups_for(self, user: str | None, client_ip: str | None) -> frozenset[str]:
-        """Policy groups of a requester: by user name (only when authenticated) and by network."""
+    @property
+    def reads_directory_groups(self) -> bool:
+        """Whether a policy group names directory groups (`ldap_groups`)."""
+        return bool(self._index.directory_groups)
+
+    def groups_for(
+        self,
+        user: str | None,
+        client_ip: str | None,
+        directory_groups: frozenset[str] = frozenset(),
+    ) -> frozenset[str]:
+        """Policy groups of a requester: by user name (only when authenticated), by network, and
+        by the directory groups (normalised DNs) the directory says the user is in."""
         index = self._index
+        if directory_groups:
+            by_directory = (index.directory_groups.get(dn, ()) for dn in directory_groups)
+            return self.groups_for(user, client_ip).union(*by_directory)
         key = (user, client_ip)
         cached = index.groups_cache.get(key)
         if cached is not None:
@@ -257,10 +273,13 @@ def _compile(policy: Policy, catalog: Catalog) -> _Index:
             for category in exc.categories:
                 exc_category.setdefault((group, category), (order, compiled))
     user_groups: dict[str, set[str]] = {}
+    directory_groups: dict[str, set[str]] = {}
     networks: list[tuple[IpNetwork, str]] = []
     for name, group in policy.groups.items():
         for user in group.users:
             user_groups.setdefault(user.casefold(), set()).add(name)
+        for dn in group.ldap_groups:
+            directory_groups.setdefault(normalise_dn(dn), set()).add(name)
         for cidr in group.cidrs:
             networks.append((ipaddress.ip_network(cidr, strict=False), name))
     tenant = {
@@ -274,6 +293,7 @@ def _compile(policy: Policy, catalog: Catalog) -> _Index:
         exc_service=exc_service,
         exc_category=exc_category,
         user_groups={u: frozenset(g) for u, g in user_groups.items()},
+        directory_groups={dn: frozenset(g) for dn, g in directory_groups.items()},
         networks=tuple(networks),
         training_users={
             tid: frozenset(u.casefold() for u in t.completed_by.users)

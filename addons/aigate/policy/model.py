@@ -42,6 +42,9 @@ class Document(Strict):
     definitions: dict[str, str] = {}
     guidelines: Guidelines = Guidelines()
     requesting_tools: str = Field("", description="How to request a new AI tool.")
+    request_url: str | None = Field(
+        None, description="Where people ask for a new AI tool (a ticket form)."
+    )
     training: str = ""
     violations: str = ""
     disclaimer: str = ""
@@ -51,11 +54,16 @@ class Document(Strict):
 
 
 class Group(Strict):
-    """Members by proxy-auth user name and/or by client network."""
+    """Members by proxy-auth user name, by client network and/or by directory (LDAP) group."""
 
     description: str = ""
     users: list[str] = []
     cidrs: list[str] = Field([], description="Client networks, e.g. 10.20.0.0/16.")
+    ldap_groups: list[str] = Field(
+        [],
+        description="DNs of directory groups whose members belong (LDAP sign-in only), e.g. "
+        "cn=engineering,ou=groups,dc=corp,dc=example; compared case-insensitively.",
+    )
 
 
 class Alternative(Strict):

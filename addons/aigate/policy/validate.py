@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from aigate.catalog import CATEGORIES as CATALOG_CATEGORIES
 from aigate.catalog import Catalog
+from aigate.directory import normalise_dn
 from aigate.endpoints import UNLISTED_CATEGORY
 from aigate.policy.errors import Problem, format_path, unknown_name
 from aigate.policy.loaded import risk_matches
@@ -47,6 +48,7 @@ class _Checker(DlpChecks):
 
     def run(self) -> list[Problem]:
         self.groups()
+        self.document()
         self.training()
         self.rule(("default",), self.policy.default)
         self.services()
@@ -93,6 +95,19 @@ class _Checker(DlpChecks):
                         self.add(path, f"invalid network '{cidr}'; write it like 10.20.0.0/16")
                     else:
                         self.add(path, f"'{cidr}' has host bits set; did you mean '{network}'?")
+            for index, dn in enumerate(group.ldap_groups):
+                try:
+                    normalise_dn(dn)
+                except ValueError as e:
+                    self.add(
+                        ("groups", name, "ldap_groups", index),
+                        f"invalid directory group DN: {e}; write the group's full DN, e.g. "
+                        "cn=engineering,ou=groups,dc=corp,dc=example",
+                    )
+
+    def document(self) -> None:
+        if self.policy.document.request_url is not None:
+            self.url(("document", "request_url"), self.policy.document.request_url)
 
     def training(self) -> None:
         for tid, training in self.policy.training.items():

@@ -2,14 +2,23 @@
 
 mitmproxy's `proxyauth` leaves `(user, password)` in `flow.metadata["proxyauth"]`; only the user
 name is taken from it. The password is never copied, logged or exported.
+
+With LDAP sign-in and a policy group that names directory groups (`ldap_groups`), the person's
+directory groups are looked up too (`aigate.proxy.directory`): the hook awaits that lookup, so
+the request waits for it while the proxy serves everyone else.
 """
 
 from __future__ import annotations
 
-from mitmproxy import http
+import logging
+
+from mitmproxy import ctx, exceptions, http
 
 from aigate.identify import Identity
+from aigate.proxy.directory import DirectoryGroups, directory_groups_for
 from aigate.proxy.runtime import Runtime
+
+logger = logging.getLogger(__name__)
 
 IDENTITY_KEY = "aigate.identity"
 
@@ -27,13 +36,45 @@ def proxy_user(flow: http.HTTPFlow) -> str | None:
 class Identify:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
+        self.directory: DirectoryGroups | None = None
+        self._warned_no_directory = False
 
-    def requestheaders(self, flow: http.HTTPFlow) -> None:
+    def load(self, loader) -> None:
+        loader.add_option(
+            "aigate_ldap_groups_ttl", float, 300.0,
+            "Seconds a person's directory (LDAP) groups are reused before the directory is "
+            "asked again (with proxyauth=ldap:... and a policy group that has ldap_groups).",
+        )
+
+    def configure(self, updated: set[str]) -> None:
+        if "proxyauth" in updated or "aigate_ldap_groups_ttl" in updated:
+            ttl = ctx.options.aigate_ldap_groups_ttl
+            if ttl <= 0:
+                raise exceptions.OptionsError(
+                    f"aigate_ldap_groups_ttl is {ttl}; set it to more than 0 seconds, e.g. 300"
+                )
+            self.directory = directory_groups_for(ctx.options.proxyauth, ttl)
+
+    async def requestheaders(self, flow: http.HTTPFlow) -> None:
         if flow.response or flow.error or not flow.live:
             return
         user, ip = proxy_user(flow), client_ip(flow)
         try:
-            groups = self.runtime.policy.groups_for(user, ip)
+            directory_groups = frozenset[str]()
+            if user and self.runtime.policy.reads_directory_groups:
+                directory_groups = await self._directory_groups(user)
+            groups = self.runtime.policy.groups_for(user, ip, directory_groups)
         except Exception:  # the enforcing addon fails closed when it finds no identity
             return
         flow.metadata[IDENTITY_KEY] = Identity(user, groups, ip)
+
+    async def _directory_groups(self, user: str) -> frozenset[str]:
+        if self.directory is None:
+            if not self._warned_no_directory:
+                self._warned_no_directory = True
+                logger.warning(
+                    "aigate: the policy names directory groups (ldap_groups), but people do not "
+                    "sign in through LDAP: set proxyauth to ldap:... or use groups' users lists"
+                )
+            return frozenset()
+        return await self.directory.of(user)

@@ -4,6 +4,12 @@ Pure functions of their inputs (no mitmproxy, no I/O except the key file), so th
 stay thin and every output is unit-tested.
 """
 
-from aigate.respond.pages import PageContext, block_page, notice_page, warn_page
+from aigate.respond.pages import (
+    PageContext,
+    block_page,
+    notice_page,
+    upstream_error_page,
+    warn_page,
+)
 
-__all__ = ["PageContext", "block_page", "notice_page", "warn_page"]
+__all__ = ["PageContext", "block_page", "notice_page", "upstream_error_page", "warn_page"]

@@ -220,6 +220,25 @@ def test_notice_page_escapes_and_shows_request_id() -> None:
     assert "aigate could not evaluate this request" in page
 
 
+@pytest.mark.parametrize("render", [block_page, lambda c: warn_page(c, "/.aigate/ack", "t")])
+def test_pages_link_the_form_for_asking_for_a_tool(render) -> None:
+    form = "https://it.acme.example/ai-tool?kind=ai&from=proxy"
+    link = '<a href="https://it.acme.example/ai-tool?kind=ai&amp;from=proxy">Ask for a new AI tool'
+    page = render(_ctx(request_url=form))
+    section = page.split('aria-labelledby="h-request"')[1].split("</section>")[0]
+    assert "Open an IT ticket." in section and link in section
+    # Without the policy's text the form alone is still offered.
+    assert link in render(_ctx(request_url=form, requesting_tools=""))
+    assert "Ask for a new AI tool" not in render(_ctx())
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "//evil.example/"])
+def test_an_unsafe_tool_request_url_is_never_a_link(url: str) -> None:
+    for page in _pages(_ctx(request_url=url)):
+        assert "Ask for a new AI tool" not in page
+        assert "javascript" not in page and "data:" not in page and "evil" not in page
+
+
 def test_unknown_service_is_named_by_host() -> None:
     page = block_page(_ctx(service_name=None, service_vendor=None))
     assert "<h1>chat.deepseek.com is blocked</h1>" in page
@@ -256,6 +275,7 @@ def test_context_from_decision_takes_policy_document_and_contact() -> None:
             scope="s",
             guidelines=Guidelines(dos=["do"], donts=["dont"]),
             requesting_tools="Ask IT.",
+            request_url="https://it.acme.example/ai-tool-request",
         ),
         default=Rule(action="warn", reason="Unreviewed AI service."),
         warn={"ack_ttl_hours": 48},
@@ -268,6 +288,7 @@ def test_context_from_decision_takes_policy_document_and_contact() -> None:
     assert ctx.alternatives == decision.alternatives
     assert (ctx.dos, ctx.donts, ctx.findings) == (("do",), ("dont",), (("Email", 2),))
     assert (ctx.contact_name, ctx.contact_email) == ("IT", "it@acme.example")
+    assert ctx.request_url == "https://it.acme.example/ai-tool-request"
     assert ctx.ack_ttl_hours == 48
 
 
@@ -294,7 +315,7 @@ def test_pages_link_one_policy_the_served_one_first(render) -> None:
 @pytest.mark.parametrize("render", [block_page, lambda c: warn_page(c, "/.aigate/ack", "t")])
 def test_the_rule_id_is_only_inside_a_details_element(render) -> None:
     page = render(_ctx())
-    before, details, after = re.split(r"<details class=\"tech\">|</details>(?=</footer>)", page)
+    before, details, after = re.split(r"<details class=\"tech\">|</details>\s*(?=</footer>)", page)
     assert "services.deepseek" in details
     assert "services.deepseek" not in before + after
     assert "<details" not in render(_ctx(rule=""))[page.index("<footer"):]

@@ -48,7 +48,7 @@ TEXT_FIELDS = [
     "host", "reason", "rule", "service_name", "service_vendor", "organisation", "contact_name",
     "policy_version", "requesting_tools", "acknowledgement", "request_id",
 ]
-URL_FIELDS = ["contact_url", "policy_url", "contact_email"]
+URL_FIELDS = ["contact_url", "policy_url", "contact_email", "request_url"]
 
 
 class _Tags(HTMLParser):
