@@ -12,6 +12,7 @@ from aigate.cli.pac import host_patterns
 from aigate.flowstate import FLOW_KEY
 from aigate.policy.load import load_policy
 from aigate.proxy.metrics import COUNTED_KEY
+from aigate.respond.document import style_csp_source
 from proxyharness import BROWSER_HEADERS, TEST_POLICY, open_tunnel, read_response_head, wait_for
 
 SCHEMES = ["http", "https"]
@@ -101,7 +102,8 @@ def test_head_gives_the_headers_without_the_document(client, fresh, scheme):
 def test_security_headers_allow_only_the_inline_stylesheet(client, fresh):
     response = client.get("http://aigate.policy/")
     csp = response.headers["content-security-policy"]
-    assert csp.startswith("default-src 'none'; style-src 'sha256-")
+    # The hash of the stylesheet the page embeds, and no other.
+    assert csp.startswith(f"default-src 'none'; style-src {style_csp_source()}; ")
     assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["cache-control"] == "max-age=60"

@@ -18,9 +18,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Render the policy for the people it applies to: purpose, scope, "
         "definitions, guidelines, which AI tools are approved, restricted or blocked and why, "
         "how to request a tool, which data may go to which tools, training, contact, "
-        "violations, disclaimer and acknowledgement. Generated from the same YAML the proxy "
-        "enforces (and serves at http://aigate.policy/), so the published text and the "
-        "enforcement cannot drift apart.",
+        "violations, disclaimer and acknowledgement, and what happens with every AI service "
+        "the catalog knows. The tool tables come from the proxy's own decision for each "
+        "service, and the proxy serves the same document at http://aigate.policy/, so the "
+        "published text and the enforcement cannot drift apart.",
     )
     parser.add_argument(
         "policy",
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     loaded = load_or_report(args.policy)
     if loaded is None:
         return 1
-    text = render_policy(loaded.policy, loaded.catalog, args.format)
+    text = render_policy(loaded, args.format)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"wrote {args.output}", file=sys.stderr)

@@ -122,7 +122,7 @@ class PolicyPage:
             self._rendered = (loaded, {})
         cache = self._rendered[1]
         if fmt not in cache:
-            body = render_policy(loaded.policy, loaded.catalog, "md" if fmt == "md" else "html")
+            body = render_policy(loaded, "md" if fmt == "md" else "html")
             data = body.encode()
             cache[fmt] = (
                 data,
@@ -143,7 +143,9 @@ class PolicyPage:
             ("This address serves the AI policy only: ", Link(url, url), " (or as Markdown: ",
              Link(f"{url}policy.md", f"{url}policy.md"), ").")
         )
-        page = to_html(title, [text], "aigate")
+        active = self.runtime.active
+        organisation = active.policy.policy.organisation if active is not None else ""
+        page = to_html(title, [text], "aigate", organisation)
         headers = {
             "content-type": "text/html; charset=utf-8",
             "cache-control": "no-store",

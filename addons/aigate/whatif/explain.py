@@ -22,6 +22,7 @@ from aigate.endpoints import UNLISTED_ID, ModelApiShape, confirm_body, match_pat
 from aigate.inspect import (
     DlpVerdict,
     RedactionError,
+    Scanner,
     build_scanner,
     dlp_action,
     inspect_request,
@@ -238,6 +239,24 @@ def explanation(
     }
 
 
+_SCANNERS: dict[int, tuple[LoadedPolicy, Scanner]] = {}
+_KEPT_SCANNERS = 4
+
+
+def scanner_of(loaded: LoadedPolicy) -> Scanner:
+    """The policy's scanner, built once per loaded policy as the proxy builds it at each load
+    (`aigate test` and a walk over the catalog explain many requests against one policy)."""
+    kept = _SCANNERS.get(id(loaded))
+    if kept is not None and kept[0] is loaded:
+        return kept[1]
+    base_dir = loaded.path.parent if loaded.path is not None else Path.cwd()
+    scanner = build_scanner(loaded.policy.dlp, base_dir, countries=loaded.policy.countries)
+    if len(_SCANNERS) >= _KEPT_SCANNERS:
+        _SCANNERS.clear()
+    _SCANNERS[id(loaded)] = (loaded, scanner)
+    return scanner
+
+
 def inspection(
     loaded: LoadedPolicy,
     facts: RequestFacts,
@@ -268,9 +287,8 @@ def inspection(
     if not dlp.enabled:
         report["not_inspected"] = "dlp.enabled is false in the policy"
         return report
-    base_dir = loaded.path.parent if loaded.path is not None else Path.cwd()
     found = inspect_request(
-        build_scanner(dlp, base_dir, countries=loaded.policy.countries),
+        scanner_of(loaded),
         body=body,
         host=facts.host,
         path=facts.path,

@@ -1,9 +1,11 @@
-"""`aigate render`: the policy document people read, in HTML and Markdown, from the same YAML."""
+"""`aigate render`: the policy document people read, in HTML and Markdown, from the policy."""
 
 from __future__ import annotations
 
+import ast
 import base64
 import hashlib
+import re
 from datetime import date
 from html import escape
 from html.parser import HTMLParser
@@ -11,10 +13,15 @@ from pathlib import Path
 
 import pytest
 from aigate.catalog import Catalog, Service
+from aigate.classify import Classifier
 from aigate.cli import main
+from aigate.endpoints import UNLISTED_ID
 from aigate.policy.load import load_policy
+from aigate.policy.loaded import LoadedPolicy
 from aigate.policy.model import Policy
 from aigate.respond.document import render_policy, style_csp_source
+from aigate.respond.document.labels import UNLISTED_NAME
+from aigate.templating import TEMPLATES
 
 HOSTILE = "<script>alert(1)</script> | pipe"
 
@@ -128,9 +135,15 @@ SECTIONS = (
 )
 
 
-def _render(fmt: str, **changes: object) -> str:
+def _loaded(**changes: object) -> LoadedPolicy:
+    """POLICY with `changes`, compiled against CATALOG without the loader's checks (so hostile
+    values the loader would refuse still reach the document)."""
     policy = Policy.model_validate({**POLICY, **changes})
-    return render_policy(policy, CATALOG, fmt, today=date(2026, 1, 2))
+    return LoadedPolicy.compile(policy, None, CATALOG, Classifier(CATALOG), "0" * 64)
+
+
+def _render(fmt: str, **changes: object) -> str:
+    return render_policy(_loaded(**changes), fmt, today=date(2026, 1, 2))
 
 
 class _Text(HTMLParser):
@@ -163,14 +176,14 @@ def test_html_has_every_section_and_every_rule() -> None:
         "Licensing.",
         "Not reviewed.",
         "Threat research.",
-        "After the training: AI basics",
-        "are run from CN",
+        "Only after the training: AI basics",
+        "are run from China",
         "are image generators",
     ):
         assert text in page
     assert 'href="https://work.acme.example/chat"' in page
     assert 'href="mailto:ai@acme.example"' in page
-    assert page.startswith('<!doctype html><html lang="en">') and "<script" not in page
+    assert page.startswith('<!doctype html>\n<html lang="en">') and "<script" not in page
 
 
 def test_markdown_has_every_section_and_tables() -> None:
@@ -178,10 +191,10 @@ def test_markdown_has_every_section_and_tables() -> None:
     headings = {line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#")}
     assert [h for h in SECTIONS if h not in headings] == []
     assert (
-        "| [Acme Assistant](<https://assistant.example/>) | Acme Assistant Inc | Contracted. | "
-        "After the training: AI basics |" in text
+        "| [Acme Assistant](<https://assistant.example/>) by Acme Assistant Inc | Contracted. | "
+        "Only after the training: AI basics; until then Blocked. |" in text
     )
-    assert "| [ChatGPT](<https://chatgpt.example/>) | ChatGPT Inc | " in text
+    assert "| [ChatGPT](<https://chatgpt.example/>) by ChatGPT Inc | " in text
     assert "[work.acme.example](<https://work.acme.example/chat>) | Use the workspace. |" in text
 
 
@@ -375,7 +388,7 @@ def test_data_rules_say_which_data_may_go_where() -> None:
         "Allowed and recorded | Under contract. |" in text
     )
     assert "| Anything else found | any AI service | everyone | Removed:" in text
-    assert "Requests larger than 4,096 KiB: allowed and recorded." in text
+    assert "Requests larger than 4 MB: allowed and recorded." in text
     assert "cannot be read: blocked." in text
     assert "switched off: IPv4 address" in text
 
@@ -440,8 +453,8 @@ def _expected_sections(policy: Policy) -> list[str]:
 def test_shipped_policy_document_has_every_section_and_every_listed_service(path: Path) -> None:
     loaded = load_policy(path)
     policy = loaded.policy
-    html = render_policy(policy, loaded.catalog, "html")
-    text = render_policy(policy, loaded.catalog, "md")
+    html = render_policy(loaded, "html")
+    text = render_policy(loaded, "md")
     parsed = _Text()
     parsed.feed(html)
     headings = {line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#")}
@@ -450,7 +463,10 @@ def test_shipped_policy_document_has_every_section_and_every_listed_service(path
     assert [h for h in expected if h not in headings] == []
     assert f"{policy.organisation} AI acceptable use policy" in parsed.headings
     assert f"version {policy.version}" in html and f"version {policy.version}" in text
-    names = {sid: loaded.catalog.get(sid).name for sid in _listed_services(policy)}
+    names = {
+        sid: UNLISTED_NAME if sid == UNLISTED_ID else loaded.catalog.get(sid).name
+        for sid in _listed_services(policy)
+    }
     assert [n for n in names.values() if escape(n, quote=True) not in html] == []
     assert [n for n in names.values() if n.replace("_", "\\_") not in text] == []
     for keywords in policy.dlp.keywords:
@@ -466,3 +482,176 @@ def test_cli_accepts_md_and_markdown(tmp_path, capsys) -> None:
     assert main(["render", str(policy), "--format", "markdown"]) == 0
     assert capsys.readouterr().out == md
     assert md.startswith("# Acme AI acceptable use policy")
+
+
+# --- what the proxy decides, in plain words, on any screen ----------------------------------------
+
+
+def test_group_differences_are_noted_next_to_the_tool() -> None:
+    text = _render("md")
+    row = next(line for line in text.splitlines() if line.startswith("| [DeepSeek]"))
+    assert "For the security group: Allowed with care." in row
+    assert "DeepSeek (for the security group: Allowed with care)" in text
+    assert "Members of some groups get a different answer" in text
+    alone = _render("md", exceptions=[])
+    assert "security group" not in alone and "Members of some groups" not in alone
+
+
+def test_a_group_that_completed_the_training_is_noted() -> None:
+    training = {"basics": {"name": "AI basics", "completed_by": {"groups": ["security"]}}}
+    row = next(line for line in _render("md", training=training).splitlines()
+               if line.startswith("| [Acme Assistant]"))
+    assert "For the security group: Allowed." in row
+    assert "until then Blocked" in row
+
+
+def test_a_training_gate_on_a_tool_to_use_with_care_is_stated_with_its_reason() -> None:
+    services = {"chatgpt": {"action": "warn", "reason": "Careful.", "requires_training": "basics"}}
+    row = next(line for line in _render("md", services=services, exceptions=[]).splitlines()
+               if line.startswith("| [ChatGPT]"))
+    assert "| Careful. Only after the training: AI basics; until then Blocked. |" in row
+
+
+def test_general_rules_say_how_many_services_each_decides() -> None:
+    text = _render("md")
+    # DeepSeek, the only service in CN, is named by the policy: the risk rule decides nothing.
+    assert "| are run from China (none at present) | Blocked |" in text
+    assert "| are image generators (1 service) | Allowed with care |" in text
+
+
+def test_every_service_is_listed_by_kind_with_what_happens() -> None:
+    text = _render("md")
+    assert "**Chat assistants: 3 (1 redirected, 2 blocked)**" in text
+    assert "**Image generators: 1 (1 with care)**" in text
+    assert "Allowed with care: the rule for image generators  \nPainter" in text
+    assert ("Blocked until you complete the training AI basics, then allowed  \nAcme Assistant"
+            in text)
+    page = _render("html")
+    assert page.count("<details>") == 2 and "<summary>Chat assistants: 3 (" in page
+
+
+def test_approved_tools_keep_the_policy_order() -> None:
+    services = {
+        "painter": {"action": "allow", "reason": "Main tool."},
+        "assistant": {"action": "allow", "reason": "Second."},
+    }
+    text = _render("md", services=services, exceptions=[])
+    assert text.index("[Painter]") < text.index("[Acme Assistant]")
+
+
+@pytest.mark.parametrize(
+    ("codes", "words"),
+    [(["CN"], "China"), (["CN", "RU", "KP", "IR"], "China, Russia, North Korea or Iran"),
+     (["GB", "XQ"], "the United Kingdom or XQ")],
+)
+def test_countries_are_named_not_coded(codes: list[str], words: str) -> None:
+    risk = [{"id": "far", "action": "block", "reason": "Far.", "when": {"jurisdiction": codes}}]
+    assert f"| are run from {words} (" in _render("md", risk_rules=risk)
+
+
+@pytest.mark.parametrize(
+    ("size", "words"), [(4 << 20, "4 MB"), (512 << 10, "512 KB"), (3 << 19, "1.5 MB")]
+)
+def test_sizes_read_in_plain_units(size: int, words: str) -> None:
+    assert f"Requests larger than {words}: blocked." in _render("md", dlp={"max_scan_bytes": size})
+
+
+def test_the_document_itself_uses_plain_words() -> None:
+    for fmt in ("html", "md"):
+        text = _render(fmt, dlp=DLP).lower()
+        for word in ("catalog", "yaml", "kib"):
+            assert word not in text, (fmt, word)
+
+
+class _Cells(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.header: list[str] = []
+        self.cells: list[tuple[str, str | None]] = []  # (tag, data-label)
+        self._in_header = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "thead":
+            self.header, self._in_header = [], True
+        elif tag == "td" or (tag == "th" and values.get("scope") == "row"):
+            self.cells.append((tag, values.get("data-label")))
+        elif tag == "th":
+            self.header.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "thead":
+            self._in_header = False
+        if tag == "tr" and self.cells:
+            labels = [label for tag, label in self.cells]
+            assert self.cells[0] == ("th", None)  # the row's own name heads it
+            assert labels[1:] == self.labels[1:], (labels, self.labels)
+            self.cells = []
+
+    def handle_data(self, data: str) -> None:
+        if self._in_header and self.header:
+            self.header[-1] += data
+            self.labels = self.header
+
+
+def test_every_table_cell_is_labelled_by_its_column_for_narrow_screens() -> None:
+    page = _render("html", dlp=DLP)
+    _Cells().feed(page)
+    assert '<td class="none" data-label="Use instead">-</td>' in page
+    css = page.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert "@media (max-width:40rem)" in css and "content:attr(data-label)" in css
+
+
+def test_the_page_has_the_header_of_the_other_pages() -> None:
+    page = _render("html")
+    assert ('<header class="top">\n<span><strong>Acme</strong> AI policy</span>\n'
+            "<span>enforced by aigate</span>\n</header>") in page
+
+
+def test_catalog_text_is_escaped_too() -> None:
+    hostile = Service(
+        id="evil", name=HOSTILE, vendor=HOSTILE, category="chat", hosts=("evil.example",),
+        jurisdiction="US", trains_on_inputs=False, enterprise_tier=True, risk="low",
+        risk_reason="", url=HOSTILE_URL,
+    )
+    catalog = Catalog({**CATALOG.services, "evil": hostile})
+    policy = Policy.model_validate({**POLICY, "services": {"evil": {"action": "allow",
+                                                                    "reason": "Fine."}}})
+    loaded = LoadedPolicy.compile(policy, None, catalog, Classifier(catalog), "0" * 64)
+    page = render_policy(loaded, "html")
+    assert "<script>" not in page and HOSTILE_URL not in page
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt; | pipe") >= 3  # table, list
+
+
+# --- the HTML is a template with autoescape (issue 14) -------------------------------------------
+
+DOCUMENT_PACKAGE = Path(render_policy.__code__.co_filename).parent
+POLICY_TEMPLATES = sorted((TEMPLATES / "policy").glob("*"))
+
+
+@pytest.mark.parametrize("path", POLICY_TEMPLATES, ids=lambda p: p.name)
+def test_no_policy_template_turns_escaping_off_or_links_a_raw_url(path: Path) -> None:
+    source = path.read_text()
+    assert not re.search(r"\|\s*safe\b|autoescape\s+false|Markup", source)
+    assert not re.search(r"\.url\b", source)  # links come from Link.href, checked in Python
+
+
+@pytest.mark.parametrize("path", sorted(DOCUMENT_PACKAGE.glob("*.py")), ids=lambda p: p.name)
+def test_the_document_code_neither_escapes_by_hand_nor_writes_markup(path: Path) -> None:
+    tree = ast.parse(path.read_text())
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    assert not imported & {"escape", "html", "Markup", "markupsafe"}
+    strings = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)]
+    assert [s for s in strings if isinstance(s, str) and re.search(r"<[A-Za-z!/]", s)] == []
+
+
+def test_the_stylesheet_hash_is_of_the_stylesheet_the_page_embeds() -> None:
+    css = (TEMPLATES / "policy" / "document.css").read_text().removesuffix("\n")
+    assert f"<style>{css}</style>" in _render("html")
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    assert style_csp_source() == f"'sha256-{digest}'"

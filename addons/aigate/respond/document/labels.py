@@ -35,6 +35,8 @@ DATA_CLASS = {
     ),
     "custom": ("Company-specific data", "Values the company's own patterns recognise."),
 }
+# The pseudo-service for model APIs outside the catalog (`aigate.endpoints`), in plain words.
+UNLISTED_NAME = "AI model APIs on other servers, not reviewed"
 CATEGORY = {
     "chat": "chat assistants",
     "api": "model APIs",
@@ -48,4 +50,20 @@ CATEGORY = {
     "agent": "AI agents",
     "model-hub": "model hubs",
     "productivity": "productivity tools",
+    "unlisted": "AI model APIs on other servers",
+}
+# Country names for the ISO 3166 codes the shipped catalog and policies use (a code outside this
+# table is shown as the code). ZZ is the catalog's "not known yet".
+COUNTRY = {
+    "AE": "the United Arab Emirates", "AT": "Austria", "AU": "Australia", "BE": "Belgium",
+    "BR": "Brazil", "CA": "Canada", "CH": "Switzerland", "CN": "China", "CY": "Cyprus",
+    "CZ": "Czechia", "DE": "Germany", "DK": "Denmark", "ES": "Spain", "FR": "France",
+    "GB": "the United Kingdom", "HK": "Hong Kong", "HR": "Croatia", "HU": "Hungary",
+    "ID": "Indonesia", "IE": "Ireland", "IL": "Israel", "IN": "India", "IR": "Iran",
+    "IT": "Italy", "JP": "Japan", "KP": "North Korea", "KR": "South Korea", "LU": "Luxembourg",
+    "LV": "Latvia", "MT": "Malta", "MY": "Malaysia", "NG": "Nigeria", "NL": "the Netherlands",
+    "NO": "Norway", "NZ": "New Zealand", "PK": "Pakistan", "PL": "Poland", "PT": "Portugal",
+    "RO": "Romania", "RU": "Russia", "SA": "Saudi Arabia", "SE": "Sweden", "SG": "Singapore",
+    "TH": "Thailand", "TR": "Türkiye", "UA": "Ukraine", "US": "the United States",
+    "VN": "Vietnam", "ZA": "South Africa", "ZZ": "a country not known yet",
 }

@@ -1,16 +1,21 @@
 """The policy laid out as blocks (`blocks`): purpose to acknowledgement, the tool tables with
-reasons and alternatives, the data rules from `dlp`. Keyword lists are named, never spelled out:
-a list of project code names is itself confidential."""
+reasons and alternatives, the data rules from `dlp`. What the document says about each AI service
+comes from the proxy's own decision for it (`effective`), so it states what is enforced. Keyword
+lists are named, never spelled out: a list of project code names is itself confidential."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 from urllib.parse import urlsplit
 
-from aigate.catalog import Catalog
-from aigate.policy.loaded import CompiledRule, compile_rule
+from aigate.catalog import Catalog, Service
+from aigate.catalog.model import CATEGORIES
+from aigate.decide import Decision
+from aigate.endpoints import UNLISTED_CATEGORY, UNLISTED_ID
+from aigate.policy.loaded import CompiledRule, LoadedPolicy, compile_rule
 from aigate.policy.model import Dlp, DlpRule, Policy, RiskMatch, Rule
 from aigate.respond.document.blocks import (
     Block,
@@ -19,16 +24,47 @@ from aigate.respond.document.blocks import (
     Heading,
     Inline,
     Link,
+    Names,
     Para,
     Signature,
+    Status,
     Table,
     Terms,
 )
-from aigate.respond.document.labels import ACTION_LABEL, CATEGORY, DATA_CLASS, DLP_LABEL
+from aigate.respond.document.effective import Effective, effective
+from aigate.respond.document.labels import (
+    ACTION_LABEL,
+    CATEGORY,
+    COUNTRY,
+    DATA_CLASS,
+    DLP_LABEL,
+    UNLISTED_NAME,
+)
+
+_ACTION_ORDER = ("allow", "warn", "redirect", "block")
+_TALLY = {"allow": "allowed", "warn": "with care", "redirect": "redirected", "block": "blocked"}
 
 
 def _category(category: str) -> str:
     return CATEGORY.get(category, f"{category} tools")
+
+
+def _countries(codes: Iterable[str]) -> str:
+    """Country names from ISO 3166 codes, as in "run from China, Russia or Iran"."""
+    names = [COUNTRY.get(code, code) for code in codes]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def _size(size: int) -> str:
+    """A byte count for people: "4 MB", "512 KB"."""
+    for unit, factor in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= factor:
+            return f"{round(size / factor, 1):g} {unit}"
+    return f"{size} bytes"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _text(text: str) -> list[Block]:
@@ -45,26 +81,31 @@ def _join(items: Iterable[Inline], sep: str = ", ") -> Cell:
     return tuple(out)
 
 
+def _name(service: Service) -> str:
+    return UNLISTED_NAME if service.id == UNLISTED_ID else service.name
+
+
 def _service_name(catalog: Catalog, service_id: str) -> str:
     service = catalog.get(service_id)
-    return service.name if service else service_id
+    return _name(service) if service else service_id
 
 
 def _service_link(catalog: Catalog, service_id: str) -> Inline:
     service = catalog.get(service_id)
-    return Link(service.name, service.url) if service else service_id
+    return Link(_name(service), service.url) if service else service_id
 
 
-def _action(rule: CompiledRule) -> Cell:
-    label = ACTION_LABEL.get(rule.action, rule.action)
-    if rule.action == "redirect" and rule.redirect_url:
-        host = urlsplit(rule.redirect_url).hostname or rule.redirect_url
-        return (f"{label} to ", Link(host, rule.redirect_url))
+def _status(action: str, redirect_url: str | None = None) -> Cell:
+    """What happens, as a coloured status; a redirect names where it leads."""
+    label = Status(ACTION_LABEL.get(action, action), action)
+    if action == "redirect" and redirect_url:
+        host = urlsplit(redirect_url).hostname or redirect_url
+        return (label, " to ", Link(host, redirect_url))
     return (label,)
 
 
-def _alternatives(rule: CompiledRule) -> Cell:
-    return _join([Link(a.name, a.url) for a in rule.alternatives]) or ("-",)
+def _alternatives(rule: CompiledRule | Decision) -> Cell:
+    return _join([Link(a.name, a.url) for a in rule.alternatives])
 
 
 def _training_name(policy: Policy, training_id: str) -> str:
@@ -84,7 +125,7 @@ def _condition(when: RiskMatch) -> str:
     """A risk rule's conditions, finishing the sentence "AI services that ..."."""
     parts = []
     if when.jurisdiction is not None:
-        parts.append(f"are run from {', '.join(when.jurisdiction)}")
+        parts.append(f"are run from {_countries(when.jurisdiction)}")
     if when.trains_on_inputs is not None:
         parts.append("may train on what you enter" if when.trains_on_inputs else "do not train")
     if when.enterprise_tier is not None:
@@ -96,76 +137,109 @@ def _condition(when: RiskMatch) -> str:
     return " and ".join(parts) or "are any AI service"
 
 
+def _group_note(entry: Effective, aside: bool = False) -> Cell:
+    """Where members of a group get another decision: " For the security group: Allowed.", or
+    as an `aside` after a name: " (for the security group: Allowed)"."""
+    by_status: dict[tuple[str, str | None], list[str]] = {}
+    for group, decision in entry.groups:
+        by_status.setdefault((decision.action, decision.redirect_url), []).append(group)
+    out: list[Inline] = []
+    for (action, redirect_url), groups in by_status.items():
+        who = f"the {' and '.join(groups)} group{'s' if len(groups) > 1 else ''}: "
+        if aside:
+            out += ["; " if out else " (", f"for {who}", *_status(action, redirect_url)]
+        else:
+            out += [f" For {who}", *_status(action, redirect_url), "."]
+    return (*out, ")") if aside and out else tuple(out)
+
+
 # --- guidelines: the tools ----------------------------------------------------------------------
 
 _TOOL_TABLES = (
-    ("allow", "Approved tools", ("Tool", "Vendor", "Why", "Conditions")),
-    ("warn", "Tools to use with care", ("Tool", "Vendor", "Why", "Use instead")),
-    ("redirect", "Redirected tools", ("Tool", "Vendor", "Opens instead", "Why")),
-    ("block", "Blocked tools", ("Tool", "Vendor", "Why", "Use instead")),
+    ("allow", "Approved tools", ("Tool", "Why", "Conditions")),
+    ("warn", "Tools to use with care", ("Tool", "Why", "Use instead")),
+    ("redirect", "Redirected tools", ("Tool", "Opens instead", "Why")),
+    ("block", "Blocked tools", ("Tool", "Why", "Use instead")),
 )
 
 
-def _tool_row(policy: Policy, catalog: Catalog, service_id: str) -> tuple[Cell, ...]:
-    rule = policy.services[service_id]
-    compiled = compile_rule(f"services.{service_id}", rule, catalog)
-    service = catalog.get(service_id)
-    name, vendor = (_service_link(catalog, service_id),), (service.vendor if service else "",)
-    why = (compiled.reason,)
-    if rule.action == "allow":
-        conditions = []
-        if rule.requires_training:
-            training = _training_name(policy, rule.requires_training)
-            conditions.append(f"After the training: {training}")
-        if rule.tenant:
-            conditions.append("Company account and tenant only")
-        return (name, vendor, why, ("; ".join(conditions) or "-",))
-    if rule.action == "redirect":
-        return (name, vendor, _action(compiled)[1:] or ("-",), why)
-    return (name, vendor, why, _alternatives(compiled))
+def _tool_row(policy: Policy, entry: Effective) -> tuple[Cell, ...]:
+    """One named tool, as the proxy decides it for a person in no group."""
+    service, decision = entry.service, entry.decision
+    name: Cell = (Link(_name(service), service.url),)
+    if service.vendor:
+        name += (f" by {service.vendor}",)
+    if entry.gated is not None:
+        rule = entry.gated
+        training = _training_name(policy, rule.requires_training or "")
+        why: Cell = (rule.reason, *_group_note(entry))
+        until = f"Only after the training: {training}; until then "
+        conditions: Cell = (until, *_status(decision.action), ".")
+    else:
+        why = (decision.reason, *_group_note(entry))
+        conditions = ()
+    if entry.action == "allow":
+        if policy.services[service.id].tenant:
+            conditions += ((" " if conditions else "") + "Company account and tenant only.",)
+        return (name, why, conditions)
+    if conditions:  # these tables have no conditions column: the training goes with the reason
+        why += (" ", *conditions)
+    if entry.action == "redirect":
+        return (name, _status("redirect", decision.redirect_url)[2:], why)
+    return (name, why, _alternatives(decision))
 
 
-def _tools(policy: Policy, catalog: Catalog) -> list[Block]:
-    blocks: list[Block] = [
-        Heading("AI tools"),
-        Para(
-            (
-                "These services are named in the policy. The proxy applies the same rules, so "
-                "what you read here is what happens when you open them.",
-            )
-        ),
-    ]
-    for action, title, header in _TOOL_TABLES:
-        ids = sorted(
-            (sid for sid, rule in policy.services.items() if rule.action == action),
-            key=lambda sid: _service_name(catalog, sid).casefold(),
+def _tools(policy: Policy, catalog: Catalog, entries: list[Effective]) -> list[Block]:
+    differs = any(entry.groups for entry in entries)
+    intro = (
+        "These tools are named in the policy. What is shown is what the proxy does when you "
+        "open them, decided by the same rules it enforces."
+    )
+    if differs:
+        intro += (
+            " Members of some groups get a different answer: this is noted next to the tool, "
+            "and the group rules are listed under Exceptions for groups."
         )
-        if ids:
-            rows = tuple(_tool_row(policy, catalog, sid) for sid in ids)
+    blocks: list[Block] = [Heading("AI tools"), Para((intro,))]
+    named = {entry.service.id: entry for entry in entries if entry.named}
+    ordered = [named[sid] for sid in policy.services if sid in named]  # the policy's own order
+    for action, title, header in _TOOL_TABLES:
+        rows = tuple(_tool_row(policy, e) for e in ordered if e.action == action)
+        if rows:
             blocks += [Heading(title, 3), Table(header, rows)]
-    blocks += _general_rules(policy, catalog)
+    blocks += _general_rules(policy, catalog, entries)
     blocks += _exceptions(policy, catalog)
+    blocks += _all_services(policy, entries)
     return blocks
 
 
-def _general_rules(policy: Policy, catalog: Catalog) -> list[Block]:
+def _general_rules(policy: Policy, catalog: Catalog, entries: list[Effective]) -> list[Block]:
+    applies = Counter(entry.rule_id for entry in entries)
+
+    def what(text: str, rule_id: str) -> Cell:
+        count = applies[rule_id]
+        return (f"{text} ({_plural(count, 'service') if count else 'none at present'})",)
+
     rows = []
     for risk in policy.risk_rules:
         compiled = compile_rule(risk.id, risk, catalog)
-        what = _condition(risk.when)
-        rows.append(((what,), _action(compiled), _why(policy, risk), _alternatives(compiled)))
+        rows.append((what(_condition(risk.when), f"risk_rules.{risk.id}"),
+                     _status(compiled.action, compiled.redirect_url), _why(policy, risk),
+                     _alternatives(compiled)))
     for category, rule in policy.categories.items():
         compiled = compile_rule(category, rule, catalog)
-        what = f"are {_category(category)}"
-        rows.append(((what,), _action(compiled), _why(policy, rule), _alternatives(compiled)))
+        rows.append((what(f"are {_category(category)}", f"categories.{category}"),
+                     _status(compiled.action, compiled.redirect_url), _why(policy, rule),
+                     _alternatives(compiled)))
     default = compile_rule("default", policy.default, catalog)
     rows.append(
-        (("are not covered above",), _action(default), _why(policy, policy.default),
-         _alternatives(default))
+        (what("are not covered above", "default"), _status(default.action, default.redirect_url),
+         _why(policy, policy.default), _alternatives(default))
     )
     return [
         Heading("Rules for other AI services", 3),
-        Para(("A tool not listed above gets the first rule here that fits it.",)),
+        Para(("A tool not listed above gets the first rule here that fits it. In brackets: how "
+              "many of the AI services the proxy recognises each rule decides today.",)),
         Table(("AI services that", "Status", "Why", "Use instead"), tuple(rows)),
     ]
 
@@ -179,13 +253,72 @@ def _exceptions(policy: Policy, catalog: Catalog) -> list[Block]:
         applies = [_service_link(catalog, sid) for sid in exc.services]
         applies += [_category(c) for c in exc.categories]
         rows.append(
-            ((", ".join(exc.groups),), _join(applies), _action(compiled), _why(policy, exc))
+            ((", ".join(exc.groups),), _join(applies),
+             _status(compiled.action, compiled.redirect_url), _why(policy, exc))
         )
     return [
         Heading("Exceptions for groups", 3),
         Para(("Members of these groups get a different rule for these tools.",)),
         Table(("Groups", "Applies to", "Status", "Why"), tuple(rows)),
     ]
+
+
+def _because(policy: Policy, entry: Effective) -> str:
+    """Why a service got its decision, in a few words after its status."""
+    rule_id = entry.rule_id
+    kind, _, name = rule_id.partition(".")
+    if entry.gated is not None:
+        training = _training_name(policy, entry.gated.requires_training or "")
+        then = ACTION_LABEL.get(entry.gated.action, entry.gated.action).lower()
+        return f" until you complete the training {training}, then {then}"
+    if kind == "services":
+        return ": named in this policy (see above)"
+    if kind == "risk_rules":
+        risk = next(r for r in policy.risk_rules if r.id == name)
+        return f": services that {_condition(risk.when)}"
+    if kind == "categories":
+        return f": the rule for {_category(name)}"
+    return ": not covered by any other rule"
+
+
+def _all_services(policy: Policy, entries: list[Effective]) -> list[Block]:
+    """Every AI service the proxy recognises, by category, with what happens when you open it:
+    the list a person searches for a tool the tables do not name."""
+    by_category: dict[str, list[Effective]] = {}
+    for entry in entries:
+        by_category.setdefault(entry.service.category, []).append(entry)
+    order = [*CATEGORIES, *sorted(set(by_category) - set(CATEGORIES) - {UNLISTED_CATEGORY}),
+             UNLISTED_CATEGORY]
+    blocks: list[Block] = [
+        Heading("Every AI service the proxy recognises", 3),
+        Para((f"The proxy recognises {_plural(len(entries), 'AI service')}. Each is listed "
+              "under its kind with what happens when you open it, for a person in no group.",)),
+    ]
+    for category in order:
+        members = by_category.get(category)
+        if not members:
+            continue
+        groups: dict[tuple[int, str, str, str], list[Effective]] = {}
+        for entry in members:
+            decision = entry.decision
+            key = (_ACTION_ORDER.index(decision.action), decision.action,
+                   decision.redirect_url or "", _because(policy, entry))
+            groups.setdefault(key, []).append(entry)
+        counts = Counter(entry.decision.action for entry in members)
+        tally = ", ".join(
+            f"{counts[action]:,} {_TALLY[action]}" for action in _ACTION_ORDER if counts[action]
+        )
+        label = _category(category)
+        summary = f"{label[0].upper()}{label[1:]}: {len(members):,} ({tally})"
+        listed = []
+        for (_, action, redirect_url, because), group in sorted(groups.items()):
+            names = tuple(
+                (_name(e.service), *_group_note(e, aside=True))
+                for e in sorted(group, key=lambda e: _name(e.service).casefold())
+            )
+            listed.append(((*_status(action, redirect_url), because), names))
+        blocks.append(Names(summary, tuple(listed)))
+    return blocks
 
 
 def _groups(policy: Policy) -> list[Block]:
@@ -217,6 +350,16 @@ def _detector(dlp: Dlp, detector_id: str) -> str:
     return _detector_labels().get(detector_id, detector_id.replace("_", " "))
 
 
+_DLP_STATUS = {"block": "block", "redact": "redirect", "warn": "warn", "log": "allow"}
+
+
+def _dlp_status(action: str) -> Cell:
+    """A DLP outcome ("Blocked: the request is stopped"), its first words coloured by how
+    strict it is."""
+    label, colon, rest = DLP_LABEL[action].partition(":")
+    return (Status(label, _DLP_STATUS[action]), colon + rest)
+
+
 def _dlp_row(policy: Policy, catalog: Catalog, rule: DlpRule) -> tuple[Cell, ...]:
     data = [DATA_CLASS.get(c, (c, ""))[0] for c in rule.classes]
     data += [_detector(policy.dlp, d) for d in rule.detectors]
@@ -226,8 +369,8 @@ def _dlp_row(policy: Policy, catalog: Catalog, rule: DlpRule) -> tuple[Cell, ...
         (", ".join(data) or "Any sensitive data",),
         _join(targets) or ("any AI service",),
         (", ".join(rule.groups) or "everyone",),
-        (DLP_LABEL[rule.action],),
-        (rule.reason.strip() or "-",),
+        _dlp_status(rule.action),
+        (rule.reason.strip(),) if rule.reason.strip() else (),
     )
 
 
@@ -297,19 +440,25 @@ def _data_rules(policy: Policy, catalog: Catalog) -> list[Block]:
             ("Anything else found",),
             ("any AI service",),
             ("everyone",),
-            (DLP_LABEL[dlp.default_action],),
+            _dlp_status(dlp.default_action),
             ("No rule above covers it.",),
         )
     )
+    header = ("Data", "Sent to", "By", "What happens", "Why")
+    intro = "Each finding takes the first rule that fits it, and the strictest result wins."
+    if not any(rule.groups for rule in dlp.rules):  # a column that says "everyone" throughout
+        header = header[:2] + header[3:]
+        rows = [row[:2] + row[3:] for row in rows]
+        intro += " These rules apply to everyone."
     blocks += [
         Heading("Which data may go where", 3),
-        Para(("Each finding takes the first rule that fits it, and the strictest result wins.",)),
-        Table(("Data", "Sent to", "By", "What happens", "Why"), tuple(rows)),
+        Para((intro,)),
+        Table(header, tuple(rows)),
         Heading("Content that cannot be checked", 3),
         Bullets(
             (
                 (
-                    f"Requests larger than {dlp.max_scan_bytes // 1024:,} KiB: "
+                    f"Requests larger than {_size(dlp.max_scan_bytes)}: "
                     + ("blocked." if dlp.on_oversize == "block" else "allowed and recorded."),
                 ),
                 (
@@ -374,8 +523,9 @@ def _guidelines(policy: Policy) -> list[Block]:
     return blocks
 
 
-def layout(policy: Policy, catalog: Catalog) -> tuple[str, list[Block]]:
+def layout(loaded: LoadedPolicy) -> tuple[str, list[Block]]:
     """Title and blocks of the policy document, in the order a reader needs them."""
+    policy, catalog = loaded.policy, loaded.catalog
     doc = policy.document
     meta: list[Inline] = [f"{policy.organisation} · version {policy.version}"]
     if policy.review_by is not None:
@@ -397,7 +547,7 @@ def layout(policy: Policy, catalog: Catalog) -> tuple[str, list[Block]]:
             Terms(tuple((term, (text,)) for term, text in doc.definitions.items())),
         ]
     blocks += _guidelines(policy)
-    blocks += _tools(policy, catalog)
+    blocks += _tools(policy, catalog, effective(loaded))
     blocks.append(Heading("Requesting a new AI tool"))
     blocks += _text(doc.requesting_tools) or [
         Para(("Ask the contact below; a tool is added to this policy once it is approved.",))

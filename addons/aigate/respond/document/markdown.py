@@ -10,13 +10,13 @@ from aigate.respond.document.blocks import (
     Cell,
     Heading,
     Link,
+    Names,
     Para,
     Signature,
     Table,
     Terms,
     contents,
     first_heading,
-    href,
     slug,
 )
 
@@ -31,10 +31,12 @@ def _md_inline(parts: Cell) -> str:
     out = []
     for part in parts:
         if isinstance(part, Link):
-            url, text = href(part.url), _md_text(part.text)
+            url, text = part.href, _md_text(part.text)
             out.append(f"[{text}](<{url}>)" if url else text)
-        else:
+        elif isinstance(part, str):
             out.append(_md_text(part))
+        else:
+            out.append(_md_text(part.text))
     return "".join(out)
 
 
@@ -56,8 +58,13 @@ def to_markdown(title: str, blocks: list[Block], generated: str) -> str:
             case Table(header, rows):
                 lines.append("| " + " | ".join(_md_text(h) for h in header) + " |")
                 lines.append("|" + "---|" * len(header))
-                lines += ["| " + " | ".join(_md_inline(c) for c in row) + " |" for row in rows]
+                lines += ["| " + " | ".join(_md_inline(c) or "-" for c in row) + " |"
+                          for row in rows]
                 lines.append("")
+            case Names(summary, groups):
+                lines += [f"**{_md_text(summary)}**", ""]
+                for label, names in groups:
+                    lines += [_md_inline(label) + "  ", ", ".join(map(_md_inline, names)), ""]
             case Signature(fields):
                 lines += [f"{_md_text(f)}: ______________________________  " for f in fields]
                 lines.append("")
