@@ -2,14 +2,15 @@
 
 Usage: .venv/bin/python bench/bench_hooks.py [--requests N] [--kind KIND ...]
 
-Loads the real addon list (`aigate.proxy.build_addons()`) with the proxy tests' policy into a
-`taddons.context`, then drives test flows through the hooks in the order mitmproxy fires them
-(requestheaders, request, responseheaders, response; the upstream's response is attached before
-responseheaders for forwarded flows). Every addon's hook is timed on its own with
-`time.perf_counter_ns`. Prints, per request kind, each addon's per-hook median and p99 in
-microseconds, and the median and p99 of the whole request (all hooks of all addons). Flow
-construction is outside the timed region; the audit log is a real file in a temporary directory.
-This is the deterministic counterpart of bench_proxy.py: no network, no other process.
+Loads the real addon list (`aigate.proxy.build_stages()`, each addon on its own, not through the
+pipeline) with the proxy tests' policy into a `taddons.context`, then drives test flows through
+the hooks in the order mitmproxy fires them (requestheaders, request, responseheaders, response;
+the upstream's response is attached before responseheaders for forwarded flows). Every addon's
+hook is timed on its own with `time.perf_counter_ns`. Prints, per request kind, each addon's
+per-hook median and p99 in microseconds, and the median and p99 of the whole request (all hooks
+of all addons). Flow construction is outside the timed region; the audit log is a real file in a
+temporary directory. This is the deterministic counterpart of bench_proxy.py: no network, no
+other process.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
-from aigate.proxy import build_addons
+from aigate.proxy import build_stages
+from aigate.proxy.runtime import Runtime
 from mitmproxy import http, tls
 from mitmproxy.addons.proxyserver import Proxyserver
 from mitmproxy.proxy import context
@@ -197,7 +199,7 @@ async def measure(kinds: list[str], requests: int) -> None:
 
 
 async def measure_in(work: Path, kinds: list[str], requests: int) -> None:
-    addons = build_addons()
+    addons = build_stages(Runtime())
     with taddons.context(Proxyserver(), *addons) as tctx:  # Proxyserver: its options only
         tctx.options.update(
             confdir=str(work), connection_strategy="lazy", aigate_policy=str(TEST_POLICY),

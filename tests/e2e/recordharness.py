@@ -23,9 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "proxy"))
 
 from aigate.flowstate import FLOW_KEY
 from aigate.inspect.result import Extraction, Finding, Inspection, Segment
-from aigate.proxy import build_addons
+from aigate.proxy import build_stages
 from aigate.proxy.audit import Audit
 from aigate.proxy.metrics import Metrics
+from aigate.proxy.pipeline import Pipeline
+from aigate.proxy.runtime import Runtime
 from proxyharness import (
     BROWSER_HEADERS,
     FakeUpstream,
@@ -83,14 +85,12 @@ class FakeInspect:
 
 
 def addons_with_records() -> list[Any]:
-    """`build_addons()` plus the record addons (unless it has them already), inspection faked."""
-    addons = build_addons()
-    runtime = addons[0].runtime
-    records = [a for a in addons if isinstance(a, Audit | Metrics)]
-    rest = [a for a in addons if a not in records]
-    if not records:
-        records = [Audit(), Metrics(runtime)]
-    return [*rest, FakeInspect(), *records]
+    """The pipeline of `build_stages()` with inspection faked just before the record addons."""
+    runtime = Runtime()
+    stages = build_stages(runtime)
+    records = [a for a in stages if isinstance(a, Audit | Metrics)]
+    rest = [a for a in stages if a not in records]
+    return [Pipeline([*rest, FakeInspect(), *records], runtime)]
 
 
 def new_upstream(directory: Path) -> FakeUpstream:

@@ -1,12 +1,13 @@
 """The mitmproxy addons: thin adapters from flows to the pure core, one concern per module.
 
-`build_addons()` is the one place that fixes their order; `mitmdump -s addons/aigate_addons.py`
-and `aigate run` both use it.
+`build_stages()` is the one place that fixes their order; `build_addons()` hands them to mitmproxy
+as one `Pipeline` addon, which `mitmdump -s addons/aigate_addons.py` and `aigate run` both load.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from aigate.policy import DEFAULT_POLICY
 from aigate.proxy.audit import Audit
@@ -16,6 +17,7 @@ from aigate.proxy.identify import Identify
 from aigate.proxy.inspect import Inspect
 from aigate.proxy.metrics import Metrics
 from aigate.proxy.passthrough import Passthrough
+from aigate.proxy.pipeline import Pipeline
 from aigate.proxy.policypage import PolicyPage
 from aigate.proxy.policyreload import PolicyReload
 from aigate.proxy.runtime import Runtime
@@ -26,9 +28,14 @@ from aigate.proxy.upstream import Upstream
 
 
 def build_addons(policy: str | Path = DEFAULT_POLICY) -> list[object]:
-    """A fresh, ordered addon list sharing one `Runtime` (policy and signer). `policy` is the
-    `aigate_policy` default: the one policy loaded at start, not the shipped one first."""
+    """What mitmproxy loads: the stages of `build_stages` as one `Pipeline` addon."""
     runtime = Runtime()
+    return [Pipeline(build_stages(runtime, policy), runtime)]
+
+
+def build_stages(runtime: Runtime, policy: str | Path = DEFAULT_POLICY) -> list[Any]:
+    """The ordered addons, sharing `runtime` (policy and signer). `policy` is the
+    `aigate_policy` default: the one policy loaded at start, not the shipped one first."""
     return [
         PolicyReload(runtime, policy),  # first: the others read the policy it loads
         Passthrough(runtime),  # tls_clienthello: non-AI TLS is never decrypted
