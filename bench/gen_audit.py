@@ -5,8 +5,10 @@ Records are made the way the proxy makes them: the shipped policy decides each r
 log's own builders (`decision_record`, `ack_record`, `policy_record`, `json_line`) write them.
 Only the people, their habits and their findings are invented.
 
-People work on weekdays, 08:00-18:00 UTC, in sessions of requests to one service; warned services
-show the page first and most people continue; blocked and redirected attempts end the session.
+People work on weekdays, 08:00-18:00 UTC, in sessions of requests to one service; a session on a
+web app starts with the page and its favicon; warned services show the page first and most people
+continue (a POST to aigate's acknowledgement endpoint); blocked and redirected attempts end the
+session.
 The first `monitor_days` run in monitor mode (the usual roll-out: look before enforcing). A few
 engineers use unlisted model servers (decided as `aigate.endpoints`' pseudo-service).
 
@@ -34,6 +36,7 @@ from aigate.identify import Identity
 from aigate.inspect.policy import dlp_action
 from aigate.inspect.result import Extraction, Finding, Inspection, Segment
 from aigate.policy import DEFAULT_POLICY, LoadedPolicy, load_policy
+from aigate.proxy.enforce import ACK_PATH
 from aigate.record.audit import ack_record, decision_record, json_line, policy_record
 from aigate.record.events import PolicyEvent
 
@@ -137,10 +140,11 @@ class Traffic:
             if now >= end:
                 return
             person = self.people[n]
-            if person.left <= 0:
+            opens = person.left <= 0
+            if opens:
                 person.service = self.rng.choices(person.services, person.weights)[0]
                 person.left = max(1, round(self.rng.expovariate(1 / SESSION_REQUESTS)))
-            yield from self._request(person, now)
+            yield from self._request(person, now, opens)
             person.left -= 1
             later = (now + self.rng.expovariate(1 / REQUEST_GAP) if person.left > 0
                      else self._next_session(now))
@@ -176,7 +180,9 @@ class Traffic:
             self._decisions[key] = decision
         return decision
 
-    def _request(self, person: Person, now: float) -> Iterator[dict[str, Any]]:
+    def _request(self, person: Person, now: float, opens: bool) -> Iterator[dict[str, Any]]:
+        """One request of the person's session (`opens`: its first, which on a web app loads
+        the page first)."""
         rng = self.rng
         endpoint = None
         if person.service:
@@ -226,11 +232,24 @@ class Traffic:
         else:
             state.outcome, status = "blocked", 403
             person.left = min(person.left, rng.randint(1, 3))
-        if state.outcome in ("allowed", "continued", "monitored") and rng.random() < BODY_RATE:
+        forwarded = state.outcome in ("allowed", "continued", "monitored")
+        if opens and forwarded and not api:
+            yield from self._page(state, host, now)
+        if forwarded and rng.random() < BODY_RATE:
             self._inspect(state, person)
             if state.inspection is not None and state.inspection.action == "block" and not monitor:
                 state.outcome, status = "blocked", 403
-        yield decision_record(state, host=host, method=method, path=path, status=status, time=now)
+        yield decision_record(state, host=host, method=method, path=path, status=status, time=now,
+                              navigation=method == "GET" and not api)
+
+    def _page(self, state: FlowState, host: str, now: float) -> Iterator[dict[str, Any]]:
+        """The page a person opens before the first prompt, and the favicon the browser asks."""
+        for path, offset in (("/", -1.0), ("/favicon.ico", -0.9)):
+            self._ids += 1
+            page = FlowState(f"{self._ids:012x}", state.identity, state.decision,
+                             state.policy_version, state.policy_hash, outcome=state.outcome)
+            yield decision_record(page, host=host, method="GET", path=path, status=200,
+                                  time=now + offset, navigation=path == "/")
 
     def _warned(
         self, person: Person, now: float, decision: Decision, host: str
@@ -247,8 +266,12 @@ class Traffic:
                 ack = ack_record(state, time=now)
                 assert ack is not None
                 yield ack
-            yield decision_record(state, host=host, method="GET", path="/", status=200,
-                                  time=now + offset)
+            if outcome == "warned":
+                yield decision_record(state, host=host, method="GET", path="/", status=200,
+                                      time=now + offset, navigation=True)
+            else:  # the warn page's form, answered by aigate itself
+                yield decision_record(state, host=host, method="POST", path=ACK_PATH,
+                                      status=302, time=now + offset)
 
     def _inspect(self, state: FlowState, person: Person) -> None:
         rng = self.rng

@@ -121,3 +121,16 @@ def test_policy_load_is_recorded_with_version_and_hash(proxy):
     loads = [r for r in records(proxy.log) if r["event"] == "policy_load"]
     assert loads and loads[0]["result"] == "success" and loads[0]["policy_version"] == "t1"
     assert len(loads[0]["policy_hash"]) == 64
+
+
+def test_a_page_a_person_opens_is_recorded_as_a_navigation_and_an_api_call_is_not(proxy):
+    page = {"accept": "text/html,application/xhtml+xml", "sec-fetch-mode": "navigate",
+            "sec-fetch-dest": "document"}
+    icon = {"accept": "image/*", "sec-fetch-mode": "no-cors", "sec-fetch-dest": "image"}
+    with make_client(proxy, auth=AUTH) as client:
+        client.get("https://chat.warn.test/opened", headers=page)
+        client.get("https://chat.warn.test/favicon.ico", headers=icon)
+        client.get("https://api.openai.test/v1/models")
+    seen = {r["path"]: r["navigation"] for r in decisions(proxy.log)
+            if r["path"] in ("/opened", "/favicon.ico", "/v1/models")}
+    assert seen == {"/opened": True, "/favicon.ico": False, "/v1/models": False}

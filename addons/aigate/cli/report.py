@@ -21,15 +21,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "report",
         help="usage report from audit logs",
         description="Read audit logs (JSON Lines; gzip and rotated backups such as log.1 too) "
-        "and report AI usage per service, category, group and person, what the policy did "
-        "(or, in monitor mode, would have done), sensitive-data findings, inspection coverage, "
-        "repeated blocks, and shadow AI: services in use the policy does not name and unlisted "
-        "AI endpoints. The input is streamed: memory stays flat however large the logs are.",
+        "and report AI usage per service, category, group and person (requests, page views, "
+        "prompts; aigate's own pages left out), each service's status in the policy, risk and "
+        "jurisdiction (sanctioned against unsanctioned use, high-risk and new services), what "
+        "the policy did (or, in monitor mode, would have done), sensitive data and what aigate "
+        "did with it (per kind, per day, the newest incidents), inspection coverage, repeated "
+        "blocks, and shadow AI: services in use the policy does not name and unlisted AI "
+        "endpoints. With --since, the figures are compared with the previous period (as long, "
+        "immediately before it) when the logs reach back that far. The input is streamed: "
+        "memory stays flat however large the logs are.",
     )
     parser.add_argument("logs", nargs="+", metavar="AUDIT.jsonl",
                         help="audit log files; name the rotated backups too (LOG*)")
     parser.add_argument("--since", type=_when, metavar="D",
-                        help="from this UTC date or time (2026-01-31 or 2026-01-31T12:00)")
+                        help="from this UTC date or time (2026-01-31 or 2026-01-31T12:00); "
+                        "logs from before it give the previous period to compare with")
     parser.add_argument("--until", type=_when, metavar="D",
                         help="up to this UTC date (the whole day) or time")
     parser.add_argument("--group", metavar="G", help="only requests by members of this group")

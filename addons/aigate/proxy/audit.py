@@ -55,7 +55,7 @@ from aigate.record.audit import (
     websocket_record,
 )
 from aigate.respond.api_errors import api_error, text_error
-from aigate.respond.negotiate import response_kind
+from aigate.respond.negotiate import response_kind, wants_html
 from aigate.respond.pages import notice_page
 
 RECORDED_KEY = "aigate.audit.recorded"
@@ -324,6 +324,7 @@ class Audit:
                 path=request.path,
                 status=flow.response.status_code if flow.response else None,
                 time=now,
+                navigation=wants_html(request.method, request.headers),
             )
         except Exception:
             logger.exception("aigate audit: could not build the record of %s", state.request_id)

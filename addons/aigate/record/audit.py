@@ -114,8 +114,10 @@ def decision_record(
     path: str,
     status: int | None,
     time: float,
+    navigation: bool = False,
 ) -> dict[str, Any]:
-    """The `decision` record of one AI flow (one dict literal: it is built for every request)."""
+    """The `decision` record of one AI flow (one dict literal: it is built for every request).
+    `navigation`: a person's browser loading a page (what the report counts as a page view)."""
     decision, identity = state.decision, state.identity
     service = decision.service
     groups = identity.groups
@@ -134,6 +136,7 @@ def decision_record(
         "host": host,
         "method": method,
         "path": clean_path(path),
+        "navigation": navigation,
         "action": decision.action,
         "outcome": state.outcome,
         "rule": decision.rule,

@@ -8,7 +8,15 @@ enforcement would have done. Records of unlisted AI endpoints (hosts outside the
 like a model API) carry `unlisted: true` (or `category: "unlisted"`), the pseudo-service
 `unlisted-ai-endpoint` and the API shape in `endpoint`; the report counts them per host.
 `websocket_message` records (one per client WebSocket message DLP flagged, on a WebSocket whose
-opening request has its own decision record) are not requests: they have their own table.
+opening request has its own decision record) are not requests: they have their own table, and
+those with findings are data-loss events like requests with findings (see `dataloss`).
+
+Requests to aigate's own endpoints (the warn page's acknowledgement) are not AI usage: they count
+only as actions. Of the requests, page views and prompts are counted apart (see `counters`).
+
+With `--since`, records before it are not in the figures but feed the previous period (as long as
+the period, immediately before it) in counters per hour, person and service: its figures, the
+change against it and the services first seen in the period.
 """
 
 from __future__ import annotations
@@ -22,16 +30,38 @@ from typing import TYPE_CHECKING, Any
 from aigate.record.audit import WEBSOCKET_EVENT
 from aigate.report.candidates import Candidates
 from aigate.report.counters import (
+    AIGATE_PATHS,
     BLOCKS,
     BUCKETS,
     Activity,
     Filters,
     UserCounts,
     bucket_of,
+    is_page_view,
     is_unlisted,
     until_bound,
 )
+from aigate.report.dataloss import DataLoss
 from aigate.report.model import Cell, Report, Table
+from aigate.report.period import (
+    BLOCKED,
+    DATA_LOSS,
+    FIGURE_LABELS,
+    FIGURES,
+    PAGE_VIEWS,
+    PROMPTS,
+    Before,
+    change_percent,
+    previous_start,
+)
+from aigate.report.services import (
+    APPROVED,
+    NOT_IN_POLICY,
+    STATUSES,
+    UNLISTED_PREFIX,
+    ServiceInfo,
+    describe_services,
+)
 
 if TYPE_CHECKING:
     from aigate.policy.loaded import LoadedPolicy
@@ -46,6 +76,23 @@ NO_GROUP = "(no group)"
 _NO_GROUPS = (NO_GROUP,)
 UNKNOWN = "(unknown)"
 _EVERYTHING = Filters()  # no filter
+
+
+class Day:
+    """One day's requests, page views, prompts, data-loss events and people."""
+
+    __slots__ = ("data_loss", "page_views", "prompts", "requests", "users")
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self.page_views = 0
+        self.prompts = 0
+        self.data_loss = 0
+        self.users: set[str] = set()
+
+
+NO_DAY = Day()  # a day without any
+
 
 class Aggregator:
     """Feed it records with `add` (or `add_all`), then `report()`; one pass, bounded memory."""
@@ -73,21 +120,20 @@ class Aggregator:
             "group": defaultdict(Activity), "user": defaultdict(Activity),
         }
         self.service_meta: dict[str, tuple[str, str]] = {}  # service -> (category, host)
-        self.day_requests: Counter[str] = Counter()
-        self.day_users: defaultdict[str, set[str]] = defaultdict(set)
+        self.days: defaultdict[str, Day] = defaultdict(Day)
         self.service_days: Counter[tuple[str, str]] = Counter()
-        self.user_services: defaultdict[str, set[str]] = defaultdict(set)
-        self.actions: Counter[tuple[str, str]] = Counter()
+        self.actions: Counter[tuple[str, str]] = Counter()  # summed from service_actions
         self.action_users: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
-        self.service_actions: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        self.modes: Counter[str] = Counter()
-        self.policy_versions: Counter[str] = Counter()
+        # service -> (mode, bucket) -> requests (and acknowledgements)
+        self.service_actions: defaultdict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
+        self.modes: Counter[tuple[str, str]] = Counter()  # (mode, policy version) -> requests
         self.with_body: Counter[str] = Counter()
         self.inspected: Counter[str] = Counter()
         self.unscanned: Counter[str] = Counter()
-        self.findings: Counter[tuple[str, str]] = Counter()  # (class, service) -> findings
-        self.finding_requests: Counter[tuple[str, str]] = Counter()
-        self.finding_users: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
+        self.own = 0  # requests to aigate's own endpoints
+        self.group_services: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        self.data_loss = DataLoss()  # requests and WebSocket messages with findings
+        self.before = Before()  # before --since: the previous period's counters
         self.offenders: defaultdict[str, UserCounts] = defaultdict(UserCounts)
         self.unlisted: defaultdict[str, Activity] = defaultdict(Activity)
         self.unlisted_paths: defaultdict[str, Counter[str]] = defaultdict(Counter)
@@ -102,6 +148,8 @@ class Aggregator:
         self.ws_users: defaultdict[tuple[str, str, str, str], set[str]] = defaultdict(set)
         self.ws_last: dict[tuple[str, str, str, str], str] = {}
         self._day_epochs: dict[str, float] = {}
+        self._minute = ""  # of the last time read, and its epoch seconds
+        self._minute_epoch = 0.0
 
     # --- the pass -----------------------------------------------------------------------------
 
@@ -128,48 +176,64 @@ class Aggregator:
         assert isinstance(stamp, str)
         if (self.since and stamp < self.since) or (self.until and stamp >= self.until):
             self.skipped += 1
+            if self.since and stamp < self.since:
+                self._before(record, stamp)
             return
+        # `_groups_of` and `_user_of`, inlined: this runs for every record.
         groups = record.get("groups") or _NO_GROUPS
         if type(groups) is not list and groups is not _NO_GROUPS:
             groups = [str(groups)]  # a hand-edited log: a name instead of a list
         if self.group is not None and self.group not in groups:
             self.skipped += 1
             return
-        self.decisions += 1
         day = stamp[:10]
         user = record.get("user")
         user = str(user) if user else (f"ip:{record['client_ip']}" if record.get("client_ip")
                                        else UNKNOWN)
-        unlisted = is_unlisted(record)
-        host = str(record.get("host") or UNKNOWN)
-        # The proxy decides every unlisted endpoint as one pseudo-service: report them per host.
-        service = f"unlisted:{host}" if unlisted else str(record.get("service") or UNKNOWN)
-        category = str(record.get("category") or ("unlisted" if unlisted else UNKNOWN))
-        if service not in self.service_meta:
-            self.service_meta[service] = (category, host)
+        path = record.get("path")
+        if type(path) is not str:
+            path = "/"
         key = bucket_of(record)
         bucket = key[1]
+        category = record.get("category")
+        unlisted = category == "unlisted" or record.get("unlisted") is True
+        host = str(record.get("host") or UNKNOWN)
+        # The proxy decides every unlisted endpoint as one pseudo-service: report them per host.
+        service = f"{UNLISTED_PREFIX}{host}" if unlisted else str(record.get("service") or UNKNOWN)
+        self.service_actions[service][key] += 1
+        self.action_users[key].add(user)
+        if bucket == "acknowledged" or path.startswith(AIGATE_PATHS):
+            self.own += 1  # the warn page's acknowledgement: an action, not AI usage
+            return
+        self.decisions += 1
+        category = str(category or ("unlisted" if unlisted else UNKNOWN))
+        if service not in self.service_meta:
+            self.service_meta[service] = (category, host)
         blocked = bucket in BLOCKS
+        inspected = record.get("inspected")
+        prompt = inspected is not None  # it sent content aigate inspected
+        page = not prompt and _page_view(record, path, category)
         gap = self.gap
         dims = self.dims
-        dims["service"][service].add(user, day, epoch, stamp, gap, blocked)
-        dims["category"][category].add(user, day, epoch, stamp, gap, blocked)
-        dims["user"][user].add(user, day, epoch, stamp, gap, blocked)
+        dims["service"][service].add(user, day, epoch, stamp, gap, blocked, page, prompt)
+        dims["category"][category].add(user, day, epoch, stamp, gap, blocked, page, prompt)
+        dims["user"][user].add(user, day, epoch, stamp, gap, blocked, page, prompt)
         group_dim = dims["group"]
+        group_services = self.group_services
         for group in groups:
-            group_dim[str(group)].add(user, day, epoch, stamp, gap, blocked)
-        self.day_requests[day] += 1
-        self.day_users[day].add(user)
+            group = str(group)
+            group_dim[group].add(user, day, epoch, stamp, gap, blocked, page, prompt)
+            group_services[group][service] += 1
+        today = self.days[day]
+        today.requests += 1
+        today.users.add(user)
+        if page:
+            today.page_views += 1
+        elif prompt:
+            today.prompts += 1
         self.service_days[service, day] += 1
-        self.user_services[user].add(service)
-        self.modes[record.get("mode") or UNKNOWN] += 1
-        self.policy_versions[str(record.get("policy_version"))] += 1
+        self.modes[record.get("mode") or UNKNOWN, str(record.get("policy_version"))] += 1
 
-        self.actions[key] += 1
-        self.action_users[key].add(user)
-        self.service_actions[service][BUCKETS.get(key, bucket)] += 1
-
-        inspected = record.get("inspected")
         if inspected is not None:
             self.with_body[service] += 1
             if inspected:
@@ -177,15 +241,13 @@ class Aggregator:
             else:
                 self.unscanned[str(record.get("unscanned_reason") or "unknown")] += 1
         findings = record.get("findings")
-        if findings and type(findings) is list:
-            for finding in findings:
-                if type(finding) is not dict:
-                    continue
-                pair = (str(finding.get("class")), service)
-                count = finding.get("count")
-                self.findings[pair] += count if type(count) is int else 1
-                self.finding_requests[pair] += 1
-                self.finding_users[pair].add(user)
+        findings = findings if findings and type(findings) is list else None
+        if findings:
+            self._data_loss(record, findings, stamp, user, groups, service, "request")
+            for dim, name in (("service", service), ("category", category), ("user", user)):
+                dims[dim][name].data_loss += 1
+            for group in groups:
+                group_dim[str(group)].data_loss += 1
         if findings or blocked:
             counts = self.offenders[user]
             if findings:
@@ -206,9 +268,39 @@ class Aggregator:
             if endpoint:
                 self.unlisted_apis[host].add(str(endpoint))
             paths = self.unlisted_paths[host]
-            path = str(record.get("path") or "/")
             if path in paths or len(paths) < UNLISTED_PATHS * 4:
                 paths[path] += 1
+
+    def _data_loss(
+        self, record: dict[str, Any], findings: list[Any], stamp: str, user: str,
+        groups: list[Any] | tuple[str, ...], service: str, channel: str,
+    ) -> None:
+        self.days[stamp[:10]].data_loss += 1
+        named = [str(group) for group in groups if group != NO_GROUP]
+        self.data_loss.add(record, findings, stamp, user, named, service, channel)
+
+    def _before(self, record: dict[str, Any], stamp: str) -> None:
+        """A decision record before --since: counted for the previous period only."""
+        if self.group is not None and self.group not in _groups_of(record):
+            return
+        path = record.get("path")
+        path = path if type(path) is str else "/"
+        if record.get("outcome") == "acknowledged" or path.startswith(AIGATE_PATHS):
+            return
+        unlisted = is_unlisted(record)
+        service = (f"{UNLISTED_PREFIX}{record.get('host') or UNKNOWN}" if unlisted
+                   else str(record.get("service") or UNKNOWN))
+        counts = self.before.add(stamp, _user_of(record), service)
+        category = str(record.get("category") or ("unlisted" if unlisted else UNKNOWN))
+        if record.get("inspected") is not None:
+            counts[PROMPTS] += 1
+        elif _page_view(record, path, category):
+            counts[PAGE_VIEWS] += 1
+        findings = record.get("findings")
+        if findings and type(findings) is list:
+            counts[DATA_LOSS] += 1
+        if bucket_of(record)[1] in BLOCKS:
+            counts[BLOCKED] += 1
 
     def _candidate(self, record: dict[str, Any]) -> None:
         stamp = record.get("time")
@@ -220,26 +312,27 @@ class Aggregator:
             self.candidates.add(record, stamp)
 
     def _websocket(self, record: dict[str, Any]) -> None:
-        """A flagged WebSocket message: counted in its own table, never as a request."""
+        """A flagged WebSocket message: counted in its own table, never as a request; one with
+        findings is a data-loss event."""
         stamp = record.get("time")
         if type(stamp) is not str or self._epoch(stamp) is None:
             self.malformed += 1
             return
-        if (self.since and stamp < self.since) or (self.until and stamp >= self.until):
-            self.skipped += 1
-            return
-        groups = record.get("groups") or _NO_GROUPS
-        if type(groups) is not list and groups is not _NO_GROUPS:
-            groups = [str(groups)]
+        groups = _groups_of(record)
         if self.group is not None and self.group not in groups:
             self.skipped += 1
             return
-        user = record.get("user")
-        user = str(user) if user else (f"ip:{record['client_ip']}" if record.get("client_ip")
-                                       else UNKNOWN)
+        findings = record.get("findings")
+        findings = findings if findings and type(findings) is list else None
+        if (self.since and stamp < self.since) or (self.until and stamp >= self.until):
+            self.skipped += 1
+            if findings and self.since and stamp < self.since:
+                self.before.hour(stamp)[DATA_LOSS] += 1
+            return
+        user = _user_of(record)
         unlisted = is_unlisted(record)
         host = str(record.get("host") or UNKNOWN)
-        service = f"unlisted:{host}" if unlisted else str(record.get("service") or UNKNOWN)
+        service = f"{UNLISTED_PREFIX}{host}" if unlisted else str(record.get("service") or UNKNOWN)
         mode = "monitor" if record.get("mode") == "monitor" else "enforce"
         action = str(record.get("dlp_action") or ("error" if record.get("error_stage")
                                                   else UNKNOWN))
@@ -248,8 +341,8 @@ class Aggregator:
         self.ws_users[key].add(user)
         if stamp > self.ws_last.get(key, ""):
             self.ws_last[key] = stamp
-        findings = record.get("findings")
-        if findings and type(findings) is list:
+        if findings:
+            self._data_loss(record, findings, stamp, user, groups, service, "websocket")
             for finding in findings:
                 if type(finding) is not dict:
                     continue
@@ -259,34 +352,80 @@ class Aggregator:
 
     def _epoch(self, stamp: str) -> float | None:
         """Epoch seconds of an audit time (`2026-01-31T12:00:00.123Z`), None if unreadable.
-        Days are converted once; the time of day is read from fixed positions."""
+        Records come mostly in time order: the minute of the last one is kept, so most records
+        only read their seconds."""
         try:
-            base = self._day_epochs.get(stamp[:10])
-            if base is None:
-                day = dt.date.fromisoformat(stamp[:10])
-                base = self._day_epochs[stamp[:10]] = float(calendar.timegm(day.timetuple()))
-            return base + int(stamp[11:13]) * 3600 + int(stamp[14:16]) * 60 + int(stamp[17:19])
+            minute = stamp[:16]
+            if minute != self._minute:
+                base = self._day_epochs.get(stamp[:10])
+                if base is None:
+                    day = dt.date.fromisoformat(stamp[:10])
+                    base = self._day_epochs[stamp[:10]] = float(calendar.timegm(day.timetuple()))
+                if stamp[13:14] != ":":
+                    return None
+                self._minute_epoch = base + int(stamp[11:13]) * 3600 + int(stamp[14:16]) * 60
+                self._minute = minute
+            return self._minute_epoch + int(stamp[17:19])
         except ValueError:
             return None
 
     # --- the result ---------------------------------------------------------------------------
 
     def report(self, policy: LoadedPolicy | None = None, stats: ReadStats | None = None) -> Report:
-        """The tables and series. `policy` (the one to review) decides what counts as shadow AI."""
+        """The tables and series. `policy` (the one to review) gives each service its policy
+        status and decides what counts as shadow AI."""
         days = self._days()
+        by_day = [self.days.get(d, NO_DAY) for d in days]
         services = self.dims["service"]
+        infos = describe_services(policy, services)
+        self.actions = Counter()
+        for counts in self.service_actions.values():
+            self.actions.update(counts)
+        modes, versions = Counter[str](), Counter[str]()
+        for (mode, version), count in self.modes.items():
+            modes[mode] += count
+            versions[version] += count
         top = sorted(services, key=lambda s: (-services[s].requests, s))[:TREND_SERVICES]
         every = sorted(self.dims["user"])
+        first = min((a.first for a in services.values()), default=None)
+        last = max((a.last for a in services.values()), default=None)
+        status_requests = Counter[str]()
+        for key, activity in services.items():
+            status = infos[key].status
+            if status is not None:
+                status_requests[status] += activity.requests
+        sanctioned = status_requests[APPROVED] if policy is not None else None
+        previous, new_services = self._previous(first, last)
+        blocked = sum(n for (_, bucket), n in self.actions.items() if bucket in BLOCKS)
         summary: dict[str, Any] = {
-            "first": min((a.first for a in services.values()), default=None),
-            "last": max((a.last for a in services.values()), default=None),
+            "first": first,
+            "last": last,
             "requests": self.decisions,
+            "page_views": sum(d.page_views for d in self.days.values()),
+            "prompts": sum(d.prompts for d in self.days.values()),
+            "aigate_requests": self.own,
             "users": len(every),
-            "services": sum(1 for s in services if not s.startswith("unlisted:")),
+            "services": sum(1 for s in services if not s.startswith(UNLISTED_PREFIX)),
             "unlisted_hosts": len(self.unlisted),
-            "days": len(self.day_requests),
-            "modes": dict(self.modes),
-            "policy_versions": dict(self.policy_versions.most_common()),
+            "days": sum(1 for d in self.days.values() if d.requests),
+            "blocked": blocked,
+            "data_loss_events": self.data_loss.events,
+            "data_loss_blocked": self.data_loss.actions["blocked"],
+            "data_loss_users": len(self.data_loss.users),
+            "data_loss_actions": dict(self.data_loss.actions.most_common()),
+            "sanctioned_requests": sanctioned,
+            "unsanctioned_requests": None if sanctioned is None else self.decisions - sanctioned,
+            "sanctioned_percent": None if sanctioned is None else _percent(sanctioned,
+                                                                          self.decisions),
+            "policy_status": {s: status_requests[s] for s in STATUSES if status_requests[s]},
+            "risky_services": sum(1 for key in services if infos[key].risky),
+            "new_services": None if new_services is None else len(new_services),
+            "period": {"since": self.since, "until": self.until.rstrip("\uffff") if self.until
+                       else None},  # until: exclusive for a date (the next day)
+            "previous": previous,
+            "change_percent": None,
+            "modes": dict(modes),
+            "policy_versions": dict(versions.most_common()),
             "records": self.records,
             "other_events": dict(self.events),
             "filtered_out": self.skipped,
@@ -301,23 +440,31 @@ class Aggregator:
             "policy": str(policy.path) if policy is not None and policy.path else None,
             "policy_version": policy.version if policy is not None else None,
         }
+        if previous is not None and previous["covered"]:
+            summary["change_percent"] = {
+                figure: change_percent(summary[figure], previous[figure]) for figure in FIGURES
+            }
         if stats is not None:
             summary.update(files=stats.files, lines=stats.lines, bad_lines=stats.bad_lines)
         tables = [
-            self._usage_table("services", "service", "Services", "AI services by requests."),
+            self._services_table(infos),
+            self._status_table(infos),
+            self._new_services_table(infos, new_services),
+            self._risky_table(infos),
+            self._comparison_table(summary),
             self._usage_table("categories", "category", "Categories", "Catalog categories."),
-            self._usage_table("groups", "group", "Groups", "Policy groups (a person may be in "
-                              "several, so the groups add up to more than the total)."),
+            self._groups_table(infos),
             self._usage_table("users", "user", "People", "People by requests (proxy user name, "
                               "or client address without proxy authentication)."),
-            self._days_table(days),
+            self._days_table(days, by_day),
             self._actions_table(),
             self._actions_by_service_table(),
-            self._findings_table(),
+            self.data_loss.incidents_table(),
+            self.data_loss.kinds_table(),
             self._websocket_table(),
             self._coverage_table(),
             self._offenders_table(),
-            self._shadow_table(policy),
+            self._shadow_table(infos),
             self._unlisted_table(),
             self.candidates.table(policy),
         ]
@@ -325,18 +472,37 @@ class Aggregator:
             summary=summary,
             tables={t.name: t for t in tables},
             days=days,
-            daily_requests=[self.day_requests.get(d, 0) for d in days],
-            daily_users=[len(self.day_users.get(d, ())) for d in days],
+            daily_requests=[d.requests for d in by_day],
+            daily_users=[len(d.users) for d in by_day],
             service_trend={s: [self.service_days.get((s, d), 0) for d in days] for s in top},
             action_totals=[
                 (label, self.actions[key]) for key, label in BUCKETS.items() if self.actions[key]
             ],
+            daily_page_views=[d.page_views for d in by_day],
+            daily_prompts=[d.prompts for d in by_day],
+            daily_data_loss=[d.data_loss for d in by_day],
             problems=list(stats.problems) if stats is not None else [],
         )
 
+    def _previous(
+        self, first: str | None, last: str | None
+    ) -> tuple[dict[str, Any] | None, list[str] | None]:
+        """The previous period's figures (None without --since) and the services first seen in
+        this period (None unless the logs cover the previous period)."""
+        if not self.since:
+            return None, None
+        start = previous_start(self.since, self.filters.until, last)
+        if start is None:
+            return None, None
+        previous = {"since": start, "until": self.since, **self.before.figures(start, first)}
+        if not previous["covered"]:
+            return previous, None
+        seen = self.before.services
+        return previous, [key for key in self.dims["service"] if key not in seen]
+
     def _days(self) -> list[str]:
         """Every day from the first to the last (so gaps show as zero), unless the span is huge."""
-        present = sorted(self.day_requests)
+        present = sorted(self.days)
         if not present:
             return []
         first, last = dt.date.fromisoformat(present[0]), dt.date.fromisoformat(present[-1])
@@ -346,34 +512,156 @@ class Aggregator:
         return [(first + dt.timedelta(days=n)).isoformat() for n in range(span)]
 
     def _usage_table(self, name: str, dim: str, title: str, note: str) -> Table:
+        """Categories or people: requests, page views, prompts, people (or services), time."""
         activities = self.dims[dim]
+        services_of = Counter[str]()  # person -> services used
+        if dim == "user":
+            for activity in self.dims["service"].values():
+                services_of.update(activity.users)
         rows: list[tuple[Cell, ...]] = []
         for key in sorted(activities, key=lambda k: (-activities[k].requests, k)):
             a = activities[key]
-            row: tuple[Cell, ...] = (
-                key, a.requests, len(a.users), len(a.days), _hours(a.active_seconds()),
-                a.blocks, a.first, a.last,
-            )
-            if dim == "service":
-                row = (key, self.service_meta[key][0], *row[1:])
-            rows.append(row)
-        columns: tuple[str, ...] = (
-            dim, "requests", "users", "active_days", "active_hours", "blocked", "first", "last"
-        )
-        if dim == "service":
-            columns = ("service", "category", *columns[1:])
-        if dim == "user":
-            columns = ("user", "requests", "services", "active_days", "active_hours", "blocked",
-                       "first", "last")
-            rows = [(r[0], r[1], len(self.user_services[str(r[0])]), *r[3:]) for r in rows]
+            who = services_of[key] if dim == "user" else len(a.users)
+            rows.append((key, a.requests, a.page_views, a.prompts, who, len(a.days),
+                         _hours(a.active_seconds()), a.blocks, a.first, a.last))
+        columns = (dim, "requests", "page_views", "prompts",
+                   "services" if dim == "user" else "users", "active_days", "active_hours",
+                   "blocked", "first", "last")
         return Table(name, title, note, columns, rows)
 
-    def _days_table(self, days: list[str]) -> Table:
+    def _services_table(self, infos: dict[str, ServiceInfo]) -> Table:
+        services = self.dims["service"]
+        rows: list[tuple[Cell, ...]] = []
+        for key in sorted(services, key=lambda k: (-services[k].requests, k)):
+            a, info = services[key], infos[key]
+            rows.append((
+                key, self.service_meta[key][0], a.requests, a.page_views, a.prompts,
+                len(a.users), len(a.days), _hours(a.active_seconds()), a.blocks, a.data_loss,
+                info.status, info.risk, info.jurisdiction, info.name, info.vendor, a.first, a.last,
+            ))
+        return Table(
+            "services", "Services",
+            "AI services by requests, with their status in the policy (its decision with no "
+            "group: approved, caution (warned), blocked, or not in policy), the catalog's risk "
+            "and the jurisdiction of the operator. Page views are pages people opened; prompts "
+            "are requests that sent content (prompts, uploads); the rest are the pages' own "
+            "calls and assets.",
+            ("service", "category", "requests", "page_views", "prompts", "users", "active_days",
+             "active_hours", "blocked", "data_loss_events", "policy_status", "risk",
+             "jurisdiction", "name", "vendor", "first", "last"),
+            rows,
+        )
+
+    def _status_table(self, infos: dict[str, ServiceInfo]) -> Table:
+        """Sanctioned against unsanctioned use: the services of each policy status."""
+        by_status: dict[str, list[Activity]] = defaultdict(list)
+        for key, activity in self.dims["service"].items():
+            if infos[key].status is not None:
+                by_status[str(infos[key].status)].append(activity)
+        rows: list[tuple[Cell, ...]] = []
+        for status in STATUSES:
+            group = by_status.get(status)
+            if not group:
+                continue
+            requests = sum(a.requests for a in group)
+            users = set[str]().union(*(a.users for a in group))
+            rows.append((status, len(group), requests, _percent(requests, self.decisions),
+                         sum(a.page_views for a in group), sum(a.prompts for a in group),
+                         len(users)))
+        return Table(
+            "policy_status", "Sanctioned and unsanctioned use",
+            "Requests by the policy status of their service: approved services are the "
+            "sanctioned ones; caution (warned), blocked and services the policy does not name "
+            "are not.",
+            ("policy_status", "services", "requests", "percent_requests", "page_views", "prompts",
+             "users"),
+            rows,
+        )
+
+    def _new_services_table(
+        self, infos: dict[str, ServiceInfo], new: list[str] | None
+    ) -> Table:
+        services = self.dims["service"]
         rows: list[tuple[Cell, ...]] = [
-            (d, self.day_requests.get(d, 0), len(self.day_users.get(d, ()))) for d in days
+            (key, infos[key].name, infos[key].status, infos[key].risk, len(services[key].users),
+             services[key].requests, services[key].first)
+            for key in new or ()
         ]
-        return Table("days", "Trend", "Requests and people per day (UTC).",
-                     ("day", "requests", "users"), rows)
+        rows.sort(key=lambda r: (-int(r[4] or 0), -int(r[5] or 0), str(r[0])))
+        note = ("Services (and unlisted endpoints) used in this period and never before it in "
+                "the logs read.")
+        if new is None:
+            note += (" Needs --since and logs that reach back a period as long before it."
+                     if not self.since else " The logs do not reach back far enough.")
+        return Table("new_services", "New services", note,
+                     ("service", "name", "policy_status", "risk", "users", "requests", "first"),
+                     rows)
+
+    def _risky_table(self, infos: dict[str, ServiceInfo]) -> Table:
+        services = self.dims["service"]
+        rows: list[tuple[Cell, ...]] = []
+        for key, a in services.items():
+            info = infos[key]
+            if info.risky:
+                rows.append((key, info.name, info.vendor, info.risk, info.jurisdiction,
+                             info.status, len(a.users), a.requests, a.prompts, a.data_loss,
+                             info.risk_reason))
+        rows.sort(key=lambda r: (-int(r[6] or 0), -int(r[7] or 0), str(r[0])))
+        return Table(
+            "risky_services", "High-risk services in use",
+            "Services the catalog rates high risk (training on inputs, jurisdiction, no "
+            "enterprise terms, or not reviewed at all) that people used in this period.",
+            ("service", "name", "vendor", "risk", "jurisdiction", "policy_status", "users",
+             "requests", "prompts", "data_loss_events", "why"),
+            rows,
+        )
+
+    def _comparison_table(self, summary: dict[str, Any]) -> Table:
+        previous = summary["previous"]
+        rows: list[tuple[Cell, ...]] = []
+        if previous is not None:
+            changes = summary["change_percent"] or {}
+            rows = [(FIGURE_LABELS[figure], summary[figure], previous[figure],
+                     changes.get(figure)) for figure in FIGURES]
+        if previous is None:
+            note = "Needs --since: the previous period is as long, immediately before it."
+        else:
+            note = (f"This period against the previous one, {previous['since']} to "
+                    f"{previous['until']} (as long, immediately before; to the hour).")
+            if not previous["covered"]:
+                note += " The logs do not reach back to its start: its figures are partial."
+        return Table("comparison", "Against the previous period", note,
+                     ("figure", "this_period", "previous_period", "change_percent"), rows)
+
+    def _groups_table(self, infos: dict[str, ServiceInfo]) -> Table:
+        groups = self.dims["group"]
+        rows: list[tuple[Cell, ...]] = []
+        for group in sorted(groups, key=lambda g: (-groups[g].requests, g)):
+            a, used = groups[group], self.group_services[group]
+            unsanctioned = sum(n for key, n in used.items() if infos[key].status != APPROVED)
+            rows.append((group, a.requests, a.page_views, a.prompts, len(a.users), len(used),
+                         unsanctioned, a.blocks, a.data_loss, len(a.days),
+                         _hours(a.active_seconds()), a.first, a.last))
+        return Table(
+            "groups", "Groups",
+            "Policy groups (departments). A person may be in several, so the groups add up to "
+            "more than the total; unsanctioned requests are those to services the policy does "
+            "not approve.",
+            ("group", "requests", "page_views", "prompts", "users", "services",
+             "unsanctioned_requests", "blocked", "data_loss_events", "active_days",
+             "active_hours", "first", "last"),
+            rows,
+        )
+
+    def _days_table(self, days: list[str], by_day: list[Day]) -> Table:
+        rows: list[tuple[Cell, ...]] = [
+            (day, d.requests, d.page_views, d.prompts, len(d.users), d.data_loss)
+            for day, d in zip(days, by_day, strict=True)
+        ]
+        return Table("days", "Trend", "Requests, page views, prompts, people and data-loss "
+                     "events per day (UTC).",
+                     ("day", "requests", "page_views", "prompts", "users", "data_loss_events"),
+                     rows)
 
     def _actions_table(self) -> Table:
         rows: list[tuple[Cell, ...]] = []
@@ -387,26 +675,16 @@ class Aggregator:
                      "it would have done).", ("mode", "action", "requests", "users"), rows)
 
     def _actions_by_service_table(self) -> Table:
-        labels = [label for key, label in BUCKETS.items() if self.actions[key]]
-        labels += sorted({k for c in self.service_actions.values() for k in c} - set(labels))
+        keys = [key for key in BUCKETS if self.actions[key]]
+        keys += sorted(set(self.actions) - set(BUCKETS))
+        labels = [BUCKETS.get(key, key[1]) for key in keys]
         services = self.dims["service"]
         rows: list[tuple[Cell, ...]] = [
-            (s, services[s].requests, *(self.service_actions[s].get(label, 0) for label in labels))
+            (s, services[s].requests, *(self.service_actions[s].get(key, 0) for key in keys))
             for s in sorted(services, key=lambda s: (-services[s].requests, s))
         ]
         return Table("actions_by_service", "Actions by service", "Requests per service and "
                      "action.", ("service", "requests", *labels), rows)
-
-    def _findings_table(self) -> Table:
-        rows: list[tuple[Cell, ...]] = [
-            (data_class, service, count, self.finding_requests[data_class, service],
-             len(self.finding_users[data_class, service]))
-            for (data_class, service), count in sorted(
-                self.findings.items(), key=lambda item: (-item[1], item[0])
-            )
-        ]
-        return Table("findings", "Findings", "Sensitive data found, by data class and service.",
-                     ("class", "service", "findings", "requests", "users"), rows)
 
     def _websocket_table(self) -> Table:
         rows: list[tuple[Cell, ...]] = [
@@ -457,18 +735,15 @@ class Aggregator:
             rows,
         )
 
-    def _shadow_table(self, policy: LoadedPolicy | None) -> Table:
+    def _shadow_table(self, infos: dict[str, ServiceInfo]) -> Table:
         rows: list[tuple[Cell, ...]] = []
-        if policy is not None:
-            named = named_by_policy(policy)
-            for service, a in self.dims["service"].items():
-                entry = policy.catalog.get(service)
-                if (entry is None or service in self.unlisted_services
-                        or entry.id in named[0] or entry.category in named[1]):
-                    continue  # unlisted endpoints have their own list
-                rule = policy.base_resolution(entry).rule
-                rows.append((service, entry.name, entry.category, len(a.users), a.requests,
-                             f"{rule.rule_id}: {rule.action}", a.first, a.last))
+        for service, a in self.dims["service"].items():
+            info = infos[service]
+            if (info.status != NOT_IN_POLICY or info.name is None
+                    or service in self.unlisted_services):
+                continue  # unlisted endpoints have their own list
+            rows.append((service, info.name, self.service_meta[service][0], len(a.users),
+                         a.requests, info.decision, a.first, a.last))
         rows.sort(key=lambda r: (-int(r[3] or 0), -int(r[4] or 0), str(r[0])))
         return Table(
             "shadow", "Services the policy does not name",
@@ -494,15 +769,28 @@ class Aggregator:
         )
 
 
-def named_by_policy(policy: LoadedPolicy) -> tuple[frozenset[str], frozenset[str]]:
-    """(service ids, categories) the policy names in `services`, `categories` or `exceptions`."""
-    p = policy.policy
-    services = set(p.services)
-    categories = set(p.categories)
-    for exception in p.exceptions:
-        services.update(exception.services)
-        categories.update(exception.categories)
-    return frozenset(services), frozenset(categories)
+def _page_view(record: dict[str, Any], path: str, category: str) -> bool:
+    """A person opening a page: what the proxy saw (`navigation`, in records since it was
+    added), else judged from the method and path."""
+    navigation = record.get("navigation")
+    if type(navigation) is bool:
+        return navigation
+    return is_page_view(record.get("method"), path, category)
+
+
+def _groups_of(record: dict[str, Any]) -> list[Any] | tuple[str, ...]:
+    groups = record.get("groups") or _NO_GROUPS
+    if type(groups) is not list and groups is not _NO_GROUPS:
+        return [str(groups)]  # a hand-edited log: a name instead of a list
+    return groups
+
+
+def _user_of(record: dict[str, Any]) -> str:
+    """The person: the proxy user name, else the client address."""
+    user = record.get("user")
+    if user:
+        return str(user)
+    return f"ip:{record['client_ip']}" if record.get("client_ip") else UNKNOWN
 
 
 def _hours(seconds: float) -> float:

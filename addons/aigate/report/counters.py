@@ -1,9 +1,12 @@
-"""How one audit record counts: its (mode, bucket) for the actions table, the report's filters,
+"""How one audit record counts: its (mode, bucket) for the actions table, whether it is aigate's
+own request, a page view or a prompt, what aigate did with sensitive data, the report's filters,
 and the activity counters (requests, people, days, sessions) kept per service, group or person."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import KeysView
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +54,47 @@ def bucket_of(record: dict[str, Any]) -> tuple[str, str]:
     return "enforce", outcome
 
 
+# aigate's own endpoints on every AI site (the acknowledgement POST of the warn page,
+# `aigate.proxy.enforce.ACK_PATH`): not AI usage.
+AIGATE_PATHS = "/.aigate/"
+# What a page loads besides itself (the last path segment's extension, lowercase).
+ASSET_EXTENSIONS = frozenset({
+    "ico", "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp", "css", "js", "mjs", "map",
+    "woff", "woff2", "ttf", "otf", "eot", "json", "webmanifest", "txt", "xml", "wasm", "mp3",
+    "mp4", "webm",
+})
+# Paths a page's scripts or an SDK call, never a page a person opens.
+API_PATH = re.compile(r"/(?:api|backend-api|backend-anon|graphql|v\d+(?:beta|alpha)?\d*|_next|rest"
+                      r"|socket\.io)(?:/|$)", re.IGNORECASE)
+API_CATEGORIES = frozenset({"api", "unlisted"})
+
+
+def is_page_view(method: object, path: str, category: str) -> bool:
+    """A person opening a page: a GET that is not an asset (favicon.ico, scripts, images), not an
+    API path (`/api/`, `/backend-api/`, `/v1/`...) and not to an API service. Decided from the
+    method and path the record carries; page scripts' GETs of other paths count too."""
+    if method != "GET" or category in API_CATEGORIES:
+        return False
+    last = path.rpartition("/")[2]
+    if "." in last and last.rpartition(".")[2].lower() in ASSET_EXTENSIONS:
+        return False
+    return API_PATH.match(path) is None
+
+
+# dlp_action -> what aigate did with the data (enforced), and in monitor mode.
+_DATA_DONE = {"block": "blocked", "redact": "redacted", "warn": "warned"}
+DATA_ACTIONS = ("blocked", "redacted", "warned", "logged")
+
+
+def data_action(record: dict[str, Any]) -> str:
+    """What aigate did with the sensitive data of a record with findings: blocked, redacted,
+    warned or logged; in monitor mode "would have been ..." (nothing was enforced)."""
+    done = _DATA_DONE.get(record.get("dlp_action") or "", "logged")
+    if record.get("mode") == "monitor" and done != "logged":
+        return f"would have been {done}"
+    return done
+
+
 def is_unlisted(record: dict[str, Any]) -> bool:
     """A request to an AI-looking endpoint the catalog does not know."""
     return record.get("unlisted") is True or record.get("category") == "unlisted"
@@ -76,12 +120,15 @@ def until_bound(until: str) -> str:
 class Activity:
     """Requests, people, days and estimated active time for one key (a service, a group...)."""
 
-    __slots__ = ("blocks", "days", "first", "last", "requests", "seconds", "sessions", "users")
+    __slots__ = ("blocks", "data_loss", "days", "first", "last", "page_views", "prompts",
+                 "requests", "seconds", "sessions")
 
     def __init__(self) -> None:
         self.requests = 0
+        self.page_views = 0
+        self.prompts = 0
         self.blocks = 0  # blocked, or in monitor mode would have been
-        self.users: set[str] = set()
+        self.data_loss = 0  # requests with findings (the aggregator counts them)
         self.days: set[str] = set()
         self.seconds = 0.0  # closed sessions
         self.sessions: dict[str, list[float]] = {}  # user -> [start, last] of the open session
@@ -89,11 +136,13 @@ class Activity:
         self.last = ""
 
     def add(
-        self, user: str, day: str, epoch: float, stamp: str, gap: float, blocked: bool = False
+        self, user: str, day: str, epoch: float, stamp: str, gap: float, blocked: bool = False,
+        page: bool = False, prompt: bool = False,
     ) -> None:
         self.requests += 1
+        self.page_views += page
+        self.prompts += prompt
         self.blocks += blocked
-        self.users.add(user)
         self.days.add(day)
         if not self.first or stamp < self.first:
             self.first = stamp
@@ -110,6 +159,11 @@ class Activity:
         else:
             self.seconds += max(session[1] - session[0], MIN_SESSION)
             session[0] = session[1] = epoch
+
+    @property
+    def users(self) -> KeysView[str]:
+        """The people (each has a session entry)."""
+        return self.sessions.keys()
 
     def active_seconds(self) -> float:
         open_time = sum(max(last - start, MIN_SESSION) for start, last in self.sessions.values())

@@ -40,6 +40,10 @@ class Report:
     daily_users: list[int]
     service_trend: dict[str, list[int]]  # top services: requests per day, aligned with `days`
     action_totals: list[tuple[str, int]]  # (label, requests), enforced and would-be
+    # Per day, aligned with `days`: pages opened, requests that sent content, data-loss events.
+    daily_page_views: list[int] = field(default_factory=list)
+    daily_prompts: list[int] = field(default_factory=list)
+    daily_data_loss: list[int] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
@@ -49,6 +53,9 @@ class Report:
                 "days": self.days,
                 "requests": self.daily_requests,
                 "users": self.daily_users,
+                "page_views": self.daily_page_views,
+                "prompts": self.daily_prompts,
+                "data_loss": self.daily_data_loss,
                 "services": self.service_trend,
             },
             "tables": {name: t.as_dicts() for name, t in self.tables.items()},
@@ -59,10 +66,13 @@ class Report:
 SECTIONS: tuple[Section, ...] = (
     Section(
         "AI usage",
-        "Requests to AI services, the people behind them and how long they spent. Active time is "
+        "Requests to AI services, the people behind them and how long they spent; page views "
+        "(pages people opened) and prompts (requests that sent content) are counted apart from "
+        "the pages' own calls and assets, and aigate's own pages are left out. Active time is "
         "estimated from bursts: a person's requests less than the session gap apart form one "
         "session, which lasts from its first request to its last (at least one minute).",
-        ("services", "categories", "groups", "users", "days"),
+        ("services", "policy_status", "new_services", "risky_services", "comparison",
+         "categories", "groups", "users", "days"),
     ),
     Section(
         "Actions",
@@ -71,11 +81,12 @@ SECTIONS: tuple[Section, ...] = (
         ("actions", "actions_by_service"),
     ),
     Section(
-        "Inspection",
-        "Sensitive data found in prompts and uploads (counts and kinds only, never the values), "
+        "Sensitive data",
+        "Sensitive data found in prompts, uploads and WebSocket messages (kinds and counts, "
+        "never the values) and what aigate did with it, the newest incidents one by one, "
         "messages on AI WebSockets the rules flagged, how much of what was sent could be "
         "inspected, and the people who keep hitting blocks, for the violations process.",
-        ("findings", "websocket", "coverage", "offenders"),
+        ("incidents", "findings", "websocket", "coverage", "offenders"),
     ),
     Section(
         "Shadow AI",

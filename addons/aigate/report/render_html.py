@@ -1,213 +1,336 @@
-"""The report as one self-contained HTML file: inline CSS and inline SVG charts, no script and
-nothing fetched, so it opens offline, prints, and can be mailed as an attachment.
+"""The report as one self-contained HTML file: inline CSS, inline SVG charts and nothing fetched,
+so it opens offline, prints, and can be mailed as an attachment.
 
-Every value from the log (user names, hosts, paths) is escaped: the log records what people sent.
+The page is `templates/report/report.html` (autoescaped). This module turns the report into what
+the template shows: KPI cards, charts, and tables cut to their top rows with the rest folded.
+Charts over time are SVG built here from numbers; every text in them is escaped here, which is
+the only reason they may reach the template as Markup. Everything else (bar charts included) is
+plain text the template escapes: the log records what people sent, so user names, hosts and
+paths are hostile input.
+
+A small inline script makes the tables sortable; without it (printing, script blocked) the page
+reads the same, sorted as the report computed it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from html import escape
+from typing import Any
+
+from markupsafe import Markup
 
 from aigate.report.model import SECTIONS, Cell, Report, Table
+from aigate.templating import template
 
 STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")  # audit log time
-HTML_ROW_LIMIT = 100  # the full tables are in the CSV and JSON output
+TOP_ROWS = 10  # rows shown per table; the rest are folded
+FOLD_AT = TOP_ROWS + 3  # never fold away only one or two rows
+HTML_ROW_LIMIT = 250  # rows in the page per table; the full tables are in the CSV and JSON output
+# A table becomes one card per row in a container narrower than the first of these widths
+# (px) that holds its narrowest layout; small tables never do. 1136 px is the widest the page
+# gets; a table that does not fit that is cards everywhere.
+STACK_WIDTHS = (480, 640, 800, 960, 1136, 100_000)
+NEVER_STACK_PX = 280
+LONG_TEXT_CH = 20  # a text column wider than this gets a line of its own on a card
+LONG_TEXT_CAP_CH = 45  # a column's share of the width counts text up to this long
+# The table sizes of report.css: a character at the tables' font, about; a cell's padding.
+FONT_PX, WIDE_FONT_PX, CH_PX, BOLD = 13, 12, 7.5, 1.1
+TEXT_PAD_PX, NUMBER_PAD_PX, WIDE_PAD_PX = 10, 16, 8
+WIDE = 9  # tables with this many columns or more get a smaller font and shorter unbroken words
+WORD_CH, WIDE_WORD_CH = 10, 8  # longer words in a text column may break anywhere
 BAR_ITEMS = 12
-DAY_LABELS = 14  # up to this many days, each is labelled
+DAY_LABELS = 7  # at most this many day labels under a chart (month-day; the year is above)
+MIN_DAY_SLOTS = 7  # a short period draws bars a week's width, not one bar the whole chart
+TOTAL_ROW = "(all)"  # a table's total row (first cell), kept below the top rows
 
-CSS = """
-:root { --ink: #1d2433; --muted: #5b6475; --line: #d8dde6; --accent: #2f6fd1;
-  --accent2: #e07b39; --bad: #c23b3b; --bg: #f6f7f9; }
-* { box-sizing: border-box; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", sans-serif;
-  color: var(--ink); margin: 0; background: #fff; }
-header { background: var(--bg); border-bottom: 1px solid var(--line); padding: 20px 32px; }
-header h1 { margin: 0 0 4px; font-size: 22px; }
-header p { margin: 0; color: var(--muted); }
-main { padding: 8px 32px 40px; max-width: 1200px; }
-nav a { margin-right: 14px; }
-h2 { font-size: 19px; margin: 32px 0 4px; border-bottom: 2px solid var(--ink);
-  padding-bottom: 4px; }
-h3 { font-size: 15px; margin: 22px 0 4px; }
-p.intro, p.note { color: var(--muted); margin: 4px 0 10px; max-width: 80ch; }
-.kpis { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0; }
-.kpi { border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px; min-width: 130px; }
-.kpi b { display: block; font-size: 22px; }
-.kpi span { color: var(--muted); font-size: 12px; }
-.charts { display: flex; flex-wrap: wrap; gap: 24px; }
-figure { margin: 8px 0; }
-figcaption { font-size: 12px; color: var(--muted); }
-svg text { font-size: 11px; fill: var(--ink); }
-svg .bar { fill: var(--accent); }
-svg .bar.bad { fill: var(--bad); }
-svg .line { fill: none; stroke: var(--accent2); stroke-width: 2.5; }
-svg .spark { fill: none; stroke: var(--accent); stroke-width: 1.5; }
-svg .axis { stroke: var(--line); }
-table { border-collapse: collapse; margin: 6px 0 8px; font-size: 13px; }
-time { white-space: nowrap; }
-th, td { border-bottom: 1px solid var(--line); padding: 4px 10px 4px 0; text-align: left;
-  vertical-align: top; }
-th { font-weight: 600; white-space: nowrap; }
-.scroll { overflow-x: auto; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
-.empty { color: var(--muted); font-style: italic; }
-.problems { color: var(--bad); }
-@media print {
-  header { background: none; }
-  nav { display: none; }
-  main { max-width: none; }
-  figure, table, .kpis { break-inside: avoid; }
-  h2 { break-after: avoid; }
-  .scroll { overflow: visible; }
+# Headings short enough to keep wide tables (actions by service above all) on the screen; the
+# full wording stays in the heading's title. Column names not listed read with spaces.
+SHORT_HEADINGS = {
+    "warned (page shown)": "warned",
+    "continued after warning": "continued",
+    "forwarded on an acknowledgement": "forwarded (ack)",
+    "blocked by policy": "blocked",
+    "blocked: sensitive data": "blocked: data",
+    "allowed, site did not answer": "no answer",
+    "would have been allowed": "would allow",
+    "would have been warned": "would warn",
+    "would have been redirected": "would redirect",
+    "would have been redacted": "would redact",
+    "would have been blocked by policy": "would block",
+    "would have been blocked: sensitive data": "would block: data",
+    "requests_with_body": "with body",
+    "coverage_percent": "coverage %",
+    "requests_with_findings": "with findings",
+    "would_be_blocks": "would-be blocks",
+    "data_loss_events": "data-loss events",
+    "unsanctioned_requests": "unsanctioned",
+    "percent_requests": "% of requests",
+    "change_percent": "change %",
+    "jurisdiction": "juris\u00addiction",  # may hyphenate: the values are country codes
 }
-"""
 
-_TITLES = {
-    "services": "Requests by service",
-    "actions": "Actions",
-    "shadow": "Shadow AI by people",
-}
+
+@dataclass(frozen=True, slots=True)
+class Kpi:
+    value: str
+    label: str
+    detail: str = ""
+    change: str = ""  # against the previous period, when the report has one
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    label: str
+    value: str
+    share: float  # of the largest value in the chart, 0 to 1
+    bad: bool  # blocked: drawn in red
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    caption: str
+    chart: Markup | None = None  # an SVG built here from numbers
+    bars: list[Bar] | None = None  # or horizontal bars the template draws as text and boxes
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlCell:
+    text: str
+    number: bool = False
+    stamp: str = ""  # the machine-readable time of a time cell
+    sort: str = ""  # what the sort script compares, when not the text
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    heading: str
+    full: str  # the column's whole name, when the heading is shortened ("" otherwise)
+    number: bool
+    share: float  # percent of the table's width
+    min_ch: int  # the longest word, up to a limit: words break only when longer than that
+    long: bool  # text that needs a line of its own on a card
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlTable:
+    name: str
+    title: str
+    note: str
+    columns: list[Column]
+    top: list[list[HtmlCell]]
+    folded: list[list[HtmlCell]]
+    total: list[list[HtmlCell]]  # a total row, kept in view below the top rows
+    omitted: int  # rows left out of the page (in the CSV and JSON)
+    width_ch: int  # the width the table needs, so a narrow table is not stretched
+    stack_below: int  # container width (px) below which rows become cards; 0: never
+    wide: bool  # very many columns: a smaller font
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlSection:
+    anchor: str
+    title: str
+    intro: str
+    figures: list[Figure]
+    notes: list[str]
+    tables: list[HtmlTable]
 
 
 def render_html(report: Report, title: str = "AI usage report") -> str:
     """The whole document."""
     s = report.summary
     period = f"{_day(s['first'])} to {_day(s['last'])}" if s["first"] else "no AI requests"
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(title)}</title><style>{CSS}</style></head><body>",
-        f"<header><h1>{escape(title)}</h1><p>{escape(period)} (UTC) · "
-        f"{escape(_filters(s))}</p></header><main>",
-        "<nav>" + "".join(
-            f'<a href="#{_anchor(sec.title)}">{escape(sec.title)}</a>' for sec in SECTIONS
-        ) + "</nav>",
-        _kpis(report),
-        _problems(report),
-    ]
+    return template("report/report.html").render(
+        title=title,
+        period=period,
+        filters=_filters(s),
+        kpis=_kpis(report),
+        comparison=_comparison(s),
+        bad_lines=s.get("bad_lines", 0),
+        problems=report.problems,
+        sections=_sections(report),
+        stack_widths=STACK_WIDTHS,
+    ) + "\n"
+
+
+def _sections(report: Report) -> list[HtmlSection]:
+    sections = []
+    placed: set[str] = set()
     for section in SECTIONS:
-        parts.append(f'<section id="{_anchor(section.title)}"><h2>{escape(section.title)}</h2>')
-        parts.append(f'<p class="intro">{escape(section.intro)}</p>')
-        parts.append(_section_charts(report, section.title))
-        for name in section.tables:
-            parts.append(_table(report.tables[name]))
-        parts.append("</section>")
-    parts.append("</main></body></html>\n")
-    return "\n".join(p for p in parts if p)
+        names = [name for name in section.tables if name in report.tables]
+        placed.update(names)
+        figures, notes = _section_charts(report, section.title)
+        sections.append(HtmlSection(
+            _anchor(section.title), section.title, section.intro, figures, notes,
+            [html_table(report.tables[name]) for name in names],
+        ))
+    rest = [html_table(t) for name, t in report.tables.items() if name not in placed]
+    if rest:
+        sections.append(HtmlSection("more", "More", "Further tables of this report.", [], [],
+                                    rest))
+    return sections
 
 
-def _kpis(report: Report) -> str:
+def _kpis(report: Report) -> list[Kpi]:
+    """The headline figures; those the report does not carry (no policy, no previous period)
+    are left out rather than shown as zero."""
     s = report.summary
-    blocked = sum(n for label, n in report.action_totals if "blocked" in label)
-    figures = [
-        (s["requests"], "AI requests"),
-        (s["users"], "people"),
-        (s["services"], "services"),
-        (s["days"], "days with use"),
-        (blocked, "blocked (or would be)"),
-        (len(report.tables["shadow"].rows) + s["unlisted_hosts"], "shadow AI to review"),
+    shadow = len(report.tables["shadow"].rows) if "shadow" in report.tables else 0
+    kpis = [
+        Kpi(_num(s["requests"]), "AI requests", change=_change(s, "requests")),
+        Kpi(_num(s["users"]), "people", change=_change(s, "users")),
+        Kpi(_num(s["services"]), "services", change=_change(s, "services")),
     ]
-    cells = "".join(f'<div class="kpi"><b>{_num(v)}</b><span>{escape(label)}</span></div>'
-                    for v, label in figures)
-    return f'<div class="kpis">{cells}</div>'
+    for key, label in (("page_views", "page views"), ("prompts", "prompts")):
+        if s.get(key) is not None:
+            kpis.append(Kpi(_num(s[key]), label, change=_change(s, key)))
+    if s.get("data_loss_events") is not None:
+        detail = (f"{_num(s.get('data_loss_blocked') or 0)} blocked · "
+                  f"{_num(s.get('data_loss_users') or 0)} people")
+        kpis.append(Kpi(_num(s["data_loss_events"]), "data-loss events", detail,
+                        _change(s, "data_loss_events")))
+    if s.get("sanctioned_percent") is not None:
+        kpis.append(Kpi(f"{s['sanctioned_percent']:.0f}%", "sanctioned share",
+                        f"{_num(s.get('unsanctioned_requests') or 0)} requests elsewhere"))
+    kpis.append(Kpi(_num(s["blocked"]), "blocked (or would be)", change=_change(s, "blocked")))
+    if s.get("risky_services") is not None:
+        kpis.append(Kpi(_num(s["risky_services"]), "high-risk services in use"))
+    if s.get("new_services") is not None:
+        kpis.append(Kpi(_num(s["new_services"]), "new services"))
+    kpis.append(Kpi(_num(shadow + s["unlisted_hosts"]), "shadow AI to review"))
+    kpis.append(Kpi(_num(s["days"]), "days with use"))
+    return kpis
 
 
-def _problems(report: Report) -> str:
-    bad = report.summary.get("bad_lines", 0)
-    if not bad:
+def _change(summary: dict[str, Any], key: str) -> str:
+    """'+12% vs previous', when the report compares with the previous period."""
+    change = (summary.get("change_percent") or {}).get(key)
+    if change is not None:
+        return f"{change:+.0f}% vs previous"
+    previous = (summary.get("previous") or {})
+    if previous.get("covered") and previous.get(key) == 0 and summary.get(key):
+        return "none before"
+    return ""
+
+
+def _comparison(summary: dict[str, Any]) -> str:
+    """Which period the changes compare with, or why there are none."""
+    previous = summary.get("previous")
+    if not previous:
         return ""
-    items = "".join(f"<li>{escape(p)}</li>" for p in report.problems)
-    return (f'<div class="problems"><p>{_num(bad)} line(s) of the log could not be read and were '
-            f"skipped:</p><ul>{items}</ul></div>")
+    period = f"{previous['since'][:10]} to {previous['until'][:10]}"
+    if previous.get("covered"):
+        return f"Changes compare with the previous period, {period} (UTC)."
+    return (f"No changes shown: the logs do not reach back to the start of the previous period, "
+            f"{period}.")
 
 
-def _section_charts(report: Report, section: str) -> str:
-    charts: list[str] = []
+def _section_charts(report: Report, section: str) -> tuple[list[Figure], list[str]]:
+    figures: list[Figure] = []
+    notes: list[str] = []
+    tables = report.tables
+
+    def bars(items: list[tuple[str, int]], caption: str,
+             bad: Callable[[str], bool] | None = None) -> None:
+        figures.append(Figure(caption, bars=bar_chart(items, bad)))
+
     if section == "AI usage":
-        charts.append(_figure(
-            column_chart(report.days, report.daily_requests, report.daily_users),
-            "Requests per day (bars, left scale) and people per day (line, right scale)",
-        ))
-        services = report.tables["services"]
-        charts.append(_figure(
-            bar_chart([(str(r[0]), int(r[2] or 0)) for r in services.rows[:BAR_ITEMS]]),
-            _TITLES["services"],
-        ))
-        if report.service_trend:
-            charts.append(_figure(sparkline_table(report.service_trend), "Trend of the top "
-                                  "services, requests per day"))
+        if len(report.days) > 1:
+            figures.append(Figure(
+                "Requests per day (bars, left scale) and people per day (line, right scale)",
+                column_chart(report.days, report.daily_requests, report.daily_users),
+            ))
+        elif report.days:  # one bar would only repeat the headline figures
+            notes.append(f"One day, {report.days[0]}: {_num(report.daily_requests[0])} requests "
+                         f"by {_num(report.daily_users[0])} people.")
+        if "services" in tables and tables["services"].rows:
+            bars(_pairs(tables["services"], "service", "requests")[:BAR_ITEMS],
+                 "Requests by service")
+        if report.summary.get("policy_status"):
+            bars(list(report.summary["policy_status"].items()),
+                 "Requests by the policy's status of the service", lambda s: s == "blocked")
+        if report.service_trend and len(report.days) > 1:
+            figures.append(Figure("Trend of the top services, requests per day",
+                                  sparkline_table(report.service_trend)))
+    elif section == "Sensitive data":
+        if len(report.days) > 1 and any(report.daily_data_loss):
+            figures.append(Figure("Data-loss events per day", column_chart(
+                report.days, report.daily_data_loss, what="data-loss events")))
+        if report.summary.get("data_loss_actions"):
+            bars(list(report.summary["data_loss_actions"].items()),
+                 "Data-loss events by what aigate did", lambda action: "blocked" in action)
     elif section == "Actions" and report.action_totals:
-        items = [(label, n) for label, n in report.action_totals]
-        charts.append(_figure(bar_chart(items, bad=lambda label: "blocked" in label),
-                              _TITLES["actions"]))
+        bars(list(report.action_totals), "Requests by what the policy did",
+             lambda label: "blocked" in label)
     elif section == "Shadow AI":
-        shadow = [(str(r[0]), int(r[3] or 0)) for r in report.tables["shadow"].rows]
-        shadow += [(str(r[0]), int(r[1] or 0)) for r in report.tables["unlisted"].rows]
+        shadow = _pairs(tables["shadow"], "service", "users") if "shadow" in tables else []
+        if "unlisted" in tables:
+            shadow += _pairs(tables["unlisted"], "host", "users")
         shadow.sort(key=lambda item: -item[1])
         if shadow:
-            charts.append(_figure(bar_chart(shadow[:BAR_ITEMS]), _TITLES["shadow"]))
-    return f'<div class="charts">{"".join(charts)}</div>' if charts else ""
+            bars(shadow[:BAR_ITEMS], "Shadow AI by people")
+    return figures, notes
 
 
-def _figure(svg: str, caption: str) -> str:
-    return f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>"
+def _pairs(table: Table, label: str, value: str) -> list[tuple[str, int]]:
+    """(label, value) per row, for a chart: columns found by name, so added columns don't
+    shift them."""
+    i, j = table.columns.index(label), table.columns.index(value)
+    return [(str(row[i]), int(row[j] or 0)) for row in table.rows]
 
 
-def column_chart(days: list[str], bars: list[int], line: list[int]) -> str:
-    """Bars per day (left scale) with a line over them (its own scale, on the right)."""
+# --- charts: SVG from numbers; every text in them is escaped here ----------------------------
+
+def column_chart(days: list[str], bars: list[int], line: list[int] | None = None,
+                 what: str = "requests") -> Markup:
+    """Bars per day (left scale), with people per day as a line over them (its own scale, on
+    the right) when `line` is given."""
+    line = line or []
     width, height, left, right, bottom = 560, 200, 44, 36, 24
     plot_w, plot_h = width - left - right, height - bottom - 10
     top, line_top = max([*bars, 1]), max([*line, 1])
-    n = max(len(days), 1)
-    step = plot_w / n
+    slots = max(len(days), MIN_DAY_SLOTS)
+    step = plot_w / slots
+    start = left + (slots - len(days)) * step / 2  # a short period sits in the middle
     base = 10 + plot_h
     shapes = [f'<line class="axis" x1="{left}" y1="{base}" x2="{width - right}" y2="{base}"/>',
               f'<text x="{left - 4}" y="16" text-anchor="end">{_num(top)}</text>',
-              f'<text x="{left - 4}" y="{base}" text-anchor="end">0</text>',
-              f'<text x="{width - right + 4}" y="16">{_num(line_top)}</text>']
+              f'<text x="{left - 4}" y="{base}" text-anchor="end">0</text>']
+    if line:
+        shapes.append(f'<text x="{width - right + 4}" y="16">{_num(line_top)}</text>')
     for i, (day, value) in enumerate(zip(days, bars, strict=True)):
         h = plot_h * value / top
-        x = left + i * step + step * 0.15
+        x = start + i * step + step * 0.15
         shapes.append(f'<rect class="bar" x="{x:.1f}" y="{base - h:.1f}" '
                       f'width="{step * 0.7:.1f}" height="{h:.1f}"><title>{escape(day)}: '
-                      f"{value} requests, {line[i]} people</title></rect>")
+                      f"{value} {escape(what)}"
+                      + (f", {line[i]} people" if line else "") + "</title></rect>")
     points = " ".join(
-        f"{left + i * step + step / 2:.1f},{base - plot_h * v / line_top:.1f}"
+        f"{start + i * step + step / 2:.1f},{base - plot_h * v / line_top:.1f}"
         for i, v in enumerate(line)
     )
     if points:
         shapes.append(f'<polyline class="line" points="{points}"/>')
-    labelled = range(len(days)) if len(days) <= DAY_LABELS else (0, len(days) - 1)
-    for i in labelled:
-        x = left + i * step + step / 2
-        text = days[i][5:] if len(days) <= DAY_LABELS else days[i]
-        shapes.append(f'<text x="{x:.1f}" y="{height - 6}" text-anchor="middle">'
-                      f"{escape(text)}</text>")
-    return _svg(width, height, "Requests per day", shapes)
+    stride = -(-len(days) // DAY_LABELS)  # every day, or every n-th: labels never touch
+    for i in range(0, len(days), stride):
+        shapes.append(f'<text x="{start + i * step + step / 2:.1f}" y="{height - 6}" '
+                      f'text-anchor="middle">{escape(days[i][5:])}</text>')
+    return _svg(width, height, f"{what} per day".capitalize(), shapes)
 
 
-def bar_chart(items: list[tuple[str, int]], bad: Callable[[str], bool] | None = None) -> str:
-    """Horizontal bars, one per (label, value)."""
-    row, label_w, width = 20, 230, 560
-    height = max(len(items), 1) * row + 8
+def bar_chart(items: list[tuple[str, int]], bad: Callable[[str], bool] | None = None
+              ) -> list[Bar]:
+    """Horizontal bars, one per (label, value); `bad` ones in red. The template draws them as
+    text and boxes, so labels wrap and stay legible at any width."""
     top = max([v for _, v in items] + [1])
-    shapes = []
-    for i, (label, value) in enumerate(items):
-        y = 4 + i * row
-        w = (width - label_w - 60) * value / top
-        cls = "bar bad" if bad is not None and bad(label) else "bar"
-        shapes.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">'
-                      f"{escape(_short(label))}</text>")
-        shapes.append(f'<rect class="{cls}" x="{label_w}" y="{y + 2}" width="{w:.1f}" '
-                      f'height="{row - 6}"><title>{escape(label)}: {value}</title></rect>')
-        shapes.append(f'<text x="{label_w + w + 4:.1f}" y="{y + 13}">{_num(value)}</text>')
-    return _svg(width, height, "Bar chart", shapes)
+    return [Bar(label, _num(value), round(value / top, 4), bad is not None and bad(label))
+            for label, value in items]
 
 
-def sparkline(values: list[int], width: int = 220, height: int = 28) -> str:
+def sparkline(values: list[int], width: int = 220, height: int = 22) -> Markup:
     top = max([*values, 1])
     step = width / max(len(values) - 1, 1)
     points = " ".join(
@@ -216,43 +339,113 @@ def sparkline(values: list[int], width: int = 220, height: int = 28) -> str:
     return _svg(width, height, "Trend", [f'<polyline class="spark" points="{points}"/>'])
 
 
-def sparkline_table(trend: dict[str, list[int]]) -> str:
+def sparkline_table(trend: dict[str, list[int]]) -> Markup:
     rows = "".join(
         f"<tr><td>{escape(service)}</td><td>{sparkline(values)}</td>"
         f'<td class="n">{_num(sum(values))}</td></tr>'
         for service, values in trend.items()
     )
-    return f"<table><tr><th>service</th><th>per day</th><th>requests</th></tr>{rows}</table>"
-
-
-def _svg(width: int, height: int, label: str, shapes: list[str]) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(label)}" '
-            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
-            + "".join(shapes) + "</svg>")
-
-
-def _table(table: Table) -> str:
-    head = (f'<h3 id="table-{escape(table.name)}">{escape(table.title)}</h3>'
-            f'<p class="note">{escape(table.note)}</p>')
-    if not table.rows:
-        return head + '<p class="empty">None in this period.</p>'
-    header = "".join(f"<th>{escape(c.replace('_', ' '))}</th>" for c in table.columns)
-    body = "".join(
-        "<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in table.rows[:HTML_ROW_LIMIT]
+    return Markup(  # noqa: S704 - service names escaped above, the rest is numbers
+        '<table class="trend"><thead><tr><th scope="col">service</th><th scope="col">per day</th>'
+        f'<th scope="col" class="n">requests</th></tr></thead><tbody>{rows}</tbody></table>'
     )
-    more = len(table.rows) - HTML_ROW_LIMIT
-    tail = (f'<p class="note">{_num(more)} more rows in the CSV or JSON output.</p>'
-            if more > 0 else "")
-    return (f'{head}<div class="scroll"><table data-table="{escape(table.name)}"><tr>{header}'
-            f"</tr>{body}</table></div>{tail}")
 
 
-def _cell(value: Cell) -> str:
+def _svg(width: int, height: int, label: str, shapes: list[str]) -> Markup:
+    """An SVG that scales to its container: the viewBox keeps the drawing, CSS sets the size."""
+    return Markup(  # noqa: S704 - built from numbers and text escaped by the callers
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(label)}" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'preserveAspectRatio="xMinYMin meet">' + "".join(shapes) + "</svg>"
+    )
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+def html_table(table: Table) -> HtmlTable:
+    """A table as the page shows it: its top rows, the rest folded, a total row kept in view."""
+    rows = table.rows
+    total = [row for row in rows[-1:] if row and row[0] == TOTAL_ROW]
+    rows = rows[: len(rows) - len(total)]
+    shown = rows[:HTML_ROW_LIMIT]
+    cut = TOP_ROWS if len(shown) >= FOLD_AT else len(shown)
+    numeric = [_is_numeric(row[i] for row in rows) for i in range(len(table.columns))]
+    widths = [_column_ch(name, [row[i] for row in shown + total], numeric[i])
+              for i, name in enumerate(table.columns)]
+    whole = sum(widths) or 1
+    word_ch = WIDE_WORD_CH if len(table.columns) >= WIDE else WORD_CH
+    columns = []
+    for i, name in enumerate(table.columns):
+        plain, heading = name.replace("_", " "), _heading(name)
+        columns.append(Column(heading, plain if heading != plain else "", numeric[i],
+                              round(100 * widths[i] / whole, 2),
+                              _longest_word([row[i] for row in shown + total],
+                                            99 if numeric[i] else word_ch),
+                              widths[i] > LONG_TEXT_CH))
+    return HtmlTable(
+        name=table.name,
+        title=table.title,
+        note=table.note,
+        columns=columns,
+        top=[_cells(row) for row in shown[:cut]],
+        folded=[_cells(row) for row in shown[cut:]],
+        total=[_cells(row) for row in total],
+        omitted=len(rows) - len(shown),
+        width_ch=whole,
+        stack_below=_stack_below(columns, len(columns) >= WIDE),
+        wide=len(columns) >= WIDE,
+    )
+
+
+def _stack_below(columns: list[Column], wide: bool) -> int:
+    """The smallest of STACK_WIDTHS the table's narrowest layout fits in: the table is stacked
+    below it. Numbers never wrap; text wraps down to `min_ch`. Mirrors report.css."""
+    char = CH_PX * (WIDE_FONT_PX / FONT_PX if wide else 1)
+    narrowest = sum(
+        max(column.min_ch + (0 if column.number else 1),  # the template's min-width
+            *(len(word) * BOLD for word in column.heading.split())) * char
+        + (WIDE_PAD_PX if wide else NUMBER_PAD_PX if column.number else TEXT_PAD_PX)
+        for column in columns
+    )
+    if narrowest < NEVER_STACK_PX:
+        return 0
+    return next(w for w in STACK_WIDTHS if narrowest <= w)
+
+
+def _heading(column: str) -> str:
+    return SHORT_HEADINGS.get(column, column.replace("_", " "))
+
+
+def _cells(row: tuple[Cell, ...]) -> list[HtmlCell]:
+    return [_cell(value) for value in row]
+
+
+def _cell(value: Cell) -> HtmlCell:
     if isinstance(value, int | float):
-        return f'<td class="n">{_num(value)}</td>'
+        return HtmlCell(_num(value), number=True, sort=repr(value))
     if isinstance(value, str) and STAMP.fullmatch(value):
-        return f'<td><time datetime="{value}">{value[:10]} {value[11:16]}</time></td>'
-    return f"<td>{escape('' if value is None else str(value))}</td>"
+        return HtmlCell(f"{value[:10]} {value[11:16]}", stamp=value, sort=value)
+    return HtmlCell("" if value is None else str(value))
+
+
+def _is_numeric(values: Iterable[Cell]) -> bool:
+    present = [v for v in values if v is not None]
+    return bool(present) and all(isinstance(v, int | float) for v in present)
+
+
+def _column_ch(name: str, values: list[Cell], numeric: bool) -> int:
+    """The width a column needs in characters: its longest heading word or its usual value."""
+    word = max((len(w) for w in _heading(name).split()), default=1)
+    texts = sorted(len(_cell(v).text) for v in values) or [1]
+    if numeric:  # numbers never wrap
+        return max(word, texts[-1], 3) + 3
+    usual = texts[min(len(texts) - 1, int(len(texts) * 0.9))]  # a few long outliers may wrap
+    return max(word, min(usual, LONG_TEXT_CAP_CH), 3) + 3
+
+
+def _longest_word(values: list[Cell], limit: int) -> int:
+    words = (len(word) for v in values for word in _cell(v).text.split())
+    return min(max(words, default=1), limit)
 
 
 def _num(value: Cell) -> str:
@@ -260,11 +453,7 @@ def _num(value: Cell) -> str:
         return f"{value:,.2f}".rstrip("0").rstrip(".")
     if isinstance(value, int):
         return f"{value:,}"
-    return escape("" if value is None else str(value))
-
-
-def _short(text: str, limit: int = 34) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return "" if value is None else str(value)
 
 
 def _day(stamp: str | None) -> str:
@@ -275,7 +464,7 @@ def _anchor(title: str) -> str:
     return title.lower().replace(" ", "-")
 
 
-def _filters(summary: dict) -> str:
+def _filters(summary: dict[str, Any]) -> str:
     f = summary["filters"]
     parts = [f"{summary['requests']:,} AI requests"]
     if f["group"]:

@@ -9,6 +9,7 @@ import io
 import orjson
 
 from aigate.report.model import SECTIONS, Cell, Report
+from aigate.report.period import FIGURE_LABELS
 from aigate.report.render_html import STAMP
 
 MD_ROW_LIMIT = 50
@@ -20,8 +21,10 @@ def render_markdown(report: Report, title: str = "AI usage report") -> str:
     lines = [
         f"# {title}",
         "",
-        f"{period}: {s['requests']:,} AI requests by {s['users']:,} people to "
-        f"{s['services']:,} services; {s['unlisted_hosts']:,} unlisted AI endpoints.",
+        f"{period}: {s['requests']:,} AI requests ({s['page_views']:,} page views, "
+        f"{s['prompts']:,} prompts) by {s['users']:,} people to {s['services']:,} services; "
+        f"{s['unlisted_hosts']:,} unlisted AI endpoints.",
+        *_headline(s),
     ]
     if s.get("bad_lines"):
         lines += ["", f"{s['bad_lines']:,} unreadable line(s) skipped:", ""]
@@ -45,6 +48,37 @@ def render_markdown(report: Report, title: str = "AI usage report") -> str:
                 lines += ["", f"_{len(table.rows) - MD_ROW_LIMIT:,} more rows in the CSV or "
                           "JSON output._"]
     return "\n".join(lines) + "\n"
+
+
+def _headline(s: dict) -> list[str]:
+    """The KPIs under the period line: sanctioned share, risk, data loss, the previous period."""
+    lines = [""]
+    if s["sanctioned_percent"] is not None:
+        new = "" if s["new_services"] is None else f"; {s['new_services']:,} new services"
+        lines.append(f"- Sanctioned use: {s['sanctioned_percent']:g}% of requests went to "
+                     f"services the policy approves; {s['risky_services']:,} high-risk services "
+                     f"in use{new}.")
+    actions = ", ".join(f"{action} {n:,}" for action, n in s["data_loss_actions"].items())
+    lines.append(f"- Sensitive data: {s['data_loss_events']:,} data-loss events by "
+                 f"{s['data_loss_users']:,} people" + (f" ({actions})." if actions else "."))
+    previous, changes = s["previous"], s["change_percent"]
+    if previous is not None and changes is not None:
+        moves = ", ".join(
+            f"{FIGURE_LABELS[figure]} {_signed(changes[figure])}" for figure in
+            ("requests", "page_views", "prompts", "users", "data_loss_events")
+        )
+        lines.append(f"- Against the previous period, {_md(previous['since'])} up to "
+                     f"{_md(previous['until'])}: {moves}.")
+    elif previous is not None:
+        lines.append("- No comparison: the logs do not reach back to the previous period.")
+    if s["aigate_requests"]:
+        lines.append(f"- Left out: {s['aigate_requests']:,} requests to aigate's own pages "
+                     "(acknowledgements of the warning).")
+    return lines
+
+
+def _signed(change: float | None) -> str:
+    return "new" if change is None else f"{change:+g}%"
 
 
 def _md(value: Cell) -> str:

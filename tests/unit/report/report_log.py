@@ -44,9 +44,12 @@ def decision(
     unscanned_reason: str | None = None,
     host: str | None = None,
     path: str = "/",
+    method: str = "POST",
     endpoint: str | None = None,
+    navigation: bool | None = None,
 ) -> dict[str, Any]:
-    """A decision record; `time` is `2026-03-02T09:00:00` (UTC, milliseconds added)."""
+    """A decision record; `time` is `2026-03-02T09:00:00` (UTC, milliseconds added). Without
+    `navigation` it is a record of a version before that field (page views judged by path)."""
     entry = default_catalog().get(service) if service else None
     record = dict(TEMPLATE)
     record.update(
@@ -57,6 +60,7 @@ def decision(
         service=service,
         category=entry.category if entry else None,
         host=host or (entry.hosts[0] if entry else "unknown"),
+        method=method,
         path=path,
         action=action,
         outcome=outcome,
@@ -67,6 +71,10 @@ def decision(
         findings=[{"detector": d, "class": c, "count": n, "preview": "x…"}
                   for d, c, n in findings],
     )
+    if navigation is None:
+        del record["navigation"]
+    else:
+        record["navigation"] = navigation
     if endpoint:  # an unlisted AI endpoint, as aigate.endpoints records it
         record.update(service=UNLISTED_ID, category="unlisted", unlisted=True, endpoint=endpoint)
     return record
@@ -126,9 +134,10 @@ def crafted() -> list[dict[str, Any]]:
           mode="monitor", groups=("engineering", "security")),
         d("2026-03-03T15:00:00", None, None, "allowed", groups=(), host="llm.lab.corp.example",
           path="/v1/chat/completions", endpoint="openai-chat"),
-        d("2026-03-04T09:00:00", "alice", "chatgpt", "warned", action="warn"),
+        d("2026-03-04T09:00:00", "alice", "chatgpt", "warned", action="warn", method="GET"),
         {"time": "2026-03-04T09:00:30.000Z", "event": "ack", "user": "alice",
          "service": "chatgpt"},
-        d("2026-03-04T09:00:30", "alice", "chatgpt", "acknowledged", action="warn"),
+        d("2026-03-04T09:00:30", "alice", "chatgpt", "acknowledged", action="warn",
+          path="/.aigate/ack"),  # aigate's own endpoint: an action, not a request
         d("2026-03-04T09:01:00", "alice", "chatgpt", "continued", action="warn"),
     ]

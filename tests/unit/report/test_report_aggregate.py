@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from aigate.policy import DEFAULT_POLICY, load_policy
 from aigate.report.aggregate import Aggregator
-from aigate.report.counters import Activity, Filters, bucket_of, until_bound
+from aigate.report.counters import Activity, Filters, bucket_of, is_page_view, until_bound
 from aigate.report.model import Report
 from report_log import crafted, decision, websocket
 
@@ -33,32 +33,35 @@ def rows(report: Report, table: str) -> list[tuple]:
 def test_summary_counts_decisions_people_and_other_events(report):
     s = report.summary
     assert (s["requests"], s["users"], s["services"], s["unlisted_hosts"], s["days"]) == (
-        14, 4, 3, 1, 3)
+        13, 4, 3, 1, 3)
     assert s["other_events"] == {"policy_load": 1, "ack": 1}
-    assert s["modes"] == {"enforce": 12, "monitor": 2}
+    assert s["modes"] == {"enforce": 11, "monitor": 2}
     assert (s["first"], s["last"]) == ("2026-03-02T09:00:00.000Z", "2026-03-04T09:01:00.000Z")
 
 
 def test_services_count_requests_people_days_time_and_blocks(report):
-    assert [r[:7] for r in rows(report, "services")] == [
-        # service, category, requests, users, active days, active hours, blocked (or would be)
-        ("chatgpt", "chat", 8, 2, 2, 0.12, 1),  # alice 240+60+60 s, bob 60 s
-        ("deepseek", "chat", 4, 2, 2, 0.03, 4),  # bob's burst of 20 s counts a minute
-        ("claude", "chat", 1, 1, 1, 0.02, 0),
-        ("unlisted:llm.lab.corp.example", "unlisted", 1, 1, 1, 0.02, 0),  # per host
+    assert [r[:10] for r in rows(report, "services")] == [
+        # service, category, requests, page views, prompts, users, active days, active hours,
+        # blocked (or would be), data-loss events
+        ("chatgpt", "chat", 7, 1, 4, 2, 2, 0.12, 1, 2),  # alice 240+60+60 s, bob 60 s
+        ("deepseek", "chat", 4, 0, 0, 2, 2, 0.03, 4, 0),  # bob's burst of 20 s counts a minute
+        ("claude", "chat", 1, 0, 0, 1, 1, 0.02, 0, 0),
+        ("unlisted:llm.lab.corp.example", "unlisted", 1, 0, 0, 1, 1, 0.02, 0, 0),  # per host
     ]
 
 
 def test_groups_count_a_person_in_each_of_their_groups(report):
-    assert [r[:4] for r in rows(report, "groups")] == [
-        ("engineering", 9, 2, 3), ("sales", 4, 1, 1), ("security", 2, 1, 1), ("(no group)", 1, 1, 1)
+    assert [r[:5] for r in rows(report, "groups")] == [
+        # group, requests, page views, prompts, people
+        ("engineering", 8, 1, 3, 2), ("sales", 4, 0, 1, 1), ("security", 2, 0, 0, 1),
+        ("(no group)", 1, 0, 0, 1),
     ]
 
 
 def test_people_without_proxy_auth_are_named_by_address(report):
-    users = {r[0]: r[1:5] for r in rows(report, "users")}
-    assert users == {
-        "alice": (7, 1, 2, 0.1),
+    users = {r[0]: (r[1], *r[4:7]) for r in rows(report, "users")}
+    assert users == {  # requests, services, active days, active hours
+        "alice": (6, 1, 2, 0.1),
         "bob": (4, 2, 1, 0.08),  # 10:00:00-10:05:00 is one session of 300 s
         "carol": (2, 2, 1, 0.02),  # 11:00-11:01: one minute
         "ip:10.9.9.9": (1, 1, 1, 0.02),
@@ -67,10 +70,12 @@ def test_people_without_proxy_auth_are_named_by_address(report):
 
 def test_trend_has_every_day_with_requests_and_people(report):
     assert rows(report, "days") == [
-        ("2026-03-02", 8, 2), ("2026-03-03", 3, 2), ("2026-03-04", 3, 1)
+        # day, requests, page views, prompts, people, data-loss events
+        ("2026-03-02", 8, 0, 4, 2, 2), ("2026-03-03", 3, 0, 0, 2, 0), ("2026-03-04", 2, 1, 0, 1, 0)
     ]
-    assert report.daily_requests == [8, 3, 3]
-    assert report.service_trend["chatgpt"] == [5, 0, 3]
+    assert report.daily_requests == [8, 3, 2]
+    assert report.daily_data_loss == [2, 0, 0]
+    assert report.service_trend["chatgpt"] == [5, 0, 2]
 
 
 def test_actions_split_enforced_from_would_have_been(report):
@@ -111,9 +116,13 @@ def test_bucket_of_reads_outcome_mode_and_dlp_action(outcome, action, mode, dlp,
     assert bucket_of(record) == expected
 
 
-def test_findings_by_class_and_service(report):
+def test_sensitive_data_by_class_detector_and_service_says_what_aigate_did(report):
     assert rows(report, "findings") == [
-        ("pii", "chatgpt", 2, 1, 1), ("financial", "chatgpt", 1, 1, 1)
+        # class, detector, service, events, findings, people, blocked, redacted, warned, logged,
+        # monitor only, last
+        ("financial", "credit_card", "chatgpt", 1, 1, 1, 1, 0, 0, 0, 0,
+         "2026-03-02T10:05:00.000Z"),
+        ("pii", "email", "chatgpt", 1, 2, 1, 0, 1, 0, 0, 0, "2026-03-02T09:02:00.000Z"),
     ]
 
 
@@ -153,18 +162,18 @@ def test_unlisted_endpoints_are_ranked_by_people(policy):
 @pytest.mark.parametrize(
     ("filters", "requests"),
     [
-        (Filters(since="2026-03-03"), 6),
+        (Filters(since="2026-03-03"), 5),
         (Filters(until="2026-03-02"), 8),
         (Filters(since="2026-03-03", until="2026-03-03"), 3),
         (Filters(since="2026-03-02T10:00", until="2026-03-02T10:00:10"), 2),
-        (Filters(group="engineering"), 9),
+        (Filters(group="engineering"), 8),
         (Filters(group="nobody"), 0),
     ],
 )
 def test_filters_select_by_time_and_group(filters, requests):
-    report = report_of(crafted(), filters=filters)
-    assert report.summary["requests"] == requests
-    assert report.summary["filtered_out"] == 14 - requests
+    s = report_of(crafted(), filters=filters).summary
+    assert s["requests"] == requests
+    assert s["requests"] + s["aigate_requests"] + s["filtered_out"] == 14
 
 
 def test_until_a_date_includes_that_whole_day():
@@ -202,16 +211,18 @@ def test_odd_field_types_from_a_hand_edited_log_do_not_stop_the_report(policy):
     odd.update(user=42, groups="sales", findings=["email", {"class": "pii", "count": "2"}],
                service=None, category=None, host=None, unscanned_reason=7, inspected=False)
     report = report_of([odd, *crafted()], policy)
-    assert report.summary["requests"] == 15
+    assert report.summary["requests"] == 14
     assert {r[0]: r[1] for r in rows(report, "users")}["42"] == 1
     assert rows(report, "groups")[1][:2] == ("sales", 5)
-    assert ("pii", "(unknown)", 1, 1, 1) in rows(report, "findings")
+    assert ("pii", "(unknown)", "(unknown)", 1, 1, 1) in [r[:6] for r in rows(report, "findings")]
+    services = {r[0]: r for r in rows(report, "services")}
+    assert services["(unknown)"][10] == "not in policy"  # no id: no catalog knows it
 
 
 def test_websocket_messages_have_their_own_table_and_are_not_requests(policy):
-    """A flagged WebSocket message is not a request: the figures of the crafted log stay as they
-    are, and the messages are counted per service, mode, action and outcome, within the
-    filters."""
+    """A flagged WebSocket message is not a request: the usage figures of the crafted log stay
+    as they are, and the messages are counted per service, mode, action and outcome, within the
+    filters. With findings they are data-loss events (see the sensitive-data tests)."""
     messages = [
         websocket("2026-03-02T09:10:00", "alice"),
         websocket("2026-03-02T09:11:00", "alice", findings=(("aws_access_key_id", "secret", 2),
@@ -225,9 +236,11 @@ def test_websocket_messages_have_their_own_table_and_are_not_requests(policy):
     plain = report_of(crafted(), policy)
     mixed = report_of([*crafted(), *messages], policy)
     for table in plain.tables:
-        if table != "websocket":
+        if table not in ("websocket", "findings", "incidents", "days"):
             assert mixed.tables[table].rows == plain.tables[table].rows, table
-    assert mixed.summary["requests"] == plain.summary["requests"] == 14
+    assert mixed.daily_requests == plain.daily_requests
+    assert mixed.summary["requests"] == plain.summary["requests"] == 13
+    assert mixed.summary["data_loss_events"] == plain.summary["data_loss_events"] + 4
     assert mixed.summary["other_events"]["websocket_message"] == 5
     assert mixed.summary["records_without_time"] == 1
     assert rows(mixed, "websocket") == [
@@ -243,3 +256,123 @@ def test_websocket_messages_have_their_own_table_and_are_not_requests(policy):
     assert [r[0] for r in rows(sales, "websocket")] == ["claude"]
     later = report_of(messages, filters=Filters(since="2026-03-03"))
     assert [r[0] for r in rows(later, "websocket")] == ["deepseek"]
+
+
+def test_aigates_own_acknowledgement_is_an_action_not_a_request(report):
+    """The warn page's POST to /.aigate/ack is answered by aigate: it shows as 'continued after
+    warning', never as use of the service."""
+    assert report.summary["aigate_requests"] == 1
+    assert ("enforce", "continued after warning", 1) in [r[:3] for r in rows(report, "actions")]
+    assert report.daily_requests[-1] == 2  # warned and continued; not the acknowledgement
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "category", "page"),
+    [
+        ("GET", "/", "chat", True),
+        ("GET", "/c/6743-aa91", "chat", True),
+        ("GET", "/favicon.ico", "chat", False),
+        ("GET", "/static/app.3f2a.JS", "chat", False),
+        ("GET", "/backend-api/conversations", "chat", False),
+        ("GET", "/v1/models", "chat", False),
+        ("GET", "/", "api", False),  # an API service has no pages
+        ("GET", "/api/tags", "unlisted", False),
+        ("POST", "/", "chat", False),
+        (None, "/", "chat", False),
+    ],
+)
+def test_a_page_view_is_a_get_of_a_page_not_an_asset_or_api_call(method, path, category, page):
+    assert is_page_view(method, path, category) is page
+
+
+def test_page_views_and_prompts_are_counted_apart_from_requests(policy):
+    d = decision
+    report = report_of([
+        d("2026-03-02T09:00:00", "alice", method="GET"),
+        d("2026-03-02T09:00:01", "alice", method="GET", path="/favicon.ico"),
+        d("2026-03-02T09:00:02", "alice", method="GET", path="/backend-api/models"),
+        d("2026-03-02T09:01:00", "alice", inspected=True),
+        d("2026-03-02T09:02:00", "alice", inspected=False, unscanned_reason="too_large"),
+        d("2026-03-02T09:03:00", "alice"),  # a POST without a body: the page's own call
+    ], policy)
+    s = report.summary
+    assert (s["requests"], s["page_views"], s["prompts"]) == (6, 1, 2)
+    assert rows(report, "services")[0][2:5] == (6, 1, 2)
+    assert (report.daily_page_views, report.daily_prompts) == ([1], [2])
+
+
+def test_sanctioned_use_is_the_share_of_requests_to_approved_services(policy):
+    d = decision
+    report = report_of([
+        d("2026-03-02T09:00:00", "alice", "m365-copilot-chat"),
+        d("2026-03-02T09:00:10", "alice", "m365-copilot-chat"),
+        d("2026-03-02T09:00:20", "alice", "m365-copilot-chat"),
+        d("2026-03-02T09:01:00", "bob", "chatgpt"),
+        d("2026-03-02T09:02:00", "bob", "deepseek", "blocked", action="block", groups=("sales",)),
+        d("2026-03-02T09:03:00", "bob", "claude", groups=("sales",)),
+    ], policy)
+    s = report.summary
+    assert (s["sanctioned_requests"], s["unsanctioned_requests"], s["sanctioned_percent"]) == (
+        3, 3, 50.0)
+    assert s["policy_status"] == {"approved": 3, "caution": 1, "blocked": 1, "not in policy": 1}
+    assert rows(report, "policy_status")[0] == ("approved", 1, 3, 50.0, 0, 0, 1)
+    # group, requests, page views, prompts, people, services, unsanctioned requests
+    assert [r[:7] for r in rows(report, "groups")] == [
+        ("engineering", 4, 0, 0, 2, 2, 1), ("sales", 2, 0, 0, 1, 2, 2)]
+    assert report_of(crafted()).summary["sanctioned_percent"] is None  # no policy, no status
+
+
+def test_high_risk_services_in_use_are_listed_with_jurisdiction_and_status(report):
+    assert [r[:7] for r in rows(report, "risky_services")] == [
+        ("deepseek", "DeepSeek Chat", "DeepSeek", "high", "CN", "blocked", 2),
+        ("unlisted:llm.lab.corp.example", "AI model APIs not in the catalog", None, "high", None,
+         "caution", 1),
+    ]
+    assert report.summary["risky_services"] == 2
+
+
+def test_data_loss_incidents_are_listed_newest_first_with_what_aigate_did(policy):
+    records = [*crafted(),
+               websocket("2026-03-02T09:10:00", "alice"),
+               decision("2026-03-03T11:05:00", "carol", "claude", "monitored", mode="monitor",
+                        dlp_action="block", inspected=True, groups=("security",),
+                        findings=(("aws_access_key_id", "secret", 1), ("email", "pii", 3)))]
+    report = report_of(records, policy)
+    assert rows(report, "incidents") == [
+        # time, user, groups, service, data, action, channel, rule
+        ("2026-03-03T11:05:00.000Z", "carol", "security", "claude",
+         "aws_access_key_id (secret), email (pii) x3", "would have been blocked", "request", ""),
+        ("2026-03-02T10:05:00.000Z", "bob", "sales", "chatgpt", "credit_card (financial)",
+         "blocked", "request", ""),
+        ("2026-03-02T09:10:00.000Z", "alice", "engineering", "chatgpt",
+         "aws_access_key_id (secret)", "blocked", "websocket", "some-rule"),
+        ("2026-03-02T09:02:00.000Z", "alice", "engineering", "chatgpt", "email (pii) x2",
+         "redacted", "request", ""),
+    ]
+    s = report.summary
+    assert (s["data_loss_events"], s["data_loss_blocked"], s["data_loss_users"]) == (4, 2, 3)
+    assert s["data_loss_actions"] == {"blocked": 2, "redacted": 1, "would have been blocked": 1}
+    assert report.daily_data_loss == [3, 1, 0]
+    assert [r[:3] + r[6:11] for r in rows(report, "findings")
+            if r[2] == "claude"] == [  # blocked, redacted, warned, logged, monitor only
+        ("pii", "email", "claude", 0, 0, 0, 0, 1), ("secret", "aws_access_key_id", "claude",
+                                                    0, 0, 0, 0, 1)]
+
+
+def test_the_incident_list_keeps_only_the_newest(monkeypatch):
+    monkeypatch.setattr("aigate.report.dataloss.INCIDENTS_LIMIT", 5)
+    records = [decision(f"2026-03-02T09:{n:02d}:00", f"u{n}", inspected=True, dlp_action="log",
+                        findings=(("email", "pii", 1),)) for n in range(20)]
+    report = report_of([*records[10:], *records[:10]])  # two proxies' logs, one after the other
+    assert [r[1] for r in rows(report, "incidents")] == ["u19", "u18", "u17", "u16", "u15"]
+    assert report.summary["data_loss_events"] == 20
+
+
+def test_page_views_follow_what_the_proxy_saw_when_the_record_says_so():
+    records = [
+        decision("2026-03-02T09:00:00", "ann", method="GET", path="/", navigation=True),
+        decision("2026-03-02T09:00:01", "ann", method="GET", path="/", navigation=False),  # script
+        decision("2026-03-02T09:00:02", "ann", method="GET", path="/api/page", navigation=True),
+        decision("2026-03-02T09:00:03", "ann", method="GET", path="/"),  # older record: by path
+    ]
+    assert report_of(records).summary["page_views"] == 3

@@ -28,7 +28,8 @@ def test_html_is_one_self_contained_document_with_charts(log, capsys):
     assert code == 0
     assert out.startswith("<!DOCTYPE html>")
     assert out.count("<svg") >= 4  # daily trend, services, sparklines, actions, shadow AI
-    assert "<script" not in out and "http://" not in out.replace('"http://www.w3.org/2000/svg"', "")
+    assert out.count("<script>") == out.count("<script") == 1  # the inline table sorter only
+    assert "http://" not in out.replace('"http://www.w3.org/2000/svg"', "")
     assert 'data-table="shadow"' in out and "Claude" in out
     assert "llm.lab.corp.example" in out
 
@@ -36,15 +37,15 @@ def test_html_is_one_self_contained_document_with_charts(log, capsys):
 def test_markdown_has_a_section_per_part(log, capsys):
     code, out, _ = run(capsys, str(log), "--format", "md")
     assert code == 0
-    for heading in ("## AI usage", "## Actions", "## Inspection", "## Shadow AI"):
+    for heading in ("## AI usage", "## Actions", "## Sensitive data", "## Shadow AI"):
         assert heading in out
-    assert "| chatgpt | chat | 8 | 2 | 2 | 0.12 | 1 |" in out
+    assert "| chatgpt | chat | 7 | 1 | 4 | 2 | 2 | 0.12 | 1 | 2 | caution | medium | US |" in out
 
 
 @pytest.mark.parametrize(
     ("table", "header", "first"),
     [
-        ("services", "service", ["chatgpt", "chat", "8", "2", "2", "0.12", "1"]),
+        ("services", "service", ["chatgpt", "chat", "7", "1", "4", "2", "2", "0.12", "1"]),
         ("offenders", "user", ["bob", "4", "3", "1", "0", "1", "chatgpt, deepseek"]),
         ("unlisted", "host",
          ["llm.lab.corp.example", "1", "1", "1", "openai-chat", "/v1/chat/completions"]),
@@ -62,8 +63,9 @@ def test_json_holds_every_table_and_the_trend(log, capsys):
     code, out, _ = run(capsys, str(log), "--format", "json")
     assert code == 0
     doc = json.loads(out)
-    assert doc["summary"]["requests"] == 14
-    assert doc["trend"]["requests"] == [8, 3, 3]
+    assert doc["summary"]["requests"] == 13
+    assert doc["trend"]["requests"] == [8, 3, 2]
+    assert doc["trend"]["data_loss"] == [2, 0, 0]
     assert doc["tables"]["shadow"][0]["service"] == "claude"
 
 
@@ -75,14 +77,15 @@ def test_output_format_follows_the_file_extension(log, tmp_path, capsys, name, m
     out = tmp_path / name
     code, stdout, err = run(capsys, str(log), "-o", str(out))
     assert code == 0 and stdout == ""
-    assert "14 AI requests" in err
+    assert "13 AI requests" in err
     assert out.read_text().lstrip().startswith(marker)
 
 
 def test_filters_reach_the_report(log, capsys):
     _, out, _ = run(capsys, str(log), "--format", "json", "--since", "2026-03-03",
                     "--group", "engineering")
-    assert json.loads(out)["summary"]["requests"] == 5  # carol's 2 and alice's 3
+    # carol's 2 and alice's 2 (her acknowledgement is aigate's own request)
+    assert json.loads(out)["summary"]["requests"] == 4
 
 
 @pytest.mark.parametrize("args", [["missing.jsonl"], ["LOG", "--since", "last week"],
@@ -156,7 +159,7 @@ def test_a_log_with_websocket_message_records_reports_them_apart(tmp_path, capsy
     assert code == 0, err
     if fmt == "json":
         doc = json.loads(out)
-        assert doc["summary"]["requests"] == 14
+        assert doc["summary"]["requests"] == 13
         assert doc["tables"]["websocket"] == [{
             "service": "chatgpt", "mode": "enforce", "dlp_action": "block",
             "outcome": "dropped", "messages": 1, "users": 1, "findings": 1,
@@ -167,3 +170,45 @@ def test_a_log_with_websocket_message_records_reports_them_apart(tmp_path, capsy
             "chatgpt", "enforce", "block", "dropped", "1"]
     else:
         assert "Flagged WebSocket messages" in out
+
+
+def test_markdown_opens_with_the_kpis(log, capsys):
+    _, out, _ = run(capsys, str(log), "--format", "md")
+    head = out.split("## AI usage")[0]
+    assert "13 AI requests (1 page views, 4 prompts) by 4 people" in head
+    assert "- Sanctioned use: 0% of requests went to services the policy approves; 2 high-risk" \
+        in head
+    assert "- Sensitive data: 2 data-loss events by 2 people (redacted 1, blocked 1)." in head
+    assert "- Left out: 1 requests to aigate's own pages" in head
+
+
+def test_markdown_compares_with_the_previous_period(log, capsys):
+    _, out, _ = run(capsys, str(log), "--format", "md", "--since", "2026-03-04")
+    assert ("- Against the previous period, 2026-03-03 up to 2026-03-04: requests -33.3%, "
+            "page views new, prompts new, people -50%, data-loss events new.") in out
+    assert "| requests | 2 | 3 | -33.3 |" in out
+
+
+@pytest.mark.parametrize("table", ["incidents", "policy_status", "risky_services", "comparison",
+                                   "new_services"])
+def test_csv_writes_the_new_tables(log, capsys, table):
+    code, out, _ = run(capsys, str(log), "--format", "csv", "--table", table, "--since",
+                       "2026-03-03")
+    assert code == 0
+    header = next(csv.reader(io.StringIO(out)))
+    assert header and header[0] in ("time", "policy_status", "service", "figure")
+
+
+def test_json_holds_the_kpis_and_the_daily_series(log, capsys):
+    _, out, _ = run(capsys, str(log), "--format", "json", "--since", "2026-03-03")
+    doc = json.loads(out)
+    s = doc["summary"]
+    assert (s["requests"], s["page_views"], s["prompts"], s["aigate_requests"]) == (5, 1, 0, 1)
+    assert s["policy_status"] == {"caution": 3, "blocked": 1, "not in policy": 1}
+    assert doc["trend"]["page_views"] == [0, 1] and doc["trend"]["data_loss"] == [0, 0]
+    assert doc["tables"]["incidents"] == []
+    # 2026-03-01 and 02 come before: the log begins on the 2nd, too late to compare
+    assert s["previous"]["covered"] is False and s["change_percent"] is None
+    _, out, _ = run(capsys, str(log), "--format", "json", "--since", "2026-03-04")
+    s = json.loads(out)["summary"]
+    assert s["previous"]["requests"] == 3 and s["change_percent"]["requests"] == -33.3

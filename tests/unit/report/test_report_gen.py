@@ -39,11 +39,19 @@ def test_a_generated_week_fills_every_part_of_the_report(week):
     assert s["users"] == 40
     assert set(s["modes"]) == {"monitor", "enforce"}
     assert s["bad_lines"] == 0
-    for table in ("services", "actions", "findings", "coverage", "offenders", "shadow",
-                  "unlisted"):
+    for table in ("services", "policy_status", "risky_services", "actions", "incidents",
+                  "findings", "coverage", "offenders", "shadow", "unlisted"):
         assert report.tables[table].rows, table
     actions = {label for label, _ in report.action_totals}
     assert {"continued after warning", "blocked by policy", "would have been warned"} <= actions
+
+
+def test_a_generated_week_has_page_loads_assets_and_acknowledgements(week):
+    """Sessions on web apps open the page and its favicon; acknowledgements POST to aigate's own
+    endpoint: the report tells them from prompts and leaves aigate's out."""
+    s = build_report([week], load_policy(DEFAULT_POLICY)).summary
+    assert s["page_views"] > 100 and s["prompts"] > 1000 and s["aigate_requests"] > 10
+    assert s["requests"] > s["page_views"] * 2 + s["prompts"]  # a favicon per page, and more
 
 
 def test_the_generator_is_deterministic_per_seed(tmp_path):
