@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PYTHON312 := $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3.12 /usr/bin/python3.12; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; assert sys.version_info[:2] == (3, 12)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: run test lint bench setup clean
+.PHONY: run test lint bench screenshots setup clean
 
 setup: $(STAMP)
 
@@ -33,6 +33,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[test,bench]'  # the peers bench_scan compares against
 	$(PY) bench/run.py
+
+screenshots: $(STAMP)
+	@.ci/system-deps
+	$(PY) docs/screenshots/take.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
