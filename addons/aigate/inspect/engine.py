@@ -13,8 +13,8 @@ import hmac
 import ipaddress
 import re
 import secrets
-from collections.abc import Collection, Iterable, Sequence
-from typing import Any, Literal
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from typing import Any, Literal, NamedTuple
 
 from aigate.inspect.detectors import builtin
 from aigate.inspect.detectors.base import (
@@ -26,7 +26,13 @@ from aigate.inspect.detectors.base import (
 )
 from aigate.inspect.encoded import encoding_of
 from aigate.inspect.normalize import normalize
-from aigate.inspect.result import CONFIDENCE_RANK, Confidence, Extraction, Finding
+from aigate.inspect.result import (
+    CONFIDENCE_RANK,
+    CONFIDENCES,
+    Confidence,
+    Extraction,
+    Finding,
+)
 
 try:
     import re2
@@ -34,6 +40,9 @@ except ImportError:  # pragma: no cover - the wheel exists for our platforms
     re2 = None
 
 Engine = Literal["re2", "re"]
+# The bindings' anchor constant, for calling their C++ Match directly (`_Compiled.match`); None
+# if their internals ever change, and the scan then uses the public `finditer`.
+_UNANCHORED = getattr(getattr(re2, "_Anchor", None), "UNANCHORED", None)
 _IP_DETECTORS = ("ipv4_address", "ipv6_address")
 _WARM_UP = (
     "Please summarise the meeting notes from 2024-03-18 and draft a reply. Call me on "
@@ -100,16 +109,19 @@ def _top_level_alternation(pattern: str) -> bool:
     return False
 
 
-def _whole_words(lowered: bytes, ids: list[int], words: list[str]) -> list[int]:
-    """The ids of `words` (found anywhere by the set) that occur at the start of a word: a
+_ALNUM = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _whole_words(lowered: bytes, ids: list[int], words: list[bytes]) -> list[int]:
+    """The ids of `words` (found anywhere by the filter) that occur at the start of a word: a
     label `rue` inside `true` names nothing."""
     present = []
     for word_id in ids:
-        word = words[word_id].encode()
+        word = words[word_id]
         at = lowered.find(word)
-        while at > 0 and (lowered[at - 1 : at].isalnum()):
+        while at > 0 and lowered[at - 1] in _ALNUM:
             at = lowered.find(word, at + 1)
-        if at >= 0 or not word.isascii():  # the set folded case beyond ASCII: trust it
+        if at >= 0 or not word.isascii():  # the filter folded case beyond ASCII: trust it
             present.append(word_id)
     return present
 
@@ -146,7 +158,17 @@ def _char_offsets(data: bytes):
 
 
 class _Compiled:
-    __slots__ = ("context", "detector", "group", "lead", "regex", "word_ids", "words")
+    __slots__ = (
+        "best_rank",
+        "context",
+        "detector",
+        "group",
+        "lead",
+        "match",
+        "regex",
+        "word_ids",
+        "words",
+    )
 
     def __init__(self, detector: Detector, regex: Any, context: re.Pattern[str] | None) -> None:
         self.detector = detector
@@ -155,9 +177,22 @@ class _Compiled:
         self.context = context
         # Only required words select the detector; optional ones are looked for after a match.
         self.words = tuple(w.lower() for w in detector.context) if detector.context_required else ()
-        self.word_ids: frozenset[int] = frozenset()  # context words' ids in the RE2 set
+        self.word_ids: frozenset[int] = frozenset()  # its words' ids among the filter's words
         lead = _leading_literal(detector.pattern)
         self.lead = lead.encode() if lead else None  # case-sensitive text every match starts with
+        # The re2 bindings' C++ Match, called directly: their `finditer` wraps each call and
+        # each match in Python objects (~4% of a scan). None on `re`: then `finditer`.
+        inner = getattr(regex, "_regexp", None)
+        self.match = getattr(inner, "Match", None) if _UNANCHORED is not None else None
+        # The surest level its findings can reach: one inside a surer finding is dropped by
+        # `_resolve` whatever its checks say, so the scan skips them.
+        if detector.checksum is not None:
+            best: Confidence = "validated"
+        elif detector.context and detector.confidence == "pattern":
+            best = "context"
+        else:
+            best = detector.confidence
+        self.best_rank = CONFIDENCE_RANK[best]
 
 
 class Scanner:
@@ -175,6 +210,7 @@ class Scanner:
         self.detectors = tuple(sorted(chosen, key=lambda d: d.generic))
         self.engine: Engine = engine or ("re2" if re2 is not None else "re")
         self._key = key if key is not None else secrets.token_bytes(32)
+        self._mac = hmac.new(self._key, digestmod=hashlib.sha256)
         self._compiled = [self._compile(d) for d in self.detectors]
         if self.engine == "re2":
             self._build_prefilter()
@@ -230,37 +266,39 @@ class Scanner:
         return _Compiled(d, regex, context)
 
     def _build_prefilter(self) -> None:
-        """Three cheap passes decide which detectors run. RE2's FilteredRE2 finds the literal
-        atoms each pattern needs (`ghp_`, `AKIA`, `-----BEGIN`); the few patterns without atoms
-        (numbers, addresses) go into one RE2 set; required context words, as whole words, go
-        into another. One big set of every pattern would be simpler, but its DFA keeps meeting
-        new states on varied text and costs milliseconds a prompt; these stay in microseconds.
-        A pattern that starts with case-sensitive text (`CHE-`, `AKIA`) is then run only where
-        that text occurs (the filter's atoms ignore case)."""
+        """Two cheap passes decide which detectors run. RE2's FilteredRE2 finds the literal
+        atoms each pattern needs (`ghp_`, `AKIA`, `-----BEGIN`) and, in the same pass, the
+        required context words (each added as a case-insensitive literal: its own atom); the
+        few patterns without atoms (numbers, addresses) go into one RE2 set. One big set of
+        every pattern would be simpler, but its DFA keeps meeting new states on varied text and
+        costs milliseconds a prompt; these stay in microseconds. A pattern that starts with
+        case-sensitive text (`CHE-`, `AKIA`) is then run only where that text occurs (the
+        filter's atoms ignore case)."""
         probe = re2.Filter()
         for c in self._compiled:
             probe.Add(_loosen(c.detector.pattern).encode())
         probe.Compile()
         unfiltered = set(probe.Match(b"\0", True) or ())
         # The filter holds only patterns with atoms: the others would come back from every
-        # Match, costing a set conversion per prompt for nothing.
+        # Match, costing a set conversion per prompt for nothing. Its entries past the
+        # patterns are the context words.
         self._filter = re2.Filter()
         self._filter_ids: list[int] = []
         for i, c in enumerate(self._compiled):
             if i not in unfiltered:
                 self._filter.Add(_loosen(c.detector.pattern).encode())
                 self._filter_ids.append(i)
-        if self._filter_ids:
-            self._filter.Compile()
         word_ids: dict[str, int] = {}
-        self._word_set = re2.Set.SearchSet(re2.Options())
         for c in self._compiled:
             for word in c.words:
                 if word not in word_ids:
-                    word_ids[word] = self._word_set.Add(("(?i)" + re2.escape(word)).encode())
+                    self._filter.Add(("(?i)" + re2.escape(word)).encode())
+                    word_ids[word] = len(word_ids)
             c.word_ids = frozenset(word_ids[w] for w in c.words)
-        self._word_set.Compile()
-        self._words = sorted(word_ids, key=word_ids.__getitem__)
+        self._filtering = bool(self._filter_ids or word_ids)
+        if self._filtering:
+            self._filter.Compile()
+        self._words = [w.encode() for w in sorted(word_ids, key=word_ids.__getitem__)]
         detectors = range(len(self._compiled))
         self._unfiltered = frozenset(unfiltered)
         self._plain = frozenset(
@@ -277,18 +315,33 @@ class Scanner:
         self._shape_ids = shapes
         self._shape_set.Compile()
 
-    def _candidates(self, subject: bytes) -> list[_Compiled]:
-        ids = self._filter_ids
-        potential = {ids[j] for j in self._filter.Match(subject, True) or ()} if ids else set()
-        potential |= self._unfiltered
-        chosen = potential & self._plain
-        words = self._word_set.Match(subject)
+    def _candidates(self, subject: bytes) -> list[tuple[_Compiled, int]]:
+        """The detectors that can fire on `subject`, each with the offset its matches start
+        at or after (where the text every match starts with first occurs, else 0)."""
+        chosen = [self._shape_ids[j] for j in self._shape_set.Match(subject) or ()]
+        atoms: set[int] = set()  # context-required detectors whose atoms occur
+        words: list[int] = []
+        if self._filtering:
+            patterns = len(self._filter_ids)
+            for j in self._filter.Match(subject, True) or ():
+                if j >= patterns:
+                    words.append(j - patterns)
+                elif (i := self._filter_ids[j]) in self._plain:
+                    chosen.append(i)
+                else:
+                    atoms.add(i)
         if words:
             for word_id in _whole_words(subject.lower(), words, self._words):
-                chosen.update(i for i in self._word_detectors[word_id] if i in potential)
-        chosen.update(self._shape_ids[j] for j in self._shape_set.Match(subject) or ())
-        compiled = (self._compiled[i] for i in sorted(chosen))
-        return [c for c in compiled if c.lead is None or c.lead in subject]
+                chosen.extend(
+                    i for i in self._word_detectors[word_id] if i in atoms or i in self._unfiltered
+                )
+        selected = []
+        for i in sorted(set(chosen)):
+            c = self._compiled[i]
+            first = 0 if c.lead is None else subject.find(c.lead)
+            if first >= 0:
+                selected.append((c, first))
+        return selected
 
     def warm(self) -> None:
         """Scan a sample once so the first prompt does not pay for lazy set-up (RE2 builds its
@@ -297,7 +350,9 @@ class Scanner:
 
     def digest(self, value: str) -> str:
         """Keyed hash of a value (HMAC-SHA256 under the process key, 128 bits shown)."""
-        return hmac.new(self._key, value.encode(), hashlib.sha256).hexdigest()[:32]
+        mac = self._mac.copy()  # keyed once: a copy skips hashing the key for every value
+        mac.update(value.encode())
+        return mac.hexdigest()[:32]
 
     def scan(self, text: str, ignored: list[tuple[str, str]] | None = None) -> list[Finding]:
         """Findings in `text`, ordered by position; offsets are characters of `text`. Values a
@@ -312,17 +367,20 @@ class Scanner:
                 return []
             to_char = _identity if t.isascii() else _char_offsets(subject)
         else:
-            subject, candidates, to_char = t, self._compiled, _identity
+            subject, candidates, to_char = t, [(c, 0) for c in self._compiled], _identity
         lowered = t.lower() if self.engine == "re" else None
-        found: list[Finding] = []
-        labelled_ids: set[int] = set()  # findings a label names: they win a tie over a value
+        found: list[_Hit] = []
+        # (start, end, rank) of the findings so far above "pattern", by start: a value inside
+        # one surer than its detector can ever be would be dropped by `_resolve`, so its checks
+        # are not run (unless the caller collects ignored placeholders, which they report).
+        surer: list[tuple[int, int, int]] = []
         size = len(t)
-        for c in candidates:
+        for c, first in candidates:
             d = c.detector
             if lowered is not None and c.words and not any(map(lowered.__contains__, c.words)):
                 continue
-            for m in c.regex.finditer(subject):
-                start, end = m.span(c.group)
+            outranked = surer if ignored is None and c.best_rank < _TOP_RANK else None
+            for start, end in self._spans(c, subject, first):
                 if start < 0 or end <= start:
                     continue
                 start, end = to_char(start), to_char(end)
@@ -330,6 +388,9 @@ class Scanner:
                     (start > 0 and t[start - 1] in d.boundary)
                     or (end < size and t[end] in d.boundary)
                 ):
+                    continue
+                o_start, o_end = norm.span(start, end)
+                if outranked and _inside_surer(outranked, o_start, o_end, c.best_rank):
                     continue
                 labelled = False
                 if c.context is not None:
@@ -361,20 +422,39 @@ class Scanner:
                     level = "context"
                 else:
                     level = d.confidence
-                o_start, o_end = norm.span(start, end)
-                finding = Finding(
-                    d.id,
-                    d.data_class,
-                    o_start,
-                    o_end,
-                    level,
-                    preview(value, d.keep),
-                    self.digest(value),
-                )
-                found.append(finding)
-                if labelled:
-                    labelled_ids.add(id(finding))
-        return _resolve(found, labelled_ids)
+                rank = CONFIDENCE_RANK[level]
+                if rank > _LEAST_BEST:
+                    bisect.insort(surer, (o_start, o_end, rank))
+                found.append(_Hit(o_start, o_end, rank, labelled, d, value))
+        # Previews and digests only for the findings kept.
+        return [
+            Finding(
+                h.detector.id,
+                h.detector.data_class,
+                h.start,
+                h.end,
+                CONFIDENCES[h.rank],
+                preview(h.value, h.detector.keep),
+                self.digest(h.value),
+            )
+            for h in _resolve(found)
+        ]
+
+    @staticmethod
+    def _spans(c: _Compiled, subject: Any, pos: int) -> Iterator[tuple[int, int]]:
+        """The value's (start, end) in each match of `c` from `pos` on."""
+        if c.match is None:
+            for m in c.regex.finditer(subject, pos):
+                yield m.span(c.group)
+            return
+        size = len(subject)
+        while pos <= size:
+            spans = c.match(_UNANCHORED, subject, pos, size)
+            start, end = spans[0]
+            if start < 0:
+                return
+            yield spans[c.group]
+            pos = end if end > pos else pos + 1  # past an empty match
 
     def scan_extraction(self, extraction: Extraction) -> list[Finding]:
         """Findings in every segment, each tagged with its segment index (and the encoding,
@@ -389,22 +469,46 @@ class Scanner:
         return found
 
 
-def _resolve(found: list[Finding], labelled: set[int]) -> list[Finding]:
+class _Hit(NamedTuple):
+    """A value a detector reported, before `_resolve` picks the findings to keep."""
+
+    start: int  # offsets into the original text
+    end: int
+    rank: int  # CONFIDENCE_RANK of its confidence
+    labelled: bool  # a label nearby names it: it wins a tie over the same value
+    detector: Detector
+    value: str
+
+
+_TOP_RANK = CONFIDENCE_RANK["validated"]
+_LEAST_BEST = CONFIDENCE_RANK["pattern"]  # every detector's findings can reach this
+_NEIGHBOURS = 8
+_NO_END = 1 << 62  # sorts after every end offset
+
+
+def _inside_surer(surer: list[tuple[int, int, int]], start: int, end: int, rank: int) -> bool:
+    """Whether a finding in `surer` (sorted) holds start..end at a rank above `rank`. Only the
+    nearest few starting at or before `start` are read: a miss costs the checks it would have
+    saved, never a finding, and a prompt full of findings stays linear."""
+    at = bisect.bisect_right(surer, (start, _NO_END, 0))
+    return any(
+        e >= end and r > rank for _, e, r in surer[max(0, at - _NEIGHBOURS) : at]
+    )
+
+
+def _resolve(found: list[_Hit]) -> list[_Hit]:
     """One finding per value: drop a finding inside another one at least as confident. Over
     the same value equally sure, the one a nearby label names is kept ("SIN: 046 454 286" is a
     SIN, though its digits also make a phone number)."""
     if len(found) < 2:
         return found
-    rank = CONFIDENCE_RANK
-    found.sort(
-        key=lambda f: (f.start, -(f.end - f.start), -rank[f.confidence], id(f) not in labelled)
-    )
-    kept: list[Finding] = []
-    open_: list[Finding] = []  # kept findings that still reach the current start
-    for f in found:
-        open_ = [k for k in open_ if k.end > f.start]
-        if any(f.end <= k.end and rank[k.confidence] >= rank[f.confidence] for k in open_):
+    found.sort(key=lambda h: (h.start, h.start - h.end, -h.rank, not h.labelled))
+    kept: list[_Hit] = []
+    open_: list[_Hit] = []  # kept findings that still reach the current start
+    for h in found:
+        open_ = [k for k in open_ if k.end > h.start]
+        if any(h.end <= k.end and k.rank >= h.rank for k in open_):
             continue
-        kept.append(f)
-        open_.append(f)
+        kept.append(h)
+        open_.append(h)
     return kept

@@ -26,3 +26,12 @@ def test_planted_values_are_found_and_decoys_are_not(bench):
 
 def test_prompts_are_four_kilobytes(bench):
     assert {len(p) for p in bench.prompts(1, 5)} == {4096}
+
+
+def test_tiny_prompts_are_timed_beside_the_4kb_ones_and_the_re2_floor(bench):
+    planted, decoys = bench.corpus(seed=3, per_kind=2)
+    tiny = bench.tiny_prompts(3, 50)
+    assert len(tiny) == 50 and max(len(t.encode()) for t in tiny) < 200
+    row = bench.measure(bench.Aigate(), planted, decoys, bench.prompts(3, 3), 1, tiny)
+    assert 0 < row["tiny_p50_us"] <= row["tiny_p99_us"]
+    assert bench.re2_floor(bench.prompts(3, 3), 1) > row["mb_s"]

@@ -137,22 +137,28 @@ _TYPED_GRAMS = sorted(
 _TYPED_RUN = re.compile("|".join(_TYPED_GRAMS) + rf"|([a-z0-9])\1{{{_RUN - 1}}}")
 # The same two checks as one RE2 automaton (identical runs spelled out, RE2 has no
 # back-references): a single linear pass instead of Python's alternation tried at every offset,
-# which cost ~15 us on a 128-character token and ran twice per finding.
+# which cost ~15 us on a 128-character token and ran twice per finding. Held in a one-pattern
+# set: its Match is a single call, where a compiled pattern's search builds a match object.
 try:
     import re2 as _re2
 except ImportError:  # pragma: no cover - the wheel exists for our platforms
     _re2 = None
-_PLACEHOLDER_OR_RUN = (
-    None
-    if _re2 is None
-    else _re2.compile(
+
+
+def _placeholder_or_run() -> _re2.Set:
+    found = _re2.Set.SearchSet(_re2.Options())
+    found.Add(
         "|".join(
             [_re2.escape(word) for word in PLACEHOLDER_WORDS]
             + _TYPED_GRAMS
             + [c * _RUN for c in "abcdefghijklmnopqrstuvwxyz0123456789"]
         )
     )
-)
+    found.Compile()
+    return found
+
+
+_PLACEHOLDER_OR_RUN = None if _re2 is None else _placeholder_or_run()
 
 
 def _typed_run(low: str) -> bool:
@@ -167,7 +173,7 @@ def is_placeholder(value: str) -> bool:
     if len(set(low[:16])) <= 2 and len(set(low)) <= 2:  # aaaa, 0000, x-x-x
         return True
     if _PLACEHOLDER_OR_RUN is not None:
-        return _PLACEHOLDER_OR_RUN.search(low) is not None
+        return _PLACEHOLDER_OR_RUN.Match(low.encode()) is not None
     return _PLACEHOLDER.search(low) is not None or _typed_run(low)
 
 
