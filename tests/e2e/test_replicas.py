@@ -38,7 +38,9 @@ HAPROXY_CFG = ROOT / "deploy" / "haproxy" / "haproxy.cfg"
 ACK_KEY = "5a" * 32  # AIGATE_ACK_KEY, hex: the same on every replica
 ALLOWED = "https://allowed.openai.test"  # + a path unique to each request
 WARNED = "https://chat.warn.test/"
-RELOAD_SECONDS = 4.0  # a policy edit reaches a replica in about 2 s (1 s poll + reload)
+# A policy edit reaches a replica once the file has settled (aigate_policy_settle, 2 s), at the
+# next poll (1 s), plus the reload itself (policy and scanner: 0.5-1.5 s on two busy cores).
+RELOAD_SECONDS = 6.0
 DOWN_SECONDS = 15.0  # the shipped health check: every 2 s, down after 2 failures
 
 

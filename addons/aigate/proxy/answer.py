@@ -21,6 +21,7 @@ from aigate.decide import Decision
 from aigate.flowstate import FLOW_KEY, FlowState
 from aigate.identify import Identity
 from aigate.policy.loaded import LoadedPolicy
+from aigate.proxy.headers import negotiation_headers
 from aigate.proxy.policypage import POLICY_PAGE_KEY
 from aigate.proxy.runtime import Runtime
 from aigate.respond.api_errors import api_error, policy_message, text_error
@@ -65,7 +66,7 @@ def header_safe(text: str) -> str:
 
 
 def _kind(flow: http.HTTPFlow, api_format: str | None) -> str:
-    return response_kind(flow.request.method, flow.request.headers, api_format)
+    return response_kind(flow.request.method, negotiation_headers(flow.request), api_format)
 
 
 def html_response(status: int, page: str, request_id: str) -> http.Response:

@@ -37,7 +37,7 @@ from mitmproxy.net.http import url
 
 from aigate.flowstate import FLOW_KEY, FlowState
 from aigate.proxy.answer import REQUEST_ID_HEADER, html_response
-from aigate.proxy.headers import host_header
+from aigate.proxy.headers import host_header, negotiation_headers
 from aigate.proxy.runtime import Runtime
 from aigate.record import events, metrics
 from aigate.record.audit import (
@@ -114,7 +114,7 @@ def unavailable_response(flow: http.HTTPFlow, state: FlowState) -> http.Response
     api_format = service.api_format if service else None
     request_id = state.request_id
     message = f"{UNAVAILABLE_REASON} Request id: {request_id}."
-    kind = response_kind(flow.request.method, flow.request.headers, api_format)
+    kind = response_kind(flow.request.method, negotiation_headers(flow.request), api_format)
     if kind == "html":
         page = notice_page(
             "The AI usage log cannot be written",
@@ -324,7 +324,7 @@ class Audit:
                 path=request.path,
                 status=flow.response.status_code if flow.response else None,
                 time=now,
-                navigation=wants_html(request.method, request.headers),
+                navigation=wants_html(request.method, negotiation_headers(request)),
             )
         except Exception:
             logger.exception("aigate audit: could not build the record of %s", state.request_id)

@@ -33,3 +33,20 @@ def host_header(request: http.Request) -> str | None:
     if request.data.http_version in _AUTHORITY_VERSIONS:
         return request.host_header
     return header_value(request, b"host")
+
+
+# What content negotiation reads (`aigate.respond.negotiate`), raw name -> name.
+_NEGOTIATION = {name.encode(): name for name in (
+    "sec-fetch-mode", "sec-fetch-dest", "x-requested-with", "user-agent", "accept")}
+
+
+def negotiation_headers(request: http.Request) -> dict[str, str]:
+    """The headers `aigate.respond.negotiate` reads, as a plain dict of lower-case names, read in
+    one pass: asking mitmproxy's Headers for each of them costs about 9 us a request."""
+    found: dict[str, str] = {}
+    for raw, value in request.headers.fields:
+        name = _NEGOTIATION.get(raw.lower())
+        if name is not None:
+            text = value.decode("utf-8", "surrogateescape")
+            found[name] = f"{found[name]}, {text}" if name in found else text
+    return found

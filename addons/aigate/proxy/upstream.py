@@ -55,6 +55,7 @@ from mitmproxy.proxy import server_hooks
 from aigate.flowstate import FLOW_KEY, FlowState, UpstreamError
 from aigate.proxy.answer import REQUEST_ID_HEADER
 from aigate.proxy.audit import pretty_host
+from aigate.proxy.headers import negotiation_headers
 from aigate.proxy.policypage import POLICY_PAGE_KEY
 from aigate.proxy.runtime import Runtime
 from aigate.record import metrics
@@ -157,7 +158,7 @@ def upstream_response(
     if kind == "timeout" and timeout:
         problem = f"it did not accept a connection within {timeout:g} seconds"
     host = page_context.host
-    answer = response_kind(flow.request.method, flow.request.headers, api_format)
+    answer = response_kind(flow.request.method, negotiation_headers(flow.request), api_format)
     if answer == "html":
         retry = flow.request.url if flow.request.method in ("GET", "HEAD") else None
         page = upstream_error_page(page_context, problem, retry)
@@ -353,7 +354,8 @@ class Upstream:
 
     def _is_page_load(self, flow: http.HTTPFlow) -> bool:
         """A browser navigation (or a request that asks for HTML first): a person waiting."""
-        return self.mode == "pages" and wants_html(flow.request.method, flow.request.headers)
+        return self.mode == "pages" and wants_html(flow.request.method,
+                                                          negotiation_headers(flow.request))
 
     def _page_context(self, flow: http.HTTPFlow, state: FlowState) -> PageContext:
         host = pretty_host(flow.request)
