@@ -15,8 +15,11 @@ with one Python process. Each figure is the best of R rounds of S seconds, round
 the set-ups. Printed: wall req/s; the CPU share (of all cores) of the proxies, the load
 generator and the upstream; and two ratios: measured (wall N-worker / wall 1-worker), and per
 proxy CPU (how much of one worker's efficiency each of N keeps: what the N-worker proxy would
-deliver on N cores of its own). On a machine with N cores only, the client and the upstream take
-their share, so the measured ratio cannot reach N: read it with the CPU shares.
+deliver on N cores of its own; the supervisor's CPU counts as proxy CPU). On a machine with N
+cores only, the client and the upstream take their share, so the measured ratio cannot reach N:
+read it with the CPU shares. Then, per round, the requests each worker answered (its audit log)
+and, for SO_REUSEPORT, the client connections the kernel gave it; and each process's RSS after
+the run (VmRSS and its peak, VmHWM).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from aigate.serve.workers import worker_log_path
 from bench_proxy import BODY, ROOT, TEST_POLICY, Upstream, upstream_process
 
 AIGATE = str(Path(sys.executable).parent / "aigate")
@@ -64,6 +68,19 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
 
 
+def worker_number(pid: int) -> int:
+    """The slot of a supervised worker (its `AIGATE_WORKER`)."""
+    environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    return next(int(v.split(b"=", 1)[1]) for v in environ if v.startswith(b"AIGATE_WORKER="))
+
+
+def process_role(setup: Setup, pid: int) -> str:
+    """How the RSS table names a process: `w1`... for workers, else what it is."""
+    if pid in setup.workers:
+        return f"w{setup.workers.index(pid) + 1}"
+    return "haproxy" if setup.name.startswith("haproxy") else "supervisor"
+
+
 def children(pid: int) -> list[int]:
     try:
         return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -71,14 +88,53 @@ def children(pid: int) -> list[int]:
         return []
 
 
+def status_kib(pid: int, field: str) -> int:
+    """A `/proc/<pid>/status` size field (VmRSS, VmHWM) in KiB; 0 once the process is gone."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    match = re.search(rf"^{field}:\s+(\d+) kB", text, re.MULTILINE)
+    return int(match.group(1)) if match else 0
+
+
+def accepted(pids: list[int], port: int) -> tuple[int, ...]:
+    """Established TCP connections to local `port` that each process holds."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for row in Path(table).read_text().splitlines()[1:]:
+            fields = row.split()
+            if fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(f"socket:[{fields[9]}]")
+    counts = []
+    for pid in pids:
+        fds = Path(f"/proc/{pid}/fd")
+        counts.append(sum(1 for fd in fds.iterdir() if os.readlink(fd) in inodes))
+    return tuple(counts)
+
+
+def lines_in(path: Path) -> int:
+    """Records in an audit log so far (one line each; a missing file has none)."""
+    try:
+        with open(path, "rb") as log:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: log.read(1 << 20), b""))
+    except FileNotFoundError:
+        return 0
+
+
 @dataclass
 class Setup:
     name: str
     port: int
-    pids: list[int]  # the processes doing proxy work (workers, and HAProxy)
+    pids: list[int]  # the processes doing proxy work (workers, supervisor, HAProxy)
+    workers: list[int]  # the proxy workers' pids, in the order of `logs`
+    logs: list[Path]  # each worker's audit log: one decision record per request
 
     def cpu(self) -> float:
         return sum(cpu_seconds(pid) for pid in self.pids)
+
+    def records(self) -> list[int]:
+        return [lines_in(log) for log in self.logs]
 
 
 @contextmanager
@@ -107,8 +163,15 @@ def aigate(work: Path, upstream: Upstream, workers: int, name: str,
         proc.wait()
         raise SystemExit(f"aigate did not start: {' '.join(argv)}")
     threading.Thread(target=proc.stdout.read, daemon=True).start()
+    log = work / f"audit-{name}.jsonl"
+    if workers == 1:
+        setup = Setup(name, found, [proc.pid], [proc.pid], [log])
+    else:  # the supervisor and its children, workers 1..N (their AIGATE_WORKER)
+        pids = sorted(children(proc.pid), key=worker_number)
+        logs = [Path(worker_log_path(str(log), n)) for n in range(1, workers + 1)]
+        setup = Setup(name, found, [*pids, proc.pid], pids, logs)
     try:
-        yield Setup(name, found, children(proc.pid) if workers > 1 else [proc.pid])
+        yield setup
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -153,7 +216,9 @@ def haproxy(work: Path, upstream: Upstream, workers: int) -> Iterator[Setup]:
                         raise SystemExit("haproxy did not start") from None
                     time.sleep(0.05)
             yield Setup(f"haproxy + {workers}", port,
-                        [proc.pid, *(pid for b in backends for pid in b.pids)])
+                        [proc.pid, *(pid for b in backends for pid in b.pids)],
+                        [pid for b in backends for pid in b.workers],
+                        [log for b in backends for log in b.logs])
         finally:
             proc.terminate()
             proc.wait(timeout=10)
@@ -221,6 +286,8 @@ class Sample:
     client_share: float
     upstream_share: float
     per_proxy_cpu: float  # requests per proxy CPU second
+    by_worker: tuple[int, ...]  # requests each worker answered (audit records)
+    connections: tuple[int, ...]  # client connections each worker held (SO_REUSEPORT only)
 
 
 def measure(setup: Setup, ca: str, processes: int, seconds: float, upstream_pid: int) -> Sample:
@@ -234,6 +301,8 @@ def measure(setup: Setup, ca: str, processes: int, seconds: float, upstream_pid:
         procs.append(proc)
     time.sleep(0.5)  # connections open and warm
     proxy_cpu, upstream_cpu = setup.cpu(), cpu_seconds(upstream_pid)
+    records = setup.records()
+    connections = accepted(setup.workers, setup.port) if setup.name == "reuseport" else ()
     started = time.perf_counter()
     for pipe in pipes:
         pipe.send("go")
@@ -242,11 +311,14 @@ def measure(setup: Setup, ca: str, processes: int, seconds: float, upstream_pid:
     proxy_cpu, upstream_cpu = setup.cpu() - proxy_cpu, cpu_seconds(upstream_pid) - upstream_cpu
     for proc in procs:
         proc.join()
+    after = setup.records()
+    by_worker = tuple(end - start for start, end in zip(records, after, strict=True))
     requests = sum(r[0] for r in results)
     client_cpu = sum(r[1] for r in results)
     capacity = wall * CORES
     return Sample(requests / wall, proxy_cpu / capacity, client_cpu / capacity,
-                  upstream_cpu / capacity, requests / proxy_cpu if proxy_cpu else 0.0)
+                  upstream_cpu / capacity, requests / proxy_cpu if proxy_cpu else 0.0, by_worker,
+                  connections)
 
 
 def main() -> int:
@@ -276,6 +348,9 @@ def main() -> int:
                     workers = 1 if setup.name == "one" else n
                     sample = measure(setup, ca, workers + 1, args.seconds, upstream_pid)
                     samples.setdefault(setup.name, []).append(sample)
+            memory = {setup.name: [(process_role(setup, pid), status_kib(pid, "VmRSS"),
+                                    status_kib(pid, "VmHWM")) for pid in setup.pids]
+                      for setup in setups}
     finally:
         shutil.rmtree(work, ignore_errors=True)
     best = {name: max(values, key=lambda s: s.rate) for name, values in samples.items()}
@@ -297,6 +372,21 @@ def main() -> int:
         print(f"{label}: measured {measured:.2f}x one worker; per proxy CPU {efficiency:.2f} "
               f"-> {efficiency * n:.2f}x on {n} free cores (goal >= {0.85 * n:.2f}x) "
               f"{'ok' if efficiency * n >= 0.85 * n else 'MISSED'}")
+    print("\nRequests per worker in each round (audit records; the kernel hashes each "
+          "connection to a worker):")
+    for name, values in samples.items():
+        if name == "one":
+            continue
+        rounds = "  ".join("/".join(str(r) for r in s.by_worker)
+                           + (f" ({'/'.join(str(c) for c in s.connections)} conns)"
+                              if s.connections else "") for s in values)
+        busiest = [max(s.by_worker) / sum(s.by_worker) for s in values if sum(s.by_worker)]
+        print(f"{name:16} {rounds}  (busiest worker: {sum(busiest) / len(busiest):.0%} on "
+              f"average, even: {1 / n:.0%})")
+    print("\nRSS per process after the run, MiB (VmRSS, peak VmHWM):")
+    for name, sizes in memory.items():
+        print(f"{name:16} " + "  ".join(f"{role} {rss / 1024:.1f} (peak {peak / 1024:.1f})"
+                                         for role, rss, peak in sizes))
     return 0
 
 

@@ -148,19 +148,20 @@ class Proxy:
 def aigate_proxy(
     work: Path, upstream: tuple[str, int], upstream_ca: Path, start_seconds: float = 60.0,
     *, policy: Path | None = None, confdir: Path | None = None, options: tuple[str, ...] = (),
-    env: dict[str, str] | None = None,
+    env: dict[str, str] | None = None, workers: int = 1,
 ) -> Iterator[Proxy]:
-    """`aigate run --workers 1` on the proxy tests' policy, routed to the fake upstream (its
+    """`aigate run --workers <workers>` on the proxy tests' policy, routed to the fake upstream (its
     output has warnings and errors only: `aigate run` sets `termlog_verbosity=warn`).
 
     Replicas share a `policy` file and a `confdir` (CA) given here; `options` are more `--set`
-    values and `env` more environment variables (e.g. AIGATE_ACK_KEY)."""
+    values and `env` more environment variables (e.g. AIGATE_ACK_KEY). With `workers` > 1 the
+    process is the supervisor and each worker writes its own audit log (`audit.w1.jsonl`, ...)."""
     policy = policy or write_test_policy(work / "policy")
     confdir = confdir or work / "confdir"
     audit_log, metrics_port = work / "audit.jsonl", free_port()
     route, env = routed(upstream, upstream_ca, env)
     argv = [
-        AIGATE, "run", "--workers", "1", "--listen-port", "0",
+        AIGATE, "run", "--workers", str(workers), "--listen-port", "0",
         "--policy", str(policy), "--metrics-port", str(metrics_port),
         "--set", f"confdir={confdir}", "--set", f"aigate_audit_log={audit_log}", *route,
         *(f"--set={option}" for option in options),

@@ -127,6 +127,12 @@ def test_metrics_scrape_is_the_sum_over_workers(gate):
     assert gate.metric("aigate_policy_info", version="t1") == 1
 
 
+def test_metrics_show_each_workers_memory_and_cpu(gate):
+    for worker in ("1", "2"):
+        assert gate.metric("aigate_worker_resident_memory_bytes", worker=worker) > 50 * 2**20
+        assert gate.metric("aigate_worker_cpu_seconds_total", worker=worker) > 0
+
+
 def test_acknowledgement_on_one_worker_is_honoured_by_the_other(gate):
     with gate.client() as client:
         assert acknowledge(client, WARNED) == 302

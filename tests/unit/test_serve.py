@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import socket
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from wsgiref.util import setup_testing_defaults
@@ -23,6 +26,7 @@ from aigate.serve.workers import (
     Supervisor,
     backoff,
     port_in_use_message,
+    process_usage,
     reserve_port,
     worker_log_path,
 )
@@ -163,6 +167,28 @@ def test_supervisor_is_ready_when_every_worker_is(tmp_path, ready, stopping, rea
     supervisor.slots = [Slot(n + 1, ready=r) for n, r in enumerate(ready)]
     supervisor.stopping = stopping
     assert supervisor.not_ready() == reason
+
+
+def test_process_usage_reads_memory_and_cpu_of_a_live_process_only():
+    usage = process_usage(os.getpid())
+    assert usage is not None and usage.rss_bytes > 2**20 and usage.cpu_seconds > 0
+    gone = subprocess.Popen([sys.executable, "-c", ""])
+    gone.wait()
+    assert process_usage(gone.pid) is None
+
+
+class _Running:
+    pid = os.getpid()
+
+
+def test_supervisor_exports_memory_and_cpu_of_each_live_worker(tmp_path):
+    supervisor = Supervisor(2, lambda n: [], metrics_dir=tmp_path)
+    supervisor.slots = [Slot(1, process=_Running()), Slot(2)]  # type: ignore[arg-type]
+    families = {family.name: family for family in supervisor.collect()}
+    for name in ("aigate_worker_resident_memory_bytes", "aigate_worker_cpu_seconds"):
+        samples = [s for s in families[name].samples if not s.name.endswith("_created")]
+        assert [s.labels for s in samples] == [{"worker": "1"}]
+        assert samples[0].value > 0
 
 
 def test_acks_verify_checks_each_worker_log_as_its_own_chain(tmp_path, capsys):

@@ -10,7 +10,8 @@ alternative). The supervisor
 - gives each worker its own audit log (`audit.jsonl` -> `audit.w1.jsonl`, ...): one writer per
   file keeps rotation and each acknowledgement hash chain intact;
 - collects every worker's metrics through prometheus-client's multiprocess mode and serves them,
-  with `/healthz` and `/readyz` (ready when every worker is), as one target on the metrics port;
+  with each worker's memory and CPU time and `/healthz` and `/readyz` (ready when every worker
+  is), as one target on the metrics port;
 - forwards SIGTERM, SIGINT and SIGHUP (re-read the policy now), restarts a worker that dies with
   a growing back-off, and gives up (exit 1) when one keeps dying. A worker that dies before the
   first start-up completed (e.g. a broken policy) stops everything at once.
@@ -22,6 +23,7 @@ import collections
 import contextlib
 import errno
 import os
+import re
 import selectors
 import shutil
 import signal
@@ -33,7 +35,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 WORKER_ENV = "AIGATE_WORKER"
 READY_FD_ENV = "AIGATE_READY_FD"
@@ -58,6 +60,29 @@ def worker_log_path(path: str, number: int) -> str:
     suffix = p.suffix if p.suffix and not p.suffix[1:].isdigit() else ""
     stem = p.name[: len(p.name) - len(suffix)] if suffix else p.name
     return str(p.with_name(f"{stem}.w{number}{suffix}"))
+
+
+class ProcessUsage(NamedTuple):
+    rss_bytes: int  # resident memory now (VmRSS)
+    cpu_seconds: float  # user + system time so far
+
+
+def process_usage(pid: int) -> ProcessUsage | None:
+    """A live process's memory and CPU time from /proc (Linux), or None when it is gone or
+    /proc cannot be read. The supervisor reports them per worker: the workers' own `process_*`
+    metrics do not survive summing into one target, and an uneven CPU split between workers
+    shows the kernel spreading connections unevenly."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    rss = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+    if rss is None:  # a zombie has no memory left to report
+        return None
+    fields = stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+    ticks = int(fields[11]) + int(fields[12])  # utime + stime
+    return ProcessUsage(int(rss.group(1)) * 1024, ticks / os.sysconf("SC_CLK_TCK"))
 
 
 def backoff(deaths: int) -> float:
@@ -160,6 +185,21 @@ class Supervisor:
         yield CounterMetricFamily("aigate_worker_restarts",
                                   "Proxy worker processes restarted after they died.",
                                   value=sum(s.restarts for s in self.slots))
+        memory = GaugeMetricFamily("aigate_worker_resident_memory_bytes",
+                                   "Resident memory of each proxy worker process.",
+                                   labels=["worker"])
+        cpu = CounterMetricFamily("aigate_worker_cpu_seconds",
+                                  "CPU time of each proxy worker process (user and system; "
+                                  "starts again from 0 when the worker is restarted).",
+                                  labels=["worker"])
+        for slot in self.slots:
+            process = slot.process  # read once: the supervisor's loop may replace it meanwhile
+            usage = process_usage(process.pid) if process is not None else None
+            if usage is not None:
+                memory.add_metric([str(slot.number)], usage.rss_bytes)
+                cpu.add_metric([str(slot.number)], usage.cpu_seconds)
+        yield memory
+        yield cpu
 
     # --- lifecycle ----------------------------------------------------------------------------
 
