@@ -56,6 +56,11 @@ class Detector:
     # A detector judged by key name and randomness rather than the issuer's format: when it and
     # a vendor's detector report the same value equally sure, the vendor's name is reported.
     generic: bool = False
+    # A cheap look at the UTF-8 text before the RE2 pass: the byte offset no match can start
+    # before, or -1 when the text cannot hold a match at all. For detectors whose atoms or labels
+    # are common (`token`, `://`, "license") but whose shape is rare; it spares a full pass over
+    # the prompt, so it must never answer past a match the pattern would find.
+    first_start: Callable[[bytes], int] | None = None
 
     def __post_init__(self) -> None:
         if self.confidence not in CONFIDENCES[1:]:
@@ -159,6 +164,44 @@ def _placeholder_or_run() -> _re2.Set:
 
 
 _PLACEHOLDER_OR_RUN = None if _re2 is None else _placeholder_or_run()
+
+
+def located_by(*patterns: str, back: int | None = 0) -> Callable[[bytes], int] | None:
+    """A `first_start` from RE2 patterns that each start with fixed text (RE2 then skips to it
+    at memchr speed, a tenth of a full pass) and one of which every match of the detector
+    contains: where one first matches, less `back` bytes (how far before it a match can start;
+    None: anywhere, so 0), or -1 when none does. None without the re2 wheel (then every pattern
+    runs in full)."""
+    if _re2 is None:  # pragma: no cover - the wheel exists for our platforms
+        return None
+    unanchored = _re2._Anchor.UNANCHORED
+    searches = [_re2.compile(pattern.encode())._regexp.Match for pattern in patterns]
+
+    def first_start(text: bytes) -> int:
+        size, first = len(text), -1
+        for search in searches:
+            at = search(unanchored, text, 0, size)[0][0]
+            if at >= 0:
+                if back is None:
+                    return 0
+                first = at if first < 0 else min(first, at)
+        return first if first < 0 else max(0, first - back)
+
+    return first_start
+
+
+def run_located(chars: str, length: int, back: int = 0) -> Callable[[bytes], int]:
+    """A `first_start` for a shape that holds `length` of the ASCII `chars` in a row, at most
+    `back` bytes into its match: one `translate` and one `find` (a third of an RE2 pass), for a
+    labelled shape whose label ("address", "license", "aws") is common and the run rare."""
+    table = bytes(88 if chr(byte) in chars else 32 for byte in range(256))  # X or a space
+    run = b"X" * length
+
+    def first_start(text: bytes) -> int:
+        at = text.translate(table).find(run)
+        return at if at < 0 else max(0, at - back)
+
+    return first_start
 
 
 def _typed_run(low: str) -> bool:

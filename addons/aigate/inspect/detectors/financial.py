@@ -12,7 +12,7 @@ from collections import defaultdict
 from stdnum import bic, iban, luhn
 from stdnum.us import rtn
 
-from aigate.inspect.detectors.base import Detector, Validator, digits
+from aigate.inspect.detectors.base import Detector, Validator, digits, located_by, run_located
 from aigate.inspect.detectors.pii_national import CODE_JOINERS, labels, stdnum_valid
 
 # Issuer prefixes (IIN ranges) of the major card networks, and their lengths.
@@ -566,6 +566,7 @@ DETECTORS = (
             *labels("eth", "ethereum", "erc20", "erc-20", "usdt", "usdc", "metamask"),
         ),
         context_required=True,
+        first_start=located_by(r"0x[0-9a-fA-F]{40}"),  # "address" is common, 0x + 40 hex is not
         keep=(6, 4),
         source="https://ethereum.org/en/developers/docs/accounts/",
         description="Ethereum (EVM) address in one case, after a label (wallet, address, ETH).",
@@ -590,6 +591,7 @@ DETECTORS = (
         _solana,
         context=(*_WALLET_LABELS, *labels("solana", "sol", "phantom", "spl")),
         context_required=True,
+        first_start=run_located(_B58, 32),
         keep=(4, 4),
         window=60,
         source="https://solana.com/docs/core/accounts",

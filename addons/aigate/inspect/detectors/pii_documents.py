@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime
 import string
+from collections.abc import Callable
 
-from aigate.inspect.detectors.base import Detector, Validator, digits
+from aigate.inspect.detectors.base import Detector, Validator, digits, run_located
 
 # --- passports -------------------------------------------------------------------------------
 
@@ -520,6 +521,7 @@ def _licence(
     description: str,
     source: str,
     validator: Validator | None = None,
+    first_start: Callable[[bytes], int] | None = None,
 ) -> Detector:
     return Detector(
         id_,
@@ -532,7 +534,18 @@ def _licence(
         regions=regions,
         description=description,
         source=source,
+        first_start=first_start,
     )
+
+
+_SEVEN_DIGITS = run_located(string.digits, 7, back=2)
+
+
+def _it_licence_start(text: bytes) -> int:
+    """Seven digits after two letters, or the `U1` of the newer format: the label "license"
+    is in every licence notice, the number rarely near it."""
+    digit_run, newer = _SEVEN_DIGITS(text), text.find(b"U1")
+    return newer if newer >= 0 and (digit_run < 0 or newer < digit_run) else digit_run
 
 
 def _uk_licence(value: str) -> bool:
@@ -606,6 +619,7 @@ LICENCES = (
         ("IT",),
         "Italian driving licence number (patente di guida, with a label).",
         "https://en.wikipedia.org/wiki/Driving_licence_in_Italy",
+        first_start=_it_licence_start,
     ),
     _licence(
         "nl_driving_licence",
@@ -658,6 +672,7 @@ LICENCES = (
         "South Korean driver's licence number (with a label).",
         "https://learn.microsoft.com/en-us/purview/sit-defn-south-korea-drivers-license-number",
         _kr_licence,
+        run_located(string.digits, 6, back=6),
     ),
     _licence(
         "jp_driving_licence",

@@ -17,7 +17,7 @@ from stdnum.gb import vat as gb_vat
 from stdnum.ie import pps
 from stdnum.nl import bsn
 
-from aigate.inspect.detectors.base import Detector, digits
+from aigate.inspect.detectors.base import Detector, digits, located_by
 from aigate.inspect.detectors.pii_national import (
     alone,
     labels,
@@ -499,6 +499,7 @@ DETECTORS = standalone(
         "pii",
         r"\bCHE-?\d{3}\.?\d{3}\.?\d{3}\b",
         context=labels("uid", "ide", "unternehmens-identifikationsnummer", "mwst"),
+        first_start=located_by(r"CHE-?\d{3}\.?\d{3}\.?\d{3}"),  # not each CHECK or CACHE
         **official(uid),
         regions=("CH",),
         source="https://www.uid.admin.ch/",

@@ -3,7 +3,16 @@ Databricks and HashiCorp Vault."""
 
 from __future__ import annotations
 
-from aigate.inspect.detectors.base import BASE64_CHARS, TOKEN_CHARS, Detector, random_token
+from aigate.inspect.detectors.base import (
+    BASE64_CHARS,
+    TOKEN_CHARS,
+    Detector,
+    random_token,
+    run_located,
+)
+
+# A base64 body's characters (the padding `=` apart).
+_BASE64_BODY = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 
 def _aws_key_id(value: str) -> bool:
@@ -37,6 +46,7 @@ DETECTORS = (
         _aws_secret,
         context=("aws", "secret_access_key", "secretaccesskey", "aws_secret", "secret access key"),
         context_required=True,
+        first_start=run_located(_BASE64_BODY, 40),
         confidence="pattern",
         keep=(0, 0),
         boundary=BASE64_CHARS - {"="},  # `AWS_SECRET_ACCESS_KEY=<key>`: `=` may precede it
@@ -60,6 +70,7 @@ DETECTORS = (
         random_token(4.5),
         context=("azure", "storage", "accountkey", "account_key", "blob"),
         context_required=True,
+        first_start=run_located(_BASE64_BODY, 86),
         window=120,
         confidence="pattern",
         keep=(0, 0),

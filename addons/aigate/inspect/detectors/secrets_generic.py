@@ -17,7 +17,7 @@ import re
 from itertools import islice
 from urllib.parse import unquote
 
-from aigate.inspect.detectors.base import Detector, entropy, is_placeholder
+from aigate.inspect.detectors.base import Detector, entropy, is_placeholder, located_by
 
 # --- value checks -------------------------------------------------------------------------------
 
@@ -541,6 +541,10 @@ DETECTORS = (
         _url_credentials,
         confidence="validated",
         keep=(0, 0),
+        # `://` is in every URL; `user:password@` after it is rare. The scheme is <= 31 bytes.
+        first_start=located_by(
+            r"://[^\s:/?#\"'\[\]]*:[^\s/?\"']+@(?:[A-Za-z0-9._~%\-]|\[)", back=31
+        ),
         description="User name and password in a URL of any scheme (postgres://, mongodb+srv://, "
         "redis://:pw@, amqps://, jdbc:mysql://, https://, ftp://, ldap://, smtp://, ...).",
         source="https://www.rfc-editor.org/rfc/rfc3986#section-3.2.1",
@@ -649,6 +653,12 @@ DETECTORS = (
         password_value,
         confidence="context",
         keep=(0, 0),
+        # Its key words (`token`, `pass`, `auth`) are everywhere; a value needs `<tag>` and four
+        # characters, or a `value="` attribute. Anywhere: a csrf `"page_token"` seen earlier
+        # consumes text, so a match can start before either.
+        first_start=located_by(
+            r"<[^>\n]{3,}>\s*[^<\"'\s]{4}", r"(?i:value)[ \t]*=[ \t]*[\"'][^<\"'\s]{4}", back=None
+        ),
         description="Password or secret in an XML element or key/value attribute pair (Maven "
         "settings.xml <password>, .NET <add key=... value=...>, Spring <property>).",
         source="https://maven.apache.org/settings.html#servers",

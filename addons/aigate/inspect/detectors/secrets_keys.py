@@ -7,7 +7,7 @@ import base64
 import hashlib
 import json
 
-from aigate.inspect.detectors.base import TOKEN_CHARS, Detector, is_placeholder
+from aigate.inspect.detectors.base import TOKEN_CHARS, Detector, is_placeholder, run_located
 
 # PEM body characters, including JSON-escaped newlines ("\\n") from a key file pasted raw.
 _CH = r"(?:\\[rn]|[A-Za-z0-9+/=\s])"
@@ -268,6 +268,7 @@ DETECTORS = (
         ),
         context_required=True,
         window=100,
+        first_start=run_located("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz", 51),
         confidence="pattern",
         keep=(1, 0),
         boundary=TOKEN_CHARS,
