@@ -90,20 +90,23 @@ def rotated_files(path: str | Path) -> list[Path]:
 
 
 def in_rotation_order(paths: Iterable[str | Path]) -> list[Path]:
-    """`paths` with each log's rotated backups put oldest first, before the log itself.
+    """`paths` with each log's rotated backups put oldest first, before the log itself: numbered
+    as aigate rotates (`log.2`, `log.1`) or compressed as logrotate does (`log.2.gz`).
 
-    A shell glob lists `log, log.1, log.10, log.2`; the chain reads `... log.2, log.1, log`.
-    Logs of different names keep the order given.
+    A shell glob lists `log, log.1, log.10, log.2` (or `log log.1.gz log.2.gz`, newest first);
+    the chain reads `... log.2, log.1, log`. Logs of other names (other workers, replicas) keep
+    the order given.
     """
     families: dict[str, int] = {}
     keyed = []
     for index, path in enumerate(map(Path, paths)):
-        base, _, suffix = str(path).rpartition(".")
-        number = int(suffix) if base and suffix.isdigit() else 0
-        family = base if number else str(path)
+        name = str(path).removesuffix(".gz")
+        base, _, suffix = name.rpartition(".")
+        number = int(suffix) if base and suffix.isdecimal() else 0
+        family = base if number else name
         families.setdefault(family, index)
-        keyed.append((families[family], -number, path))
-    return [path for _, _, path in sorted(keyed)]
+        keyed.append((families[family], -number, index, path))
+    return [path for *_, path in sorted(keyed)]
 
 
 def decision_record(

@@ -17,6 +17,10 @@ only as actions. Of the requests, page views and prompts are counted apart (see 
 With `--since`, records before it are not in the figures but feed the previous period (as long as
 the period, immediately before it) in counters per hour, person and service: its figures, the
 change against it and the services first seen in the period.
+
+The pass is what the report's speed is made of, so a record does little: it counts in the track
+of its person on its service (`counters.Track`, found with one lookup), whose counts go to the
+service's, category's, person's and groups' counters when its day changes and at the end.
 """
 
 from __future__ import annotations
@@ -33,8 +37,10 @@ from aigate.report.counters import (
     AIGATE_PATHS,
     BLOCKS,
     BUCKETS,
+    MIN_SESSION,
     Activity,
     Filters,
+    Track,
     UserCounts,
     bucket_of,
     is_page_view,
@@ -124,9 +130,12 @@ class Aggregator:
         self.service_days: Counter[tuple[str, str]] = Counter()
         self.actions: Counter[tuple[str, str]] = Counter()  # summed from service_actions
         self.action_users: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
+        # Counted per record, so in dicts rather than Counters (a Counter's `+=` costs 3x: it
+        # defines __delitem__ in Python, so every item assignment goes through Python).
         # service -> (mode, bucket) -> requests (and acknowledgements)
-        self.service_actions: defaultdict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
-        self.modes: Counter[tuple[str, str]] = Counter()  # (mode, policy version) -> requests
+        self.service_actions: defaultdict[str, defaultdict[tuple[str, str], int]] = defaultdict(
+            lambda: defaultdict(int))
+        self.modes: defaultdict[tuple[str, str], int] = defaultdict(int)  # (mode, version) -> n
         self.with_body: Counter[str] = Counter()
         self.inspected: Counter[str] = Counter()
         self.unscanned: Counter[str] = Counter()
@@ -147,6 +156,8 @@ class Aggregator:
         self.ws_classes: defaultdict[tuple[str, str, str, str], set[str]] = defaultdict(set)
         self.ws_users: defaultdict[tuple[str, str, str, str], set[str]] = defaultdict(set)
         self.ws_last: dict[tuple[str, str, str, str], str] = {}
+        # (user, service) -> the activities their requests count in (see `counters.Track`)
+        self.tracks: dict[tuple[str, str], Track] = {}
         self._day_epochs: dict[str, float] = {}
         self._minute = ""  # of the last time read, and its epoch seconds
         self._minute_epoch = 0.0
@@ -169,11 +180,13 @@ class Aggregator:
                 self._websocket(record)
             return
         stamp = record.get("time")
-        epoch = self._epoch(stamp) if type(stamp) is str else None
+        if type(stamp) is not str:
+            self.malformed += 1
+            return
+        epoch = self._epoch(stamp)
         if epoch is None:
             self.malformed += 1
             return
-        assert isinstance(stamp, str)
         if (self.since and stamp < self.since) or (self.until and stamp >= self.until):
             self.skipped += 1
             if self.since and stamp < self.since:
@@ -207,47 +220,45 @@ class Aggregator:
             return
         self.decisions += 1
         category = str(category or ("unlisted" if unlisted else UNKNOWN))
-        if service not in self.service_meta:
-            self.service_meta[service] = (category, host)
         blocked = bucket in BLOCKS
         inspected = record.get("inspected")
-        prompt = inspected is not None  # it sent content aigate inspected
-        page = not prompt and _page_view(record, path, category)
-        gap = self.gap
-        dims = self.dims
-        dims["service"][service].add(user, day, epoch, stamp, gap, blocked, page, prompt)
-        dims["category"][category].add(user, day, epoch, stamp, gap, blocked, page, prompt)
-        dims["user"][user].add(user, day, epoch, stamp, gap, blocked, page, prompt)
-        group_dim = dims["group"]
-        group_services = self.group_services
-        for group in groups:
-            group = str(group)
-            group_dim[group].add(user, day, epoch, stamp, gap, blocked, page, prompt)
-            group_services[group][service] += 1
-        today = self.days[day]
-        today.requests += 1
-        today.users.add(user)
-        if page:
-            today.page_views += 1
-        elif prompt:
-            today.prompts += 1
-        self.service_days[service, day] += 1
-        self.modes[record.get("mode") or UNKNOWN, str(record.get("policy_version"))] += 1
-
-        if inspected is not None:
-            self.with_body[service] += 1
+        track = self.tracks.get((user, service))
+        if track is None or track.category != category or track.groups != groups:
+            track = self._track(user, service, category, groups, host, stamp, epoch)
+        if day != track.day:
+            self._new_day(service, track, day)
+        track.requests += 1
+        if inspected is not None:  # it sent content aigate could inspect: a prompt
+            track.prompts += 1
             if inspected:
-                self.inspected[service] += 1
+                track.inspected += 1
             else:
                 self.unscanned[str(record.get("unscanned_reason") or "unknown")] += 1
+        elif _page_view(record, path, category):
+            track.page_views += 1
+        if blocked:
+            track.blocks += 1
+        if stamp > track.last:
+            track.last = stamp
+        elif stamp < track.first:
+            track.first = stamp
+        gap = self.gap
+        for session in track.sessions:  # `counters.extend`, inlined: this runs for every record
+            start, last = session[0], session[1]
+            if start - gap <= epoch <= last + gap:
+                if epoch > last:
+                    session[1] = epoch
+                elif epoch < start:
+                    session[0] = epoch
+            else:
+                session[2] += max(last - start, MIN_SESSION)
+                session[0] = session[1] = epoch
+        self.modes[record.get("mode") or UNKNOWN, str(record.get("policy_version"))] += 1
         findings = record.get("findings")
         findings = findings if findings and type(findings) is list else None
         if findings:
             self._data_loss(record, findings, stamp, user, groups, service, "request")
-            for dim, name in (("service", service), ("category", category), ("user", user)):
-                dims[dim][name].data_loss += 1
-            for group in groups:
-                group_dim[str(group)].data_loss += 1
+            track.data_loss += 1
         if findings or blocked:
             counts = self.offenders[user]
             if findings:
@@ -270,6 +281,51 @@ class Aggregator:
             paths = self.unlisted_paths[host]
             if path in paths or len(paths) < UNLISTED_PATHS * 4:
                 paths[path] += 1
+
+    def _track(
+        self, user: str, service: str, category: str, groups: list[Any] | tuple[str, ...],
+        host: str, stamp: str, epoch: float,
+    ) -> Track:
+        """The track of `user` on `service`, new (or replacing one of another category or
+        groups: its counts are flushed first)."""
+        old = self.tracks.get((user, service))
+        if old is not None:
+            self._flush(service, old)
+        elif service not in self.service_meta:
+            self.service_meta[service] = (category, host)
+        dims = self.dims
+        activities = (dims["service"][service], dims["category"][category], dims["user"][user],
+                      *(dims["group"][str(group)] for group in groups))
+        track = self.tracks[user, service] = Track(activities, user, category, groups, stamp,
+                                                   epoch)
+        return track
+
+    def _new_day(self, service: str, track: Track, day: str) -> None:
+        """The first request of `track` on `day` (since its last request on another day)."""
+        self._flush(service, track)
+        track.day = day
+        for activity in track.activities:
+            activity.days.add(day)
+
+    def _flush(self, service: str, track: Track) -> None:
+        """Move what `track` counted into its activities, its day, its service's day and
+        coverage, and its groups' services."""
+        requests = track.requests
+        if not requests:
+            return
+        day = self.days[track.day]
+        day.requests += requests
+        day.page_views += track.page_views
+        day.prompts += track.prompts
+        day.users.add(track.user)
+        self.service_days[service, track.day] += requests
+        if track.prompts:
+            self.with_body[service] += track.prompts
+            if track.inspected:
+                self.inspected[service] += track.inspected
+        for group in track.groups:
+            self.group_services[str(group)][service] += requests
+        track.flush()
 
     def _data_loss(
         self, record: dict[str, Any], findings: list[Any], stamp: str, user: str,
@@ -374,6 +430,8 @@ class Aggregator:
     def report(self, policy: LoadedPolicy | None = None, stats: ReadStats | None = None) -> Report:
         """The tables and series. `policy` (the one to review) gives each service its policy
         status and decides what counts as shadow AI."""
+        for (_, service), track in self.tracks.items():
+            self._flush(service, track)
         days = self._days()
         by_day = [self.days.get(d, NO_DAY) for d in days]
         services = self.dims["service"]

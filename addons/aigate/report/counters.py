@@ -1,6 +1,7 @@
 """How one audit record counts: its (mode, bucket) for the actions table, whether it is aigate's
 own request, a page view or a prompt, what aigate did with sensitive data, the report's filters,
-and the activity counters (requests, people, days, sessions) kept per service, group or person."""
+and the activity counters (requests, people, days, sessions) kept per service, group or person,
+with the tracks (a person on a service) through which the aggregator feeds them."""
 
 from __future__ import annotations
 
@@ -121,7 +122,7 @@ class Activity:
     """Requests, people, days and estimated active time for one key (a service, a group...)."""
 
     __slots__ = ("blocks", "data_loss", "days", "first", "last", "page_views", "prompts",
-                 "requests", "seconds", "sessions")
+                 "requests", "sessions")
 
     def __init__(self) -> None:
         self.requests = 0
@@ -130,8 +131,8 @@ class Activity:
         self.blocks = 0  # blocked, or in monitor mode would have been
         self.data_loss = 0  # requests with findings (the aggregator counts them)
         self.days: set[str] = set()
-        self.seconds = 0.0  # closed sessions
-        self.sessions: dict[str, list[float]] = {}  # user -> [start, last] of the open session
+        # user -> [start, last, seconds]: the open session, and the closed ones' seconds
+        self.sessions: dict[str, list[float]] = {}
         self.first = ""
         self.last = ""
 
@@ -148,17 +149,15 @@ class Activity:
             self.first = stamp
         if stamp > self.last:
             self.last = stamp
+        session = self.session(user, epoch)
+        extend(session, epoch, gap)
+
+    def session(self, user: str, epoch: float) -> list[float]:
+        """`user`'s session, opened at `epoch` if this is their first request."""
         session = self.sessions.get(user)
         if session is None:
-            self.sessions[user] = [epoch, epoch]
-        elif session[0] - gap <= epoch <= session[1] + gap:  # logs of several proxies interleave
-            if epoch > session[1]:
-                session[1] = epoch
-            elif epoch < session[0]:
-                session[0] = epoch
-        else:
-            self.seconds += max(session[1] - session[0], MIN_SESSION)
-            session[0] = session[1] = epoch
+            session = self.sessions[user] = [epoch, epoch, 0.0]
+        return session
 
     @property
     def users(self) -> KeysView[str]:
@@ -166,8 +165,72 @@ class Activity:
         return self.sessions.keys()
 
     def active_seconds(self) -> float:
-        open_time = sum(max(last - start, MIN_SESSION) for start, last in self.sessions.values())
-        return self.seconds + open_time
+        """Closed and open sessions (epochs are whole seconds: the sum is exact in any order)."""
+        return sum(closed + max(last - start, MIN_SESSION)
+                   for start, last, closed in self.sessions.values())
+
+
+def extend(session: list[float], epoch: float, gap: float) -> None:
+    """A request at `epoch` in `session` ([start, last, closed seconds]): within `gap` of it, it
+    extends it (logs of several proxies interleave: it may extend it back); else it closes it
+    and opens another."""
+    start, last = session[0], session[1]
+    if start - gap <= epoch <= last + gap:
+        if epoch > last:
+            session[1] = epoch
+        elif epoch < start:
+            session[0] = epoch
+    else:
+        session[2] += max(last - start, MIN_SESSION)
+        session[0] = session[1] = epoch
+
+
+class Track:
+    """One person's requests to one service, under one category and one list of groups: the
+    activities they count in (the service's, the category's, the person's, each group's) and
+    the person's session in each, found once instead of once per request.
+
+    The aggregator counts a request in the track (`requests`...) and, when the track's day
+    changes and at the end, moves the counts into the activities and the day (`Aggregator.
+    _flush`): once per track and day, not once per activity and request. Sessions are updated
+    per request in every activity (they depend on the order of requests)."""
+
+    __slots__ = ("activities", "blocks", "category", "data_loss", "day", "first", "groups",
+                 "inspected", "last", "page_views", "prompts", "requests", "sessions", "user")
+
+    def __init__(
+        self, activities: tuple[Activity, ...], user: str, category: str,
+        groups: list[Any] | tuple[str, ...], stamp: str, epoch: float,
+    ) -> None:
+        self.activities = activities
+        self.sessions = tuple(activity.session(user, epoch) for activity in activities)
+        self.user = user
+        self.category = category
+        self.groups = groups
+        self.day = ""  # of the requests counted (all on one day); in every activity's days
+        self.requests = 0
+        self.page_views = 0
+        self.prompts = 0  # requests with a body aigate could inspect
+        self.inspected = 0  # of them, inspected
+        self.blocks = 0
+        self.data_loss = 0
+        self.first = self.last = stamp
+
+    def flush(self) -> None:
+        """Add the counts to every activity and start again from zero."""
+        first, last = self.first, self.last
+        for activity in self.activities:
+            activity.requests += self.requests
+            activity.page_views += self.page_views
+            activity.prompts += self.prompts
+            activity.blocks += self.blocks
+            activity.data_loss += self.data_loss
+            if not activity.first or first < activity.first:
+                activity.first = first
+            if last > activity.last:
+                activity.last = last
+        self.requests = self.page_views = self.prompts = self.inspected = 0
+        self.blocks = self.data_loss = 0
 
 
 class UserCounts:

@@ -1,4 +1,5 @@
-"""Stream audit records from JSON Lines files: plain, gzip-compressed, and rotated backups.
+"""Stream audit records from JSON Lines files: plain, gzip-compressed, and rotated backups, of
+any number of logs (one per worker or replica) in one run.
 
 Files are read line by line and never held whole, so a report over gigabytes of log runs in flat
 memory. A line that is not a JSON object is skipped and counted, and the first few are kept with
