@@ -30,7 +30,13 @@ from aigate.inspect.policy import DlpVerdict, dlp_action
 from aigate.inspect.redact import RedactionError, redact
 from aigate.inspect.result import Extraction, Finding, Inspection, Segment
 from aigate.inspect.uploads import DEFAULT_LIMITS, Limits, is_text_like
-from aigate.inspect.url import is_url_segment, redact_url, url_segments
+from aigate.inspect.url import (
+    CACHED_TARGET_MAX,
+    URL_KIND,
+    is_url_segment,
+    redact_url,
+    url_segments,
+)
 from aigate.policy.model import Dlp
 
 __all__ = [
@@ -149,6 +155,7 @@ def inspect_request(
         # delimiter, broken JSON inside a form): the raw text is scanned instead, not skipped.
         raw = Segment(decoded.decode("utf-8", "replace"), (("raw",),))
         extraction = Extraction(extraction.extractor, (*extraction.segments, raw))
+    body_segments = len(extraction.segments)
     if url:
         extraction = Extraction(
             extraction.extractor, (*extraction.segments, *url), extraction.unscanned
@@ -158,7 +165,7 @@ def inspect_request(
         extraction = Extraction(
             extraction.extractor, (*extraction.segments, *encoded), extraction.unscanned
         )
-    return _scanned(scanner, extraction, started, body=decoded)
+    return _scanned(scanner, extraction, started, body=decoded, url_at=body_segments, path=path)
 
 
 def _scanned(
@@ -168,8 +175,24 @@ def _scanned(
     *,
     body: bytes | None = None,
     oversize: bool = False,
+    url_at: int = 0,
+    path: str = "",
 ) -> Inspection:
-    findings = tuple(scanner.scan_extraction(extraction)) if extraction.segments else ()
+    """The inspection of `extraction`, whose segments from `url_at` on start with those of
+    `url_segments(path)` (findings as `Scanner.scan_extraction` gives them)."""
+    segments = extraction.segments
+    url_end = url_at + len(url_segments(path)) if path else url_at
+    if url_end == url_at:
+        findings = tuple(scanner.scan_extraction(extraction)) if segments else ()
+    else:
+        findings = (
+            *scanner.scan_extraction(Extraction(extraction.extractor, segments[:url_at])),
+            *_shifted(_url_findings(scanner, path), url_at),
+            *_shifted(
+                scanner.scan_extraction(Extraction(extraction.extractor, segments[url_end:])),
+                url_end,
+            ),
+        )
     return Inspection(
         extraction,
         findings,
@@ -178,6 +201,31 @@ def _scanned(
         oversize=oversize,
         seconds=time.perf_counter() - started,
     )
+
+
+# A client sends the same request target over and over (`/v1/chat/completions`, a key in the
+# query): its findings are remembered per scanner, for a few thousand targets at most.
+_URL_FINDINGS: dict[str, tuple[Scanner, tuple[Finding, ...]]] = {}
+_URL_FINDINGS_MAX = 4096
+
+
+def _url_findings(scanner: Scanner, path: str) -> tuple[Finding, ...]:
+    known = _URL_FINDINGS.get(path)
+    if known is not None and known[0] is scanner:
+        return known[1]
+    found = tuple(scanner.scan_extraction(Extraction(URL_KIND, url_segments(path))))
+    if len(path) > CACHED_TARGET_MAX:
+        return found
+    if len(_URL_FINDINGS) >= _URL_FINDINGS_MAX or known is not None:
+        _URL_FINDINGS.clear()  # full, or a reloaded policy's scanner: let the old one go
+    _URL_FINDINGS[path] = (scanner, found)
+    return found
+
+
+def _shifted(findings: Sequence[Finding], offset: int) -> Sequence[Finding]:
+    if not offset or not findings:
+        return findings
+    return [dataclasses.replace(f, segment=f.segment + offset) for f in findings]
 
 
 def inspect_ws(

@@ -37,7 +37,7 @@ from mitmproxy.net.http import url
 
 from aigate.flowstate import FLOW_KEY, FlowState
 from aigate.proxy.answer import REQUEST_ID_HEADER, html_response
-from aigate.proxy.headers import host_header, negotiation_headers
+from aigate.proxy.headers import host_header, is_page_load, negotiation_headers
 from aigate.proxy.runtime import Runtime
 from aigate.record import events, metrics
 from aigate.record.audit import (
@@ -55,7 +55,7 @@ from aigate.record.audit import (
     websocket_record,
 )
 from aigate.respond.api_errors import api_error, text_error
-from aigate.respond.negotiate import response_kind, wants_html
+from aigate.respond.negotiate import response_kind
 from aigate.respond.pages import notice_page
 
 RECORDED_KEY = "aigate.audit.recorded"
@@ -324,7 +324,7 @@ class Audit:
                 path=request.path,
                 status=flow.response.status_code if flow.response else None,
                 time=now,
-                navigation=wants_html(request.method, negotiation_headers(request)),
+                navigation=is_page_load(flow),
             )
         except Exception:
             logger.exception("aigate audit: could not build the record of %s", state.request_id)

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from mitmproxy import ctx, exceptions, http
 
 from aigate.classify import normalize_host
-from aigate.decide import RequestFacts
+from aigate.decide import Decision, RequestFacts
 from aigate.flowstate import FLOW_KEY, Acknowledgement, FlowState
 from aigate.identify import Identity
 from aigate.policy.loaded import LoadedPolicy
@@ -56,6 +56,8 @@ KEY_FILE = "aigate-ack.key"
 _ACK_PENDING = "aigate.ack_pending"
 _FORWARDED = frozenset({"allowed", "continued", "monitored"})
 _COOKIE_BYTES = COOKIE_NAME.encode()
+_REMEMBERED_DECISIONS = 8192  # per loaded policy; cleared when full
+_REMEMBERED_PATH_MAX = 512
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +70,8 @@ def subject_of(identity: Identity) -> str:
 class Enforce:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
+        self._decided_by: LoadedPolicy | None = None
+        self._decisions: dict[tuple, Decision] = {}
 
     def load(self, loader) -> None:
         loader.add_option(
@@ -159,17 +163,7 @@ class Enforce:
         # The Host header (or :authority) names the site; `decide` normalizes it. (mitmproxy's
         # `pretty_host` parses the same header but costs several times more per request.)
         host = host_header(request) or request.host
-        facts = RequestFacts(
-            host, request.path, request.method, identity.user, identity.groups, identity.client_ip
-        )
-        # The connection goes to the CONNECT (or absolute-URL) host, with the client's SNI,
-        # while the Host header picks a site behind it; inside a tunnel an absolute-form target
-        # or an HTTP/2 :authority names one too (mitmproxy keeps it as `authority` and sends it
-        # on, and the server routes by it): every name counts (domain fronting).
-        names = other_names(
-            normalize_host(host), request.host, flow.client_conn.sni, request.authority
-        )
-        decision = decide_request(loaded, facts, names)
+        decision = self._decide(loaded, host, request, identity, flow.client_conn.sni)
         if decision.service is None:
             return None
         state = FlowState(
@@ -181,6 +175,40 @@ class Enforce:
         )
         flow.metadata[FLOW_KEY] = state
         return state
+
+    def _decide(
+        self,
+        loaded: LoadedPolicy,
+        host: str,
+        request: http.Request,
+        identity: Identity,
+        sni: str | None,
+    ) -> Decision:
+        """`decide_request` for the request's names and requester, remembered per loaded
+        policy: a client sends the same request to the same host again and again, and the
+        decision depends on nothing else."""
+        path = request.path
+        key = (host, path, request.method, request.host, sni, request.authority,
+               identity.user, identity.groups, identity.client_ip)
+        if self._decided_by is not loaded:
+            self._decided_by, self._decisions = loaded, {}
+        decision = self._decisions.get(key)
+        if decision is not None:
+            return decision
+        facts = RequestFacts(
+            host, path, request.method, identity.user, identity.groups, identity.client_ip
+        )
+        # The connection goes to the CONNECT (or absolute-URL) host, with the client's SNI,
+        # while the Host header picks a site behind it; inside a tunnel an absolute-form target
+        # or an HTTP/2 :authority names one too (mitmproxy keeps it as `authority` and sends it
+        # on, and the server routes by it): every name counts (domain fronting).
+        names = other_names(normalize_host(host), request.host, sni, request.authority)
+        decision = decide_request(loaded, facts, names)
+        if len(path) <= _REMEMBERED_PATH_MAX:  # long targets are unique: not worth keeping
+            if len(self._decisions) >= _REMEMBERED_DECISIONS:
+                self._decisions.clear()
+            self._decisions[key] = decision
+        return decision
 
     def _act(self, flow: http.HTTPFlow, state: FlowState, loaded: LoadedPolicy) -> None:
         tokens = self._take_ack_cookies(flow.request)

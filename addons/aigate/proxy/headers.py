@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from mitmproxy import http
 
+from aigate.respond.negotiate import wants_html
+
 _AUTHORITY_VERSIONS = (b"HTTP/2.0", b"HTTP/3")  # `is_http2`, `is_http3`
 
 
@@ -50,3 +52,18 @@ def negotiation_headers(request: http.Request) -> dict[str, str]:
             text = value.decode("utf-8", "surrogateescape")
             found[name] = f"{found[name]}, {text}" if name in found else text
     return found
+
+
+_NAVIGATION_KEY = "aigate.navigation"
+
+
+def is_page_load(flow: http.HTTPFlow) -> bool:
+    """`wants_html` of the flow's request (a person's browser loading a page), worked out once
+    per flow: the upstream check and the audit record both ask."""
+    known = flow.metadata.get(_NAVIGATION_KEY)
+    if known is None:
+        request = flow.request
+        known = flow.metadata[_NAVIGATION_KEY] = wants_html(
+            request.method, negotiation_headers(request)
+        )
+    return known

@@ -11,6 +11,7 @@ the request waits for it while the proxy serves everyone else.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 
 from mitmproxy import ctx, exceptions, http
 
@@ -55,14 +56,24 @@ class Identify:
                 )
             self.directory = directory_groups_for(ctx.options.proxyauth, ttl)
 
-    async def requestheaders(self, flow: http.HTTPFlow) -> None:
+    def requestheaders(self, flow: http.HTTPFlow) -> Awaitable[None] | None:
+        """Who is asking, in their policy groups; a coroutine only when the directory must be
+        asked for their groups (mitmproxy awaits it)."""
         if flow.response or flow.error or not flow.live:
-            return
+            return None
         user, ip = proxy_user(flow), client_ip(flow)
         try:
-            directory_groups = frozenset[str]()
             if user and self.runtime.policy.reads_directory_groups:
-                directory_groups = await self._directory_groups(user)
+                return self._identify_in_directory(flow, user, ip)
+            groups = self.runtime.policy.groups_for(user, ip)
+        except Exception:  # the enforcing addon fails closed when it finds no identity
+            return None
+        flow.metadata[IDENTITY_KEY] = Identity(user, groups, ip)
+        return None
+
+    async def _identify_in_directory(self, flow: http.HTTPFlow, user: str, ip: str | None) -> None:
+        try:
+            directory_groups = await self._directory_groups(user)
             groups = self.runtime.policy.groups_for(user, ip, directory_groups)
         except Exception:  # the enforcing addon fails closed when it finds no identity
             return

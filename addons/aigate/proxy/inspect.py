@@ -35,6 +35,7 @@ import functools
 import logging
 import re
 from collections import Counter
+from collections.abc import Awaitable
 from typing import Any
 
 from mitmproxy import http
@@ -148,14 +149,41 @@ class Inspect:
         except Exception:
             self._failed(flow, state)
 
-    async def request(self, flow: http.HTTPFlow) -> None:
+    def request(self, flow: http.HTTPFlow) -> Awaitable[None] | None:
+        """Inspect the buffered body; a coroutine only for a body scanned off the event loop
+        (mitmproxy awaits it)."""
         if flow.response or flow.error or not flow.live:
-            return
+            return None
         state = _inspectable(flow)
         if state is None or (not flow.request.raw_content and len(flow.request.path) < 2):
-            return  # nothing leaves but "/"
+            return None  # nothing leaves but "/"
         try:
-            await self._inspect(flow, state)
+            loaded = self.runtime.policy
+            scanner = self._scanner()
+            if not loaded.policy.dlp.enabled:
+                return None
+            args = self._scan_args(flow, state, loaded)
+            if len(args["body"]) > OFF_LOOP_BYTES:
+                return self._inspect_off_loop(flow, state, loaded, scanner, args)
+            self._apply(flow, state, loaded, scanner, inspect_request(scanner, **args))
+        except Exception:
+            self._failed(flow, state)
+        return None
+
+    async def _inspect_off_loop(
+        self,
+        flow: http.HTTPFlow,
+        state: FlowState,
+        loaded: LoadedPolicy,
+        scanner: Scanner,
+        args: dict[str, Any],
+    ) -> None:
+        """A large body is scanned in a worker thread so other flows keep moving."""
+        try:
+            inspection = await asyncio.to_thread(inspect_request, scanner, **args)
+            if flow.response or flow.error or not flow.live:
+                return  # the client went away while it was scanned
+            self._apply(flow, state, loaded, scanner, inspection)
         except Exception:
             self._failed(flow, state)
 
@@ -211,33 +239,37 @@ class Inspect:
         if verdict.action == "block" and state.decision.enforced:
             self._block(flow, state, loaded, verdict, inspection, status=413)
 
-    async def _inspect(self, flow: http.HTTPFlow, state: FlowState) -> None:
-        loaded = self.runtime.policy
-        scanner = self._scanner()
-        dlp = loaded.policy.dlp
-        if not dlp.enabled:
-            return
+    def _scan_args(
+        self, flow: http.HTTPFlow, state: FlowState, loaded: LoadedPolicy
+    ) -> dict[str, Any]:
+        """What `inspect_request` reads of the request."""
         request = flow.request
         service = state.decision.service
-        body = request.raw_content or b""
         content_type, content_encoding = header_values(
             request, b"content-type", b"content-encoding"
         )
-        args: dict[str, Any] = {
-            "body": body,
+        return {
+            "body": request.raw_content or b"",
             "host": _normal_host(host_header(request) or request.host),
             "path": request.path,
             "content_type": content_type,
             "content_encoding": content_encoding,
             "api_format": service.api_format if service else None,
-            "max_bytes": dlp.max_scan_bytes,
+            "max_bytes": loaded.policy.dlp.max_scan_bytes,
         }
-        if len(body) > OFF_LOOP_BYTES:
-            inspection = await asyncio.to_thread(inspect_request, scanner, **args)
-            if flow.response or flow.error or not flow.live:
-                return
-        else:
-            inspection = inspect_request(scanner, **args)
+
+    def _apply(
+        self,
+        flow: http.HTTPFlow,
+        state: FlowState,
+        loaded: LoadedPolicy,
+        scanner: Scanner,
+        inspection: Inspection,
+    ) -> None:
+        """Record the DLP verdict on the inspection and act on it (unless in monitor mode)."""
+        dlp = loaded.policy.dlp
+        request = flow.request
+        body = request.raw_content or b""
         if not body and not inspection.findings:
             return  # a request without a body whose URL holds nothing: not an inspection
         verdict = _verdict(dlp, inspection, state)
@@ -246,6 +278,7 @@ class Inspect:
             return  # monitor mode: the verdict is recorded, never applied
         if verdict.action == "redact":
             try:
+                content_type = header_value(request, b"content-type")
                 redacted = redact_request(inspection, content_type) if body else b""
             except RedactionError as e:
                 logger.info("aigate: request %s cannot be redacted (%s); blocked",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import mitmproxy.addonmanager  # registers the `load` hook
@@ -48,27 +48,42 @@ class Pipeline:
                 setattr(self, hook, self._caller(hook, methods))
 
     def _caller(self, hook: str, methods: list[tuple[object, Callable[..., Any]]]) -> Callable:
+        """A plain function calling each stage; when a stage returns an awaitable (it waits for
+        a directory, a connection, a thread), it returns a coroutine that awaits it and runs the
+        stages after it. mitmproxy awaits what a hook returns, so most requests never build a
+        coroutine at all."""
         failed = self._failed
-        if not any(inspect.iscoroutinefunction(method) for _, method in methods):
-            def call(*args: Any) -> None:
-                for stage, method in methods:
-                    try:
-                        method(*args)
-                    except _PASSED_ON:
-                        raise
-                    except Exception:
-                        failed(stage, hook, args)
-        else:
-            async def call(*args: Any) -> None:  # type: ignore[misc]
-                for stage, method in methods:
-                    try:
-                        result = method(*args)
-                        if result is not None and inspect.isawaitable(result):
-                            await result
-                    except _PASSED_ON:
-                        raise
-                    except Exception:
-                        failed(stage, hook, args)
+
+        async def rest(pending: Awaitable[Any], index: int, args: tuple[Any, ...]) -> None:
+            try:
+                await pending
+            except _PASSED_ON:
+                raise
+            except Exception:
+                failed(methods[index][0], hook, args)
+            for stage, method in methods[index + 1:]:
+                try:
+                    result = method(*args)
+                    if result is not None and inspect.isawaitable(result):
+                        await result
+                except _PASSED_ON:
+                    raise
+                except Exception:
+                    failed(stage, hook, args)
+
+        def call(*args: Any) -> Awaitable[None] | None:
+            for index, (stage, method) in enumerate(methods):
+                try:
+                    result = method(*args)
+                except _PASSED_ON:
+                    raise
+                except Exception:
+                    failed(stage, hook, args)
+                    continue
+                if result is not None and inspect.isawaitable(result):
+                    return rest(result, index, args)
+            return None
+
         call.__name__ = hook
         return call
 

@@ -47,6 +47,7 @@ import re
 import socket
 import time
 from collections import Counter
+from collections.abc import Awaitable
 from dataclasses import replace
 
 from mitmproxy import connection, ctx, exceptions, http, tls
@@ -55,12 +56,12 @@ from mitmproxy.proxy import server_hooks
 from aigate.flowstate import FLOW_KEY, FlowState, UpstreamError
 from aigate.proxy.answer import REQUEST_ID_HEADER
 from aigate.proxy.audit import pretty_host
-from aigate.proxy.headers import negotiation_headers
+from aigate.proxy.headers import is_page_load, negotiation_headers
 from aigate.proxy.policypage import POLICY_PAGE_KEY
 from aigate.proxy.runtime import Runtime
 from aigate.record import metrics
 from aigate.respond.api_errors import RETRYABLE_HEADERS, api_error, text_error, unreachable_message
-from aigate.respond.negotiate import response_kind, wants_html
+from aigate.respond.negotiate import response_kind
 from aigate.respond.pages import PageContext, upstream_error_page
 
 CHECK_MODES = ("pages", "all", "off")
@@ -276,35 +277,53 @@ class Upstream:
 
     # --- flows -----------------------------------------------------------------------------------
 
-    async def request(self, flow: http.HTTPFlow) -> None:
+    def request(self, flow: http.HTTPFlow) -> Awaitable[None] | None:
+        """Answer for a site known not to answer; a coroutine only when the site must be tried
+        first (mitmproxy awaits it)."""
         if flow.response or flow.error or not flow.live or self.mode == "off":
-            return
+            return None
         state = flow.metadata.get(FLOW_KEY)
         if not isinstance(state, FlowState) or state.outcome not in _FORWARDED:
-            return
+            return None
         try:
             target = target_of(flow)
             client = flow.client_conn.id
             if self.open.get(client, {}).get(target):
-                return  # mitmproxy sends it on the connection it has
+                return None  # mitmproxy sends it on the connection it has
             kind = self.broken.get(client, {}).get(target)  # mitmproxy would fail it at once
             if kind is None and not (self.mode == "all" or self._failed_recently(target)
                                      or self._is_page_load(flow)):
-                return
+                return None
         except Exception:
             logger.exception("aigate: upstream check failed for %s; forwarded",
                              state.request_id)
             metrics.count_hook_error("upstream")
-            return
-        checked = kind is None
+            return None
         if kind is None:
-            kind = await self._connect(target)
-            if kind is None:
-                self.failing.pop(target, None)
-                return
-            self._remember(target, kind)
-            if flow.response or flow.error or not flow.live:
-                return  # the client went away while we waited
+            return self._check(flow, state, target)
+        self._answer(flow, state, kind, target, checked=False)
+        return None
+
+    async def _check(self, flow: http.HTTPFlow, state: FlowState, target: Address) -> None:
+        """Try the site; answer for it if it does not take the connection."""
+        kind = await self._connect(target)
+        if kind is None:
+            self.failing.pop(target, None)
+            return
+        self._remember(target, kind)
+        if flow.response or flow.error or not flow.live:
+            return  # the client went away while we waited
+        self._answer(flow, state, kind, target, checked=True)
+
+    def _answer(
+        self,
+        flow: http.HTTPFlow,
+        state: FlowState,
+        kind: UpstreamError,
+        target: Address,
+        *,
+        checked: bool,
+    ) -> None:
         state.outcome = "upstream_error"
         state.upstream_error = kind
         try:
@@ -354,8 +373,7 @@ class Upstream:
 
     def _is_page_load(self, flow: http.HTTPFlow) -> bool:
         """A browser navigation (or a request that asks for HTML first): a person waiting."""
-        return self.mode == "pages" and wants_html(flow.request.method,
-                                                          negotiation_headers(flow.request))
+        return self.mode == "pages" and is_page_load(flow)
 
     def _page_context(self, flow: http.HTTPFlow, state: FlowState) -> PageContext:
         host = pretty_host(flow.request)

@@ -83,3 +83,26 @@ def test_exact_match_without_its_key_names_the_variable(tmp_path, monkeypatch):
     dlp = Dlp(exact_match=[DlpExactMatch(id="c", file="ids.txt", key_env="NO_SUCH_KEY")])
     with pytest.raises(ConfigError, match="NO_SUCH_KEY"):
         build_scanner(dlp, tmp_path)
+
+
+def test_a_url_sent_again_gives_the_same_findings_at_the_same_segments(scanner):
+    path = f"/v1/notes?card={CARD.replace(' ', '')}&n=1"
+    runs = [
+        inspect_request(scanner, body=_openai(f"card {CARD}"), path=path, api_format="openai",
+                        content_type="application/json")
+        for _ in range(2)
+    ]
+    assert runs[0].findings == runs[1].findings
+    by_segment = {f.segment: runs[1].extraction.segments[f.segment].locator[0][0]
+                  for f in runs[1].findings}
+    assert sorted(by_segment.values()) == ["json", "url"]  # the body's, then the query's
+
+
+def test_a_url_is_scanned_again_by_another_policys_scanner(scanner):
+    path = "/v1/notes?secret=hunter2-PRIVATE-codeword"
+    before = inspect_request(scanner, body=b"", path=path)
+    strict = build_scanner(Dlp(keywords=[DlpKeywords(id="codeword", words=["private-codeword"])]),
+                           key=b"k")
+    after = inspect_request(strict, body=b"", path=path)
+    assert not before.findings
+    assert [f.detector for f in after.findings] == ["codeword"]

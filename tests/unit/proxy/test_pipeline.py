@@ -75,10 +75,59 @@ def test_stages_run_in_order_and_only_where_they_have_the_hook(runtime):
     assert not hasattr(pipeline, "websocket_message")
 
 
-def test_a_hook_is_a_coroutine_only_when_a_stage_awaits(runtime):
-    pipeline = Pipeline([Recorder("a", []), Slow([])], runtime)
-    assert not inspect.iscoroutinefunction(pipeline.requestheaders)
-    assert inspect.iscoroutinefunction(pipeline.request)
+class MaybeSlow:
+    """A sync hook that returns a coroutine only when it must wait (as Identify, Inspect and
+    Upstream do), then raises after waiting when told to."""
+
+    def __init__(self, calls: list[str], wait: bool, fail: bool = False) -> None:
+        self.calls, self.wait, self.fail = calls, wait, fail
+
+    def request(self, flow: Any) -> Any:
+        if not self.wait:
+            self.calls.append("maybe.request")
+            return None
+        return self._waited()
+
+    async def _waited(self) -> None:
+        await asyncio.sleep(0)
+        self.calls.append("maybe.request (waited)")
+        if self.fail:
+            raise RuntimeError("a bug after waiting")
+
+
+class After:
+    def __init__(self, calls: list[str]) -> None:
+        self.calls = calls
+
+    def request(self, flow: Any) -> None:
+        self.calls.append("after.request")
+
+
+def test_a_hook_returns_an_awaitable_only_when_a_stage_waits(runtime):
+    calls: list[str] = []
+    quick = Pipeline([MaybeSlow(calls, wait=False), After(calls)], runtime)
+    assert not inspect.iscoroutinefunction(quick.request)
+    assert quick.request(ai_flow()) is None
+    assert calls == ["maybe.request", "after.request"]
+    calls.clear()
+    waiting = Pipeline([MaybeSlow(calls, wait=True), After(calls)], runtime)
+    pending = waiting.request(ai_flow())
+    assert inspect.isawaitable(pending) and calls == []  # the later stages wait their turn
+    asyncio.run(pending)
+    assert calls == ["maybe.request (waited)", "after.request"]
+
+
+def test_a_stage_that_raises_after_waiting_blocks_the_ai_request_and_the_rest_still_run(
+    runtime,
+):
+    calls: list[str] = []
+    before = hook_errors("maybeslow")
+    pipeline = Pipeline([MaybeSlow(calls, wait=True, fail=True), After(calls)], runtime)
+    flow = ai_flow()
+    asyncio.run(pipeline.request(flow))
+    assert flow.response is not None and flow.response.status_code == 403  # fail closed
+    assert calls == ["maybe.request (waited)", "after.request"]
+    assert hook_errors("maybeslow") == before + 1
 
 
 def test_a_stage_that_raises_blocks_the_ai_request_and_the_later_stages_still_run(runtime):

@@ -65,6 +65,21 @@ def test_enforce_blocks_by_the_strictest_name(runtime, host, connect, status, se
     assert (state.decision.service.id if state else None) == service
 
 
+def test_enforce_decides_a_repeated_request_by_the_policy_in_force(runtime, tmp_path):
+    addon = Enforce(runtime)
+    with taddons.context(addon) as tctx:
+        tctx.configure(addon, aigate_ack_key=KEY)
+        first, again = (ai_request("chat.deepseek.com", "/v1/chat") for _ in range(2))
+        addon.requestheaders(first)
+        edited = tmp_path / "policy.yaml"
+        edited.write_text(DEFAULT_POLICY.read_text().replace(
+            "  deepseek:\n    action: block", "  deepseek:\n    action: allow", 1))
+        runtime.install(load_policy(edited))
+        addon.requestheaders(again)
+    assert first.response is not None and first.response.status_code == 403
+    assert again.response is None and again.metadata[FLOW_KEY].decision.action == "allow"
+
+
 def test_enforce_answers_api_clients_in_json_and_people_with_a_page(runtime):
     addon = Enforce(runtime)
     with taddons.context(addon) as tctx:

@@ -76,8 +76,22 @@ def walk(
     """Every string leaf under `node` except values of `skip` keys and binary payloads.
 
     With `nested_json`, a string that is itself a JSON array or object is descended into (web
-    apps that put JSON inside JSON), and the locator gains a step.
+    apps that put JSON inside JSON), and the locator gains a step. The leaves are collected by
+    plain recursion (a generator per level costs more than the rest of a small prompt's walk)
+    when the first one is asked for, so a document too deep to walk raises there.
     """
+    leaves: list[tuple[tuple[Step, ...], str]] = []
+    _collect(node, path, skip, nested_json, leaves)
+    yield from leaves
+
+
+def _collect(
+    node: Any,
+    path: JsonPath,
+    skip: frozenset[str],
+    nested_json: bool,
+    out: list[tuple[tuple[Step, ...], str]],
+) -> None:
     if isinstance(node, str):
         if not node or _is_binary(path, node):
             return
@@ -87,24 +101,27 @@ def walk(
             except ValueError:
                 inner = None
             if isinstance(inner, (list, dict)):
-                for steps, text in walk(inner, (), skip=skip, nested_json=True):
-                    yield (("json", path), *steps), text
+                nested: list[tuple[tuple[Step, ...], str]] = []
+                _collect(inner, (), skip, True, nested)
+                out.extend(((("json", path), *steps), text) for steps, text in nested)
                 return
-        yield (("json", path),), node
+        out.append(((("json", path),), node))
     elif isinstance(node, dict):
         for key, value in node.items():
             if key not in skip:
-                yield from walk(value, (*path, key), skip=skip, nested_json=nested_json)
+                _collect(value, (*path, key), skip, nested_json, out)
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from walk(value, (*path, index), skip=skip, nested_json=nested_json)
+            _collect(value, (*path, index), skip, nested_json, out)
 
 
 def _is_binary(path: JsonPath, value: str) -> bool:
     if value.startswith("data:") and ";base64," in value[:100]:
         return True
+    if len(value) <= 256 or " " in value[:256]:
+        return False
     key = next((p for p in reversed(path) if isinstance(p, str)), "")
-    return key in BINARY_KEYS and len(value) > 256 and " " not in value[:256]
+    return key in BINARY_KEYS
 
 
 def roots(doc: Any, keys: Iterable[str], *, skip: frozenset[str] = STRUCTURAL_KEYS) -> Leaves:
