@@ -164,6 +164,13 @@ def _placeholder_or_run() -> _re2.Set:
 
 
 _PLACEHOLDER_OR_RUN = None if _re2 is None else _placeholder_or_run()
+# Its C++ Match past the Python wrapper (which only checks the text's type): the list of
+# matching patterns, empty when none matches.
+_PLACEHOLDER_OR_RUN_MATCH = (
+    None
+    if _PLACEHOLDER_OR_RUN is None
+    else getattr(_PLACEHOLDER_OR_RUN, "_set", _PLACEHOLDER_OR_RUN).Match
+)
 
 
 def located_by(*patterns: str, back: int | None = 0) -> Callable[[bytes], int] | None:
@@ -215,8 +222,8 @@ def is_placeholder(value: str) -> bool:
     low = value.lower()
     if len(set(low[:16])) <= 2 and len(set(low)) <= 2:  # aaaa, 0000, x-x-x
         return True
-    if _PLACEHOLDER_OR_RUN is not None:
-        return _PLACEHOLDER_OR_RUN.Match(low.encode()) is not None
+    if _PLACEHOLDER_OR_RUN_MATCH is not None:
+        return bool(_PLACEHOLDER_OR_RUN_MATCH(low.encode()))
     return _PLACEHOLDER.search(low) is not None or _typed_run(low)
 
 
@@ -272,7 +279,12 @@ def random_token(min_entropy: float = 3.0) -> Validator:
     return check
 
 
+_NOT_DIGITS = bytes(byte for byte in range(256) if not 48 <= byte <= 57)
+
+
 def digits(value: str) -> str:
+    if value.isascii():  # its digits are 0-9: everything else deleted in C
+        return value.encode().translate(None, _NOT_DIGITS).decode()
     return "".join(filter(str.isdigit, value))
 
 
@@ -299,9 +311,12 @@ def preview(value: str, keep: tuple[int, int]) -> str:
     shown = value if len(value) <= 48 else value[:32]
     if shown is not value:
         tail = 0
-    if sum(map(str.isalnum, shown)) <= head + tail + 2:
+    stars = shown.translate(_MASK)  # masked whole, then the kept ends put back
+    # In ASCII the letters and digits are the characters masked: counted in C.
+    alnum = stars.count("*") - shown.count("*") if shown.isascii() else sum(map(str.isalnum, shown))
+    if alnum <= head + tail + 2:
         head, tail = min(head, 1), 0
     first = min(head, len(shown))  # the head is a literal prefix (ghp_, AKIA) or digits
     last = len(shown) - _skip_alnum(shown[::-1], tail)
-    masked = shown[:first] + shown[first:last].translate(_MASK) + shown[last:]
+    masked = shown[:first] + stars[first:last] + shown[last:]
     return masked if shown is value else f"{masked}...({len(value)} chars)"

@@ -70,8 +70,20 @@ def _card_shape(value: str) -> bool:
     return any(size in _CARD_LENGTHS.get(number[:n], ()) for n in _CARD_PREFIX_SIZES)
 
 
+# Luhn's doubled digits with their digits summed (2 * 7 = 14 -> 5), by ASCII code.
+_LUHN_DOUBLED = bytes(48) + bytes((0, 2, 4, 6, 8, 1, 3, 5, 7, 9)) + bytes(198)
+
+
 def _luhn(value: str) -> bool:
-    return luhn.is_valid(digits(value))
+    """python-stdnum's Luhn check, summed over the ASCII codes in C: the card checksum runs on
+    every card-shaped number, and stdnum's generic version (any alphabet) cost ~4 us a call."""
+    number = digits(value)
+    if not number or not number.isascii():  # other scripts' digits: stdnum says no
+        return luhn.is_valid(number)
+    codes = number.encode()
+    kept = codes[-1::-2]
+    doubled = codes[-2::-2].translate(_LUHN_DOUBLED)
+    return (sum(kept) - 48 * len(kept) + sum(doubled)) % 10 == 0
 
 
 def _iban_lengths() -> dict[int, list[str]]:
