@@ -8,12 +8,12 @@ mitmdump with the aigate addons (`-s addons/aigate_addons.py`), both with
 `connection_strategy=lazy`. Prints:
 
 - passthrough: new connections per second to a non-AI host (CONNECT, TLS relayed, one request),
-  aigate vs bare mitmdump with `ignore_hosts` (goal >= 0.95x);
-- intercepted allowed AI requests per second, aigate vs bare interception (goal >= 0.9x);
-- blocked vs allowed AI requests per second on aigate (goal: blocked faster);
+  aigate vs bare mitmdump with `ignore_hosts` (goal >= 0.97x);
+- intercepted allowed AI requests per second, aigate vs bare interception (goal >= 0.92x);
+- blocked vs allowed AI requests per second on aigate (goal >= 1.3x);
 - intercepted allowed AI POSTs of a 4 KB prompt with full scanning (every detector, clean text so
-  it is forwarded), aigate vs bare interception of the same POST (goal >= 0.8x);
-- added latency p50 of one keep-alive connection, aigate minus bare (goal <= 0.25 ms).
+  it is forwarded), aigate vs bare interception of the same POST (goal >= 0.88x);
+- added latency p50 of one keep-alive connection, aigate minus bare (goal <= 0.15 ms).
 
 Throughput is counted per proxy core: requests divided by the CPU time the proxy process used
 (from /proc/<pid>/task/*/schedstat), so the client and the upstream sharing the machine's cores
@@ -280,13 +280,13 @@ def main() -> int:
     blocked = per_core["aigate blocked"] / per_core["aigate allowed"]
     scanned = per_core["aigate 4KB scanned"] / per_core["bare 4KB POST"]
     added = (results["aigate p50"][0] - results["bare p50"][0]) * 1000
-    checks = [
+    checks = [  # issue 15's goals
         ("passthrough vs bare ignore_hosts", f"{passthrough_ratio:.3f}x",
-         passthrough_ratio >= 0.95, ">= 0.95x"),
-        ("intercepted allowed vs bare", f"{allowed:.3f}x", allowed >= 0.9, ">= 0.9x"),
-        ("blocked vs allowed", f"{blocked:.3f}x", blocked > 1.0, "> 1x"),
-        ("4 KB POST fully scanned vs bare", f"{scanned:.3f}x", scanned >= 0.8, ">= 0.8x"),
-        ("added latency p50", f"{added:.3f} ms", added <= 0.25, "<= 0.25 ms"),
+         passthrough_ratio >= 0.97, ">= 0.97x"),
+        ("intercepted allowed vs bare", f"{allowed:.3f}x", allowed >= 0.92, ">= 0.92x"),
+        ("blocked vs allowed", f"{blocked:.3f}x", blocked >= 1.3, ">= 1.3x"),
+        ("4 KB POST fully scanned vs bare", f"{scanned:.3f}x", scanned >= 0.88, ">= 0.88x"),
+        ("added latency p50", f"{added:.3f} ms", added <= 0.15, "<= 0.15 ms"),
     ]
     print()
     for name, value, ok, goal in checks:

@@ -186,12 +186,13 @@ def _scanned(
         findings = tuple(scanner.scan_extraction(extraction)) if segments else ()
     else:
         findings = (
-            *scanner.scan_extraction(Extraction(extraction.extractor, segments[:url_at])),
+            *(scanner.scan_extraction(Extraction(extraction.extractor, segments[:url_at]))
+              if url_at else ()),
             *_shifted(_url_findings(scanner, path), url_at),
-            *_shifted(
+            *(_shifted(
                 scanner.scan_extraction(Extraction(extraction.extractor, segments[url_end:])),
                 url_end,
-            ),
+            ) if url_end < len(segments) else ()),
         )
     return Inspection(
         extraction,

@@ -7,6 +7,8 @@ These return exactly what mitmproxy's accessors return (values folded with ", ")
 
 from __future__ import annotations
 
+import functools
+
 from mitmproxy import http
 
 from aigate.respond.negotiate import wants_html
@@ -63,7 +65,19 @@ def is_page_load(flow: http.HTTPFlow) -> bool:
     known = flow.metadata.get(_NAVIGATION_KEY)
     if known is None:
         request = flow.request
-        known = flow.metadata[_NAVIGATION_KEY] = wants_html(
-            request.method, negotiation_headers(request)
-        )
+        headers = negotiation_headers(request)
+        if sum(map(len, headers.values())) <= _REMEMBERED_HEADERS_MAX:
+            known = _wants_html(request.method, tuple(headers.items()))
+        else:
+            known = wants_html(request.method, headers)
+        flow.metadata[_NAVIGATION_KEY] = known
     return known
+
+
+# A client sends the same User-Agent and Accept with every request: the answer is remembered.
+_REMEMBERED_HEADERS_MAX = 1024
+
+
+@functools.lru_cache(maxsize=1024)
+def _wants_html(method: str, headers: tuple[tuple[str, str], ...]) -> bool:
+    return wants_html(method, dict(headers))
