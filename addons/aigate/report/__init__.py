@@ -32,5 +32,5 @@ def build_report(
     offender_blocks)."""
     stats = ReadStats()
     aggregator = Aggregator(filters, **options)  # type: ignore[arg-type]
-    aggregator.add_all(read_records(paths, stats))
+    aggregator.add_records(read_records(paths, stats))
     return aggregator.report(policy, stats)

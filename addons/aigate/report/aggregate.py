@@ -42,9 +42,9 @@ from aigate.report.counters import (
     Filters,
     Track,
     UserCounts,
-    bucket_of,
     is_page_view,
     is_unlisted,
+    mode_and_bucket,
     until_bound,
 )
 from aigate.report.dataloss import DataLoss
@@ -60,6 +60,7 @@ from aigate.report.period import (
     change_percent,
     previous_start,
 )
+from aigate.report.read import AuditRecord
 from aigate.report.services import (
     APPROVED,
     NOT_IN_POLICY,
@@ -101,7 +102,8 @@ NO_DAY = Day()  # a day without any
 
 
 class Aggregator:
-    """Feed it records with `add` (or `add_all`), then `report()`; one pass, bounded memory."""
+    """Feed it records with `add_records` (as `read.read_records` decodes them) or `add` and
+    `add_all` (decoded into dicts), then `report()`; one pass, bounded memory."""
 
     def __init__(
         self,
@@ -165,122 +167,147 @@ class Aggregator:
     # --- the pass -----------------------------------------------------------------------------
 
     def add_all(self, records: Iterable[dict[str, Any]]) -> None:
-        add = self.add
-        for record in records:
-            add(record)
+        """Records decoded into dicts."""
+        self.add_records(map(AuditRecord.of, records))
 
     def add(self, record: dict[str, Any]) -> None:
-        self.records += 1
-        event = record.get("event")
-        if event != "decision":
-            self.events[str(event)] += 1
-            if event == "candidate":
-                self._candidate(record)
-            elif event == WEBSOCKET_EVENT:
-                self._websocket(record)
-            return
-        stamp = record.get("time")
-        if type(stamp) is not str:
-            self.malformed += 1
-            return
-        epoch = self._epoch(stamp)
-        if epoch is None:
-            self.malformed += 1
-            return
-        if (self.since and stamp < self.since) or (self.until and stamp >= self.until):
-            self.skipped += 1
-            if self.since and stamp < self.since:
-                self._before(record, stamp)
-            return
-        # `_groups_of` and `_user_of`, inlined: this runs for every record.
-        groups = record.get("groups") or _NO_GROUPS
-        if type(groups) is not list and groups is not _NO_GROUPS:
-            groups = [str(groups)]  # a hand-edited log: a name instead of a list
-        if self.group is not None and self.group not in groups:
-            self.skipped += 1
-            return
-        day = stamp[:10]
-        user = record.get("user")
-        user = str(user) if user else (f"ip:{record['client_ip']}" if record.get("client_ip")
-                                       else UNKNOWN)
-        path = record.get("path")
-        if type(path) is not str:
-            path = "/"
-        key = bucket_of(record)
-        bucket = key[1]
-        category = record.get("category")
-        unlisted = category == "unlisted" or record.get("unlisted") is True
-        host = str(record.get("host") or UNKNOWN)
-        # The proxy decides every unlisted endpoint as one pseudo-service: report them per host.
-        service = f"{UNLISTED_PREFIX}{host}" if unlisted else str(record.get("service") or UNKNOWN)
-        self.service_actions[service][key] += 1
-        self.action_users[key].add(user)
-        if bucket == "acknowledged" or path.startswith(AIGATE_PATHS):
-            self.own += 1  # the warn page's acknowledgement: an action, not AI usage
-            return
-        self.decisions += 1
-        category = str(category or ("unlisted" if unlisted else UNKNOWN))
-        blocked = bucket in BLOCKS
-        inspected = record.get("inspected")
-        track = self.tracks.get((user, service))
-        if track is None or track.category != category or track.groups != groups:
-            track = self._track(user, service, category, groups, host, stamp, epoch)
-        if day != track.day:
-            self._new_day(service, track, day)
-        track.requests += 1
-        if inspected is not None:  # it sent content aigate could inspect: a prompt
-            track.prompts += 1
-            if inspected:
-                track.inspected += 1
-            else:
-                self.unscanned[str(record.get("unscanned_reason") or "unknown")] += 1
-        elif _page_view(record, path, category):
-            track.page_views += 1
-        if blocked:
-            track.blocks += 1
-        if stamp > track.last:
-            track.last = stamp
-        elif stamp < track.first:
-            track.first = stamp
-        gap = self.gap
-        for session in track.sessions:  # `counters.extend`, inlined: this runs for every record
-            start, last = session[0], session[1]
-            if start - gap <= epoch <= last + gap:
-                if epoch > last:
-                    session[1] = epoch
-                elif epoch < start:
-                    session[0] = epoch
-            else:
-                session[2] += max(last - start, MIN_SESSION)
-                session[0] = session[1] = epoch
-        self.modes[record.get("mode") or UNKNOWN, str(record.get("policy_version"))] += 1
-        findings = record.get("findings")
-        findings = findings if findings and type(findings) is list else None
-        if findings:
-            self._data_loss(record, findings, stamp, user, groups, service, "request")
-            track.data_loss += 1
-        if findings or blocked:
-            counts = self.offenders[user]
-            if findings:
-                counts.findings += 1
-            if blocked:
-                if key[0] == "monitor":
-                    counts.would_blocks += 1
-                elif bucket == "blocked":
-                    counts.blocks += 1
+        """A record decoded into a dict."""
+        self.add_record(AuditRecord.of(record))
+
+    def add_records(self, records: Iterable[AuditRecord]) -> None:
+        """Records as `read.read_records` decodes them.
+
+        The pass is one loop, with what it reads of the aggregator in locals and the usual
+        case of `_groups_of`, `_user_of` and `counters.extend` inlined: this runs for every
+        record."""
+        since, until, group, gap = self.since, self.until, self.group, self.gap
+        tracks, service_actions, action_users = self.tracks, self.service_actions, self.action_users
+        modes, unscanned, offenders = self.modes, self.unscanned, self.offenders
+        epoch_of = self._epoch
+        for record in records:
+            self.records += 1
+            event = record.event
+            if event != "decision":
+                self.events[str(event)] += 1
+                if event == "candidate":
+                    self._candidate(record)
+                elif event == WEBSOCKET_EVENT:
+                    self._websocket(record)
+                continue
+            stamp = record.time
+            if type(stamp) is not str:
+                self.malformed += 1
+                continue
+            epoch = epoch_of(stamp)
+            if epoch is None:
+                self.malformed += 1
+                continue
+            if (since and stamp < since) or (until and stamp >= until):
+                self.skipped += 1
+                if since and stamp < since:
+                    self._before(record, stamp)
+                continue
+            groups = record.groups or _NO_GROUPS
+            if type(groups) is not list and groups is not _NO_GROUPS:
+                groups = [str(groups)]  # a hand-edited log: a name instead of a list
+            if group is not None and group not in groups:
+                self.skipped += 1
+                continue
+            day = stamp[:10]
+            user = record.user
+            user = str(user) if user else (f"ip:{record.client_ip}" if record.client_ip
+                                           else UNKNOWN)
+            path = record.path
+            if type(path) is not str:
+                path = "/"
+            key = mode_and_bucket(record.outcome, record.dlp_action, record.mode, record.action)
+            bucket = key[1]
+            category = record.category
+            unlisted = category == "unlisted" or record.unlisted is True
+            host = str(record.host or UNKNOWN)
+            # The proxy decides every unlisted endpoint as one pseudo-service: per host here.
+            service = (f"{UNLISTED_PREFIX}{host}" if unlisted
+                       else str(record.service or UNKNOWN))
+            service_actions[service][key] += 1
+            action_users[key].add(user)
+            if bucket == "acknowledged" or path.startswith(AIGATE_PATHS):
+                self.own += 1  # the warn page's acknowledgement: an action, not AI usage
+                continue
+            self.decisions += 1
+            category = str(category or ("unlisted" if unlisted else UNKNOWN))
+            blocked = bucket in BLOCKS
+            inspected = record.inspected
+            track = tracks.get((user, service))
+            if track is None or track.category != category or track.groups != groups:
+                track = self._track(user, service, category, groups, host, stamp, epoch)
+            if day != track.day:
+                self._new_day(service, track, day)
+            track.requests += 1
+            if inspected is not None:  # it sent content aigate could inspect: a prompt
+                track.prompts += 1
+                if inspected:
+                    track.inspected += 1
                 else:
-                    counts.data_blocks += 1
-                counts.services.add(service)
-            counts.last = max(counts.last, stamp)
-        if unlisted:
-            self.unlisted[host].add(user, day, epoch, stamp, gap)
-            self.unlisted_services.add(service)
-            endpoint = record.get("endpoint")
-            if endpoint:
-                self.unlisted_apis[host].add(str(endpoint))
-            paths = self.unlisted_paths[host]
-            if path in paths or len(paths) < UNLISTED_PATHS * 4:
-                paths[path] += 1
+                    unscanned[str(record.unscanned_reason or "unknown")] += 1
+            elif _page_view(record, path, category):
+                track.page_views += 1
+            if blocked:
+                track.blocks += 1
+            if stamp > track.last:
+                track.last = stamp
+            elif stamp < track.first:
+                track.first = stamp
+            for session in track.sessions:  # `counters.extend`
+                last = session[1]
+                if epoch >= last:  # the usual case, in time order: start <= last <= epoch
+                    if epoch <= last + gap:
+                        session[1] = epoch
+                        continue
+                elif session[0] - gap <= epoch <= last + gap:
+                    if epoch < session[0]:
+                        session[0] = epoch
+                    continue
+                session[2] += max(last - session[0], MIN_SESSION)
+                session[0] = session[1] = epoch
+            modes[record.mode or UNKNOWN, str(record.policy_version)] += 1
+            findings = record.findings
+            findings = findings if findings and type(findings) is list else None
+            if findings:
+                self._data_loss(record, findings, stamp, user, groups, service, "request")
+                track.data_loss += 1
+            if findings or blocked:
+                counts = offenders[user]
+                if findings:
+                    counts.findings += 1
+                if blocked:
+                    if key[0] == "monitor":
+                        counts.would_blocks += 1
+                    elif bucket == "blocked":
+                        counts.blocks += 1
+                    else:
+                        counts.data_blocks += 1
+                    counts.services.add(service)
+                counts.last = max(counts.last, stamp)
+            if unlisted:
+                self._unlisted(record, user, host, service, path, day, epoch, stamp)
+
+    def add_record(self, record: AuditRecord) -> None:
+        """One record as `read.read_records` decodes it."""
+        self.add_records((record,))
+
+    def _unlisted(
+        self, record: AuditRecord, user: str, host: str, service: str, path: str, day: str,
+        epoch: float, stamp: str,
+    ) -> None:
+        """A request to an unlisted AI endpoint: counted per host too."""
+        self.unlisted[host].add(user, day, epoch, stamp, self.gap)
+        self.unlisted_services.add(service)
+        endpoint = record.endpoint
+        if endpoint:
+            self.unlisted_apis[host].add(str(endpoint))
+        paths = self.unlisted_paths[host]
+        if path in paths or len(paths) < UNLISTED_PATHS * 4:
+            paths[path] += 1
 
     def _track(
         self, user: str, service: str, category: str, groups: list[Any] | tuple[str, ...],
@@ -328,38 +355,39 @@ class Aggregator:
         track.flush()
 
     def _data_loss(
-        self, record: dict[str, Any], findings: list[Any], stamp: str, user: str,
+        self, record: AuditRecord, findings: list[Any], stamp: str, user: str,
         groups: list[Any] | tuple[str, ...], service: str, channel: str,
     ) -> None:
         self.days[stamp[:10]].data_loss += 1
         named = [str(group) for group in groups if group != NO_GROUP]
         self.data_loss.add(record, findings, stamp, user, named, service, channel)
 
-    def _before(self, record: dict[str, Any], stamp: str) -> None:
+    def _before(self, record: AuditRecord, stamp: str) -> None:
         """A decision record before --since: counted for the previous period only."""
         if self.group is not None and self.group not in _groups_of(record):
             return
-        path = record.get("path")
+        path = record.path
         path = path if type(path) is str else "/"
-        if record.get("outcome") == "acknowledged" or path.startswith(AIGATE_PATHS):
+        if record.outcome == "acknowledged" or path.startswith(AIGATE_PATHS):
             return
         unlisted = is_unlisted(record)
-        service = (f"{UNLISTED_PREFIX}{record.get('host') or UNKNOWN}" if unlisted
-                   else str(record.get("service") or UNKNOWN))
+        service = (f"{UNLISTED_PREFIX}{record.host or UNKNOWN}" if unlisted
+                   else str(record.service or UNKNOWN))
         counts = self.before.add(stamp, _user_of(record), service)
-        category = str(record.get("category") or ("unlisted" if unlisted else UNKNOWN))
-        if record.get("inspected") is not None:
+        category = str(record.category or ("unlisted" if unlisted else UNKNOWN))
+        if record.inspected is not None:
             counts[PROMPTS] += 1
         elif _page_view(record, path, category):
             counts[PAGE_VIEWS] += 1
-        findings = record.get("findings")
+        findings = record.findings
         if findings and type(findings) is list:
             counts[DATA_LOSS] += 1
-        if bucket_of(record)[1] in BLOCKS:
+        _, done = mode_and_bucket(record.outcome, record.dlp_action, record.mode, record.action)
+        if done in BLOCKS:
             counts[BLOCKED] += 1
 
-    def _candidate(self, record: dict[str, Any]) -> None:
-        stamp = record.get("time")
+    def _candidate(self, record: AuditRecord) -> None:
+        stamp = record.time
         if type(stamp) is not str or self._epoch(stamp) is None:
             self.malformed += 1
         elif (self.since and stamp < self.since) or (self.until and stamp >= self.until):
@@ -367,10 +395,10 @@ class Aggregator:
         elif self.group is None:  # a passed-through connection has no policy group
             self.candidates.add(record, stamp)
 
-    def _websocket(self, record: dict[str, Any]) -> None:
+    def _websocket(self, record: AuditRecord) -> None:
         """A flagged WebSocket message: counted in its own table, never as a request; one with
         findings is a data-loss event."""
-        stamp = record.get("time")
+        stamp = record.time
         if type(stamp) is not str or self._epoch(stamp) is None:
             self.malformed += 1
             return
@@ -378,7 +406,7 @@ class Aggregator:
         if self.group is not None and self.group not in groups:
             self.skipped += 1
             return
-        findings = record.get("findings")
+        findings = record.findings
         findings = findings if findings and type(findings) is list else None
         if (self.since and stamp < self.since) or (self.until and stamp >= self.until):
             self.skipped += 1
@@ -387,12 +415,11 @@ class Aggregator:
             return
         user = _user_of(record)
         unlisted = is_unlisted(record)
-        host = str(record.get("host") or UNKNOWN)
-        service = f"{UNLISTED_PREFIX}{host}" if unlisted else str(record.get("service") or UNKNOWN)
-        mode = "monitor" if record.get("mode") == "monitor" else "enforce"
-        action = str(record.get("dlp_action") or ("error" if record.get("error_stage")
-                                                  else UNKNOWN))
-        key = (service, mode, action, str(record.get("outcome") or UNKNOWN))
+        host = str(record.host or UNKNOWN)
+        service = f"{UNLISTED_PREFIX}{host}" if unlisted else str(record.service or UNKNOWN)
+        mode = "monitor" if record.mode == "monitor" else "enforce"
+        action = str(record.dlp_action or ("error" if record.error_stage else UNKNOWN))
+        key = (service, mode, action, str(record.outcome or UNKNOWN))
         self.ws_messages[key] += 1
         self.ws_users[key].add(user)
         if stamp > self.ws_last.get(key, ""):
@@ -827,28 +854,28 @@ class Aggregator:
         )
 
 
-def _page_view(record: dict[str, Any], path: str, category: str) -> bool:
+def _page_view(record: AuditRecord, path: str, category: str) -> bool:
     """A person opening a page: what the proxy saw (`navigation`, in records since it was
     added), else judged from the method and path."""
-    navigation = record.get("navigation")
+    navigation = record.navigation
     if type(navigation) is bool:
         return navigation
-    return is_page_view(record.get("method"), path, category)
+    return is_page_view(record.method, path, category)
 
 
-def _groups_of(record: dict[str, Any]) -> list[Any] | tuple[str, ...]:
-    groups = record.get("groups") or _NO_GROUPS
+def _groups_of(record: AuditRecord) -> list[Any] | tuple[str, ...]:
+    groups = record.groups or _NO_GROUPS
     if type(groups) is not list and groups is not _NO_GROUPS:
         return [str(groups)]  # a hand-edited log: a name instead of a list
     return groups
 
 
-def _user_of(record: dict[str, Any]) -> str:
+def _user_of(record: AuditRecord) -> str:
     """The person: the proxy user name, else the client address."""
-    user = record.get("user")
+    user = record.user
     if user:
         return str(user)
-    return f"ip:{record['client_ip']}" if record.get("client_ip") else UNKNOWN
+    return f"ip:{record.client_ip}" if record.client_ip else UNKNOWN
 
 
 def _hours(seconds: float) -> float:

@@ -5,12 +5,13 @@ connections, so the catalog can follow what people actually use."""
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aigate.report.model import Cell, Table
 
 if TYPE_CHECKING:
     from aigate.policy.loaded import LoadedPolicy
+    from aigate.report.read import AuditRecord
 
 HOSTS_LIMIT = 100_000  # bounded memory on a hostile or huge log
 
@@ -23,18 +24,16 @@ class Candidates:
         self.first: dict[str, str] = {}
         self.last: dict[str, str] = {}
 
-    def add(self, record: dict[str, Any], stamp: str) -> None:
-        host = record.get("host")
+    def add(self, record: AuditRecord, stamp: str) -> None:
+        host = record.host
         if type(host) is not str or not host:
             return
         if host not in self.connections and len(self.connections) >= HOSTS_LIMIT:
             return
-        user = record.get("user") or (
-            f"ip:{record['client_ip']}" if record.get("client_ip") else "unknown"
-        )
+        user = record.user or (f"ip:{record.client_ip}" if record.client_ip else "unknown")
         self.connections[host] += 1
         self.users[host].add(str(user))
-        self.hints.setdefault(host, str(record.get("hint") or ""))
+        self.hints.setdefault(host, str(record.hint or ""))
         if host not in self.first or stamp < self.first[host]:
             self.first[host] = stamp
         if stamp > self.last.get(host, ""):

@@ -9,7 +9,10 @@ import datetime as dt
 import re
 from collections.abc import KeysView
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from aigate.report.read import AuditRecord
 
 MIN_SESSION = 60.0
 
@@ -37,22 +40,27 @@ BLOCKS = frozenset({"blocked", "blocked_data"})
 
 
 def bucket_of(record: dict[str, Any]) -> tuple[str, str]:
-    """(mode, bucket) of a decision record: what happened, or in monitor mode what would have."""
-    outcome = record.get("outcome")
-    dlp = record.get("dlp_action")
-    if outcome == "monitored" or record.get("mode") == "monitor":
+    """(mode, bucket) of a decision record decoded into a dict (see `mode_and_bucket`)."""
+    return mode_and_bucket(record.get("outcome"), record.get("dlp_action"), record.get("mode"),
+                  record.get("action"))
+
+
+def mode_and_bucket(outcome: object, dlp: object, mode: object, action: object) -> tuple[str, str]:
+    """(mode, bucket) of a decision record from its `outcome`, `dlp_action`, `mode` and
+    `action`: what happened, or in monitor mode what would have."""
+    if outcome == "monitored" or mode == "monitor":
         if dlp == "block":
             return "monitor", "blocked_data"
         if dlp == "redact":
             return "monitor", "redacted"
-        return "monitor", _WOULD.get(record.get("action") or "", "allowed")
+        return "monitor", _WOULD.get(action or "", "allowed")  # type: ignore[arg-type]
     if outcome == "blocked":
         return "enforce", "blocked_data" if dlp == "block" else "blocked"
     if dlp == "redact" and outcome in ("allowed", "continued"):
         return "enforce", "redacted"
     if outcome is None:
         return "enforce", "error"
-    return "enforce", outcome
+    return "enforce", outcome  # type: ignore[return-value]
 
 
 # aigate's own endpoints on every AI site (the acknowledgement POST of the warn page,
@@ -87,18 +95,18 @@ _DATA_DONE = {"block": "blocked", "redact": "redacted", "warn": "warned"}
 DATA_ACTIONS = ("blocked", "redacted", "warned", "logged")
 
 
-def data_action(record: dict[str, Any]) -> str:
+def data_action(record: AuditRecord) -> str:
     """What aigate did with the sensitive data of a record with findings: blocked, redacted,
     warned or logged; in monitor mode "would have been ..." (nothing was enforced)."""
-    done = _DATA_DONE.get(record.get("dlp_action") or "", "logged")
-    if record.get("mode") == "monitor" and done != "logged":
+    done = _DATA_DONE.get(record.dlp_action or "", "logged")
+    if record.mode == "monitor" and done != "logged":
         return f"would have been {done}"
     return done
 
 
-def is_unlisted(record: dict[str, Any]) -> bool:
+def is_unlisted(record: AuditRecord) -> bool:
     """A request to an AI-looking endpoint the catalog does not know."""
-    return record.get("unlisted") is True or record.get("category") == "unlisted"
+    return record.unlisted is True or record.category == "unlisted"
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,13 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aigate.report.counters import DATA_ACTIONS, data_action
 from aigate.report.model import Cell, Table
+
+if TYPE_CHECKING:
+    from aigate.report.read import AuditRecord
 
 INCIDENTS_LIMIT = 200  # the newest data-loss events listed one by one
 UNKNOWN = "(unknown)"
@@ -48,7 +51,7 @@ class DataLoss:
         return sum(self.actions.values())
 
     def add(
-        self, record: dict[str, Any], findings: list[Any], stamp: str, user: str,
+        self, record: AuditRecord, findings: list[Any], stamp: str, user: str,
         groups: Sequence[str], service: str, channel: str,
     ) -> str:
         """One request or WebSocket message (`channel`) with findings; returns what aigate did."""
@@ -78,7 +81,7 @@ class DataLoss:
         data = ", ".join(f"{detector} ({data_class})" + (f" x{count}" if count > 1 else "")
                          for (data_class, detector), count in found.items())
         row: tuple[Cell, ...] = (stamp, user, ", ".join(groups), service, data, action, channel,
-                                 str(record.get("dlp_rule") or ""))
+                                 str(record.dlp_rule or ""))
         if len(self.incidents) < INCIDENTS_LIMIT:
             heapq.heappush(self.incidents, (stamp, self._seen, row))
         else:

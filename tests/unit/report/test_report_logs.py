@@ -27,7 +27,7 @@ def test_gzip_rotated_backups_are_read_oldest_first(tmp_path: Path):
         lines = orjson.dumps(decision(f"2026-03-0{day}T09:00:00", "a")) + b"\n"
         (tmp_path / name).write_bytes(gzip.compress(lines) if name.endswith(".gz") else lines)
     shell_glob = sorted(tmp_path.iterdir())  # audit.jsonl, .1.gz, .2.gz: newest first
-    days = [r["time"][:10] for r in read_records(shell_glob, ReadStats())]
+    days = [r.time[:10] for r in read_records(shell_glob, ReadStats())]
     assert days == ["2026-03-01", "2026-03-02", "2026-03-03"]
 
 
