@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 from aigate.policy import DEFAULT_POLICY
-from aigate.proxy.policyreload import PolicyReload
+from aigate.proxy.policyreload import SETTLE_HEAP_AFTER, PolicyReload
 from aigate.proxy.runtime import Runtime
 from mitmproxy.test import taddons
 
@@ -34,6 +34,7 @@ def test_running_freezes_the_heap_and_reloads_keep_it_the_same_size(tmp_path):
             for n in range(4):
                 policy.write_text(policy.read_text() + f"\n# edit {n}\n")
                 addon.check(force=True)
+                await asyncio.sleep(SETTLE_HEAP_AFTER + 0.1)  # the heap is settled after a reload
                 counts.append(gc.get_freeze_count())
             addon.done()
             return counts

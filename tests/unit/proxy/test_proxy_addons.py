@@ -80,6 +80,23 @@ def test_enforce_decides_a_repeated_request_by_the_policy_in_force(runtime, tmp_
     assert again.response is None and again.metadata[FLOW_KEY].decision.action == "allow"
 
 
+def test_a_reload_keeps_the_scanner_unless_what_it_scans_for_changed(tmp_path):
+    runtime = Runtime()
+    runtime.install(LOADED)
+    first = runtime.scanner
+    rules_only = tmp_path / "rules.yaml"
+    rules_only.write_text(DEFAULT_POLICY.read_text().replace(
+        "  deepseek:\n    action: block", "  deepseek:\n    action: allow", 1))
+    runtime.install(load_policy(rules_only))
+    assert runtime.scanner is first and runtime.policy.path == rules_only
+    keywords = tmp_path / "keywords.yaml"
+    keywords.write_text(DEFAULT_POLICY.read_text().replace(
+        "words: [Project Falcon, Project Kestrel, Bluebird Merger]", "words: [Osprey]", 1))
+    runtime.install(load_policy(keywords))
+    assert runtime.scanner is not first
+    assert [f.detector for f in runtime.scanner.scan("the Osprey plan")] == ["code-names"]
+
+
 def test_enforce_answers_api_clients_in_json_and_people_with_a_page(runtime):
     addon = Enforce(runtime)
     with taddons.context(addon) as tctx:
