@@ -33,7 +33,8 @@ class Active:
 class Runtime:
     """The policy in force with its DLP scanner, and the signer for acknowledgement cookies.
 
-    `install` builds the scanner of a loaded policy and only then replaces `active` in a single
+    `install` builds the scanner of a loaded policy (or keeps the one in force when nothing it is
+    built from changed) and only then replaces `active` in a single
     assignment; a policy whose scanner cannot be built is refused as a whole. Hooks run on the
     event loop, as does the reload, so a hook that reads `policy` and `scanner` without awaiting
     in between gets one load; a hook that awaits keeps its own `active` reference.
