@@ -12,6 +12,7 @@ from typing import Any
 from aigate.policy import DEFAULT_POLICY
 from aigate.proxy.audit import Audit
 from aigate.proxy.discover import Discover
+from aigate.proxy.dispatch import FastDispatch
 from aigate.proxy.enforce import Enforce
 from aigate.proxy.identify import Identify
 from aigate.proxy.inspect import Inspect
@@ -28,9 +29,10 @@ from aigate.proxy.upstream import Upstream
 
 
 def build_addons(policy: str | Path = DEFAULT_POLICY) -> list[object]:
-    """What mitmproxy loads: the stages of `build_stages` as one `Pipeline` addon."""
+    """What mitmproxy loads: the stages of `build_stages` as one `Pipeline` addon, after the
+    addon that makes mitmproxy's own event dispatch cheaper (`dispatch.FastDispatch`)."""
     runtime = Runtime()
-    return [Pipeline(build_stages(runtime, policy), runtime)]
+    return [FastDispatch(), Pipeline(build_stages(runtime, policy), runtime)]
 
 
 def build_stages(runtime: Runtime, policy: str | Path = DEFAULT_POLICY) -> list[Any]:

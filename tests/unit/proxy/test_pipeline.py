@@ -155,7 +155,7 @@ def test_options_errors_reach_mitmproxy(runtime):
 
 
 def test_mitmproxy_loads_one_addon_with_every_hook_of_the_stages():
-    [pipeline] = build_addons()
+    _dispatch, pipeline = build_addons()
     stages = build_stages(Runtime())
     hooks = {name for stage in stages for name in ("load", "configure", "running", "done",
              "requestheaders", "request", "responseheaders", "response", "error",
