@@ -2,10 +2,9 @@
 
 Usage: .venv/bin/python bench/bench_proxy.py [--requests N] [--rounds R]
 
-Starts a fake TLS upstream (tests/proxy/proxyharness.py) and, one at a time, bare mitmdump and
-mitmdump with the aigate addons (`-s addons/aigate_addons.py`), both with
-`tests/e2e/upstream_route.py` sending every upstream connection to the fake upstream and
-`connection_strategy=lazy`. Prints:
+Starts a fake TLS upstream (tests/proxy/proxyharness.py), bare mitmdump, and aigate as users
+start it (`aigate run --workers 1`, the shipped path), all with `tests/e2e/upstream_route.py`
+sending every upstream connection to the fake upstream and `connection_strategy=lazy`. Prints:
 
 - passthrough: new connections per second to a non-AI host (CONNECT, TLS relayed, one request),
   aigate vs bare mitmdump with `ignore_hosts` (goal >= 0.97x);
@@ -15,9 +14,15 @@ mitmdump with the aigate addons (`-s addons/aigate_addons.py`), both with
   it is forwarded), aigate vs bare interception of the same POST (goal >= 0.88x);
 - added latency p50 of one keep-alive connection, aigate minus bare (goal <= 0.15 ms).
 
+`aigate run` also makes mitmproxy itself cheaper: its event dispatch in one loop
+(`aigate.proxy.dispatch`) and Python's `-O`, which skips mitmproxy's type checks of every
+message (`aigate.cli.run`). Bare mitmdump has neither. So a fourth proxy, bare mitmdump given
+both (`bench/tuned_mitmdump.py` under `PYTHONOPTIMIZE=1`), is measured too, and the last lines
+compare aigate with it: what aigate's own hooks cost, without the saving it brings.
+
 Throughput is counted per proxy core: requests divided by the CPU time the proxy process used
 (from /proc/<pid>/task/*/schedstat), so the client and the upstream sharing the machine's cores
-do not blur the ratios; wall-clock req/s are printed too. All three proxies run at once, the
+do not blur the ratios; wall-clock req/s are printed too. All proxies run at once, the
 upstream runs in its own process, rounds interleave the proxies, and each figure is the best of
 R rounds of N requests (small, bounded loops).
 """
@@ -28,7 +33,6 @@ import argparse
 import json
 import multiprocessing
 import os
-import re
 import socket
 import ssl
 import statistics
@@ -50,6 +54,8 @@ sys.path.insert(0, str(ROOT / "tests" / "proxy"))
 from proxyharness import TEST_POLICY, FakeUpstream  # noqa: E402
 
 MITMDUMP = str(Path(sys.executable).parent / "mitmdump")
+AIGATE = str(Path(sys.executable).parent / "aigate")
+ROUTE = ROOT / "tests" / "e2e" / "upstream_route.py"
 ALLOWED = "https://allowed.openai.test/v1/chat/completions"
 BLOCKED = "https://api.openai.test/v1/chat/completions"
 BODY = b'{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}'
@@ -70,7 +76,6 @@ def prompt_4k(extra: str = "") -> bytes:
 
 BODY_4K = prompt_4k()
 THREADS = 2
-READY = re.compile(r"proxy listening at 127\.0\.0\.1:(\d+)")
 
 
 @dataclass(frozen=True)
@@ -118,30 +123,58 @@ class Proxy:
         return total / 1e9
 
 
-@contextmanager
-def mitmdump(confdir: Path, upstream: Upstream, *extra: str) -> Iterator[Proxy]:
-    """A mitmdump process routed to `upstream`."""
-    argv = [
-        MITMDUMP, "--listen-host", "127.0.0.1", "--listen-port", "0",
-        "-s", str(ROOT / "tests" / "e2e" / "upstream_route.py"),
+def mitmdump_argv(port: int, confdir: Path, upstream: Upstream, *extra: str) -> list[str]:
+    """Bare mitmdump routed to `upstream`, as quiet as `aigate run` (no line per connection)."""
+    return [
+        MITMDUMP, "--listen-host", "127.0.0.1", "--listen-port", str(port), "-s", str(ROUTE),
         "--set", f"confdir={confdir}", "--set", "connection_strategy=lazy",
-        "--set", "flow_detail=0", "--set", "termlog_verbosity=info",
+        "--set", "flow_detail=0", "--set", "termlog_verbosity=warn",
         "--set", f"ssl_verify_upstream_trusted_ca={upstream.ca_path}", *extra,
     ]
-    env = {**os.environ, "AIGATE_TEST_UPSTREAM": "{}:{}".format(*upstream.address)}
+
+
+def aigate_argv(port: int, confdir: Path, upstream: Upstream) -> list[str]:
+    """`aigate run` as users start it, one process, routed to `upstream`."""
+    return [
+        AIGATE, "run", "--workers", "1", "--listen-port", str(port), "--policy", str(TEST_POLICY),
+        "--set", f"scripts={ROUTE}", "--set", f"confdir={confdir}",
+        "--set", f"ssl_verify_upstream_trusted_ca={upstream.ca_path}",
+        "--set", f"aigate_ack_key={'ab' * 32}",
+    ]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def proxy_process(
+    command: Callable[..., list[str]], confdir: Path, upstream: Upstream, *extra: str,
+    env: dict[str, str] | None = None,
+) -> Iterator[Proxy]:
+    """The proxy `command(port, confdir, upstream, *extra)` builds, once it accepts connections
+    (with `env` added to this environment)."""
+    port = free_port()
+    argv = command(port, confdir, upstream, *extra)
+    env = {**os.environ, **(env or {}),
+           "AIGATE_TEST_UPSTREAM": "{}:{}".format(*upstream.address)}
     proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
     assert proc.stdout is not None
-    port = None
-    for line in proc.stdout:
-        if match := READY.search(line):
-            port = int(match.group(1))
-            break
-    if port is None:
-        proc.wait()
-        raise SystemExit(f"mitmdump did not start: {' '.join(argv)}")
     drain = threading.Thread(target=proc.stdout.read, daemon=True)
     drain.start()
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise SystemExit(f"{argv[0]} did not start: {' '.join(argv)}") from None
+            time.sleep(0.1)
     try:
         yield Proxy(port, proc.pid)
     finally:
@@ -225,13 +258,15 @@ def main() -> int:
     n, rounds = args.requests, args.rounds
     work = Path(tempfile.mkdtemp(prefix="aigate-bench-"))
     confdir = work / "confdir"
-    aigate = ("-s", str(ROOT / "addons" / "aigate_addons.py"),
-              "--set", f"aigate_policy={TEST_POLICY}", "--set", f"aigate_ack_key={'ab' * 32}")
     with ExitStack() as stack:
         upstream = stack.enter_context(upstream_process(work / "upstream"))
-        bare_ignore = stack.enter_context(mitmdump(confdir, upstream, "--set", "ignore_hosts=.*"))
-        bare = stack.enter_context(mitmdump(confdir, upstream))
-        gate = stack.enter_context(mitmdump(confdir, upstream, *aigate))
+        bare_ignore = stack.enter_context(
+            proxy_process(mitmdump_argv, confdir, upstream, "--set", "ignore_hosts=.*"))
+        bare = stack.enter_context(proxy_process(mitmdump_argv, confdir, upstream))
+        tuned = stack.enter_context(proxy_process(
+            mitmdump_argv, confdir, upstream, "-s", str(ROOT / "bench" / "tuned_mitmdump.py"),
+            env={"PYTHONOPTIMIZE": "1"}))
+        gate = stack.enter_context(proxy_process(aigate_argv, confdir, upstream))
         ca = ssl.create_default_context(cafile=str(confdir / "mitmproxy-ca-cert.pem"))
         direct_ca = ssl.create_default_context(cafile=str(upstream.ca_path))
 
@@ -242,15 +277,18 @@ def main() -> int:
             "bare passthrough": passthrough(bare_ignore),
             "aigate passthrough": passthrough(gate),
             "bare intercepted": lambda: http_rate(bare, ca, ALLOWED, n, 200),
+            "tuned intercepted": lambda: http_rate(tuned, ca, ALLOWED, n, 200),
             "aigate allowed": lambda: http_rate(gate, ca, ALLOWED, n, 200),
             "aigate blocked": lambda: http_rate(gate, ca, BLOCKED, n, 403),
             "bare 4KB POST": lambda: http_rate(bare, ca, ALLOWED, n, 200, BODY_4K),
+            "tuned 4KB POST": lambda: http_rate(tuned, ca, ALLOWED, n, 200, BODY_4K),
             "aigate 4KB scanned": lambda: http_rate(gate, ca, ALLOWED, n, 200, BODY_4K),
             "bare p50": lambda: latency_p50(bare, ca, n),
+            "tuned p50": lambda: latency_p50(tuned, ca, n),
             "aigate p50": lambda: latency_p50(gate, ca, n),
         }
         # Warm up: certificates for intercepted hosts are generated on first use.
-        for proxy, url in ((bare, ALLOWED), (gate, ALLOWED), (gate, BLOCKED)):
+        for proxy, url in ((bare, ALLOWED), (tuned, ALLOWED), (gate, ALLOWED), (gate, BLOCKED)):
             with httpx.Client(proxy=f"http://127.0.0.1:{proxy.port}", verify=ca) as client:
                 client.post(url, content=BODY)
         # The scanning scenario really scans: the same prompt with a card number is refused.
@@ -291,6 +329,19 @@ def main() -> int:
     print()
     for name, value, ok, goal in checks:
         print(f"{name:34} {value:>10}  goal {goal:10} {'ok' if ok else 'MISSED'}")
+    print("\naigate's hooks alone, against mitmdump with aigate's dispatch and -O (tuned):")
+    hooks_only = [
+        ("intercepted allowed vs tuned",
+         per_core["aigate allowed"] / per_core["tuned intercepted"]),
+        ("4 KB POST fully scanned vs tuned",
+         per_core["aigate 4KB scanned"] / per_core["tuned 4KB POST"]),
+        ("tuned vs bare intercepted",
+         per_core["tuned intercepted"] / per_core["bare intercepted"]),
+    ]
+    for name, ratio in hooks_only:
+        print(f"{name:34} {ratio:9.3f}x")
+    tuned_added = (results["aigate p50"][0] - results["tuned p50"][0]) * 1000
+    print(f"{'added latency p50 vs tuned':34} {tuned_added:6.3f} ms")
     return 0
 
 

@@ -4,6 +4,7 @@ PAC file from `aigate pac`."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -64,6 +65,30 @@ def test_aigate_run_prints_address_and_ca_and_serves_block_and_warn_pages(aigate
         warned = client.get("https://chat.warn.test/", headers=BROWSER_HEADERS)
     assert blocked.status_code == 403 and "is blocked" in blocked.text
     assert warned.status_code == 200 and "I understand, continue" in warned.text
+
+
+def _environment(pid: int) -> dict[str, str]:
+    raw = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    return dict(item.decode().partition("=")[::2] for item in raw if item)
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "1"), ("0", "0")])
+def test_aigate_run_runs_the_proxy_on_python_optimised_unless_told(policy_dir, tmp_path, given,
+                                                                   expected):
+    """mitmproxy's per-message type checks run only with assertions on: `aigate run` restarts
+    itself (same process) with PYTHONOPTIMIZE=1, and leaves an explicit setting alone."""
+    confdir = tmp_path / "conf"
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONOPTIMIZE"}
+    if given is not None:
+        env["PYTHONOPTIMIZE"] = given
+    with started(
+        [str(BIN / "aigate"), "run", "--workers", "1", "--policy",
+         str(policy_dir / "policy.yaml"), "--listen-port", "0", "--set", f"confdir={confdir}"],
+        AIGATE_READY, env=env,
+    ) as running, proxy_client(running.port, confdir) as client:
+        assert _environment(running.process.pid).get("PYTHONOPTIMIZE") == expected
+        response = client.post("https://api.openai.test/v1/chat/completions", json={})
+    assert response.status_code == 403
 
 
 def test_default_policy_blocks_deepseek_and_warns_on_chatgpt(tmp_path):

@@ -6,12 +6,19 @@ is always set last: a blocked request must never open an upstream connection.
 
 With `--workers N` (N > 1) this process is the supervisor of N such processes sharing one address
 (`aigate.serve.workers`); each worker is `aigate run --workers 1` started by it.
+
+The proxy runs on Python's `-O`: mitmproxy checks the type of every field of every request and
+response it builds when Python runs with assertions (`MessageData.__post_init__`, about 50 us a
+message on a small machine), and skips the check under `-O`. `aigate run` therefore starts itself
+again with `PYTHONOPTIMIZE=1` unless that variable is set already (`PYTHONOPTIMIZE=0` keeps the
+checks, for debugging); the workers inherit it.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from aigate.cli._policy import shared_host_lines
@@ -106,9 +113,19 @@ def _positive(text: str) -> int:
     return value
 
 
+def _optimised() -> None:
+    """Replace this process by the same command under `PYTHONOPTIMIZE=1` (see the module's
+    docstring), unless the variable is set already: then Python obeys it."""
+    if "PYTHONOPTIMIZE" in os.environ or sys.flags.optimize:
+        return
+    sys.stdout.flush()
+    os.execve(sys.executable, sys.orig_argv, {**os.environ, "PYTHONOPTIMIZE": "1"})  # noqa: S606
+
+
 def run(args: argparse.Namespace) -> int:
     from aigate.serve.workers import WORKER_ENV
 
+    _optimised()
     if args.workers > 1 and not os.environ.get(WORKER_ENV):
         from aigate.cli._supervise import supervise
 
