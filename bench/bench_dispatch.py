@@ -8,7 +8,10 @@ eight events of one forwarded request (requestheaders, request, responseheaders,
 followed by update) through `AddonManager.invoke_addon` for a script-like addon holding the aigate
 addons' hook shapes as no-ops: as thirteen addons, as aigate's `Pipeline` of them (what
 `build_addons()` gives mitmproxy), and a single empty addon with the same hooks (the floor). The
-hooks' own work is not included.
+hooks' own work is not included. Then the same four events through mitmdump's whole chain
+(mitmproxy's forty addons and aigate's Pipeline of no-ops, each event followed by `update`, as
+`handle_lifecycle` fires them): mitmproxy's `AddonManager` against aigate's `HookDispatch`
+(`aigate.proxy.dispatch`), which `aigate run` and `mitmdump -s addons/aigate_addons.py` install.
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ import time
 from types import SimpleNamespace
 
 from aigate.proxy import build_stages
+from aigate.proxy.dispatch import HookDispatch
 from aigate.proxy.pipeline import Pipeline
 from aigate.proxy.runtime import Runtime
 from mitmproxy import hooks
-from mitmproxy.addonmanager import safecall
+from mitmproxy.addonmanager import AddonManager, safecall, traverse
 from mitmproxy.proxy.layers.http import (
     HttpRequestHeadersHook,
     HttpRequestHook,
@@ -84,6 +88,41 @@ async def per_request(addons: list[object], requests: int) -> float:
         return best * 1e6
 
 
+async def whole_chain(addons: list[object], requests: int) -> tuple[int, float, float]:
+    """(chain length, AddonManager us, HookDispatch us): best-of-5 microseconds per request for
+    mitmproxy's own handling of the four flow events (each followed by `update`) over
+    mitmdump's whole chain, its forty addons with `addons` last, first as mitmproxy dispatches
+    them, then with aigate's `HookDispatch`."""
+    from mitmproxy.options import Options
+    from mitmproxy.tools.dump import DumpMaster
+
+    master = DumpMaster(Options(), with_termlog=False)
+    master.addons.add(*addons)
+    master.options.update(flow_detail=0)  # as `aigate run` sets it: no line per flow
+    flow = tflow.tflow(resp=True)
+    events = [hook(flow) for hook in (HttpRequestHeadersHook, HttpRequestHook,
+                                      HttpResponseHeadersHook, HttpResponseHook)]
+    manager = master.addons
+
+    async def once() -> None:
+        for event in events:
+            await manager.handle_lifecycle(event)
+
+    figures = []
+    for kind in (AddonManager, HookDispatch):
+        manager.__class__ = kind
+        for _ in range(300):
+            await once()
+        best = float("inf")
+        for _ in range(5):
+            started = time.perf_counter()
+            for _ in range(requests):
+                await once()
+            best = min(best, (time.perf_counter() - started) / requests)
+        figures.append(best * 1e6)
+    return sum(1 for _ in traverse(manager.chain)), figures[0], figures[1]
+
+
 async def measure(requests: int) -> None:
     runtime = Runtime()
     ours = [shaped_like(addon) for addon in build_stages(runtime)]
@@ -95,6 +134,10 @@ async def measure(requests: int) -> None:
     print(f"dispatch per request, aigate's Pipeline:            {pipeline:6.1f} us"
           f"  ({many / pipeline:.2f}x faster)")
     print(f"dispatch per request, 1 empty addon (the floor):    {single:6.1f} us")
+    count, theirs, hook_dispatch = await whole_chain([Pipeline(ours, runtime)], requests // 5)
+    print(f"mitmdump's whole chain ({count} addons), AddonManager: {theirs:6.1f} us")
+    print(f"mitmdump's whole chain, aigate's HookDispatch:       {hook_dispatch:6.1f} us"
+          f"  ({theirs / hook_dispatch:.2f}x faster)")
 
 
 def main() -> int:
