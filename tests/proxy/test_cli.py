@@ -56,8 +56,9 @@ def aigate_run(policy_dir, tmp_path) -> Iterator[tuple[int, Path, list[str]]]:
 
 def test_aigate_run_prints_address_and_ca_and_serves_block_and_warn_pages(aigate_run):
     port, confdir, lines = aigate_run
-    assert any(f"clients must trust the CA at {confdir}/mitmproxy-ca-cert.pem" in line
-               for line in lines)
+    # The banner's lines follow the ready line: they are read as they come.
+    wait_for(lambda: any(f"clients must trust the CA at {confdir}/mitmproxy-ca-cert.pem" in line
+                         for line in lines), what="the CA in the banner")
     wait_for(lambda: any(line.startswith("aigate: audit log") and f"{confdir}/aigate-audit." in line
                          for line in lines), what="the audit log(s) in the banner")
     with proxy_client(port, confdir) as client:
