@@ -3,7 +3,7 @@
 For every event mitmproxy's `AddonManager` walks the chain (about forty addons in mitmdump) and
 for each one enters a `safecall` context manager, builds an `invoke_addon` coroutine and two
 generators, and rebuilds the hook's arguments; after each flow hook it does it all again for an
-`update` event. On a keep-alive request through this machine's mitmdump that walk is a fifth of
+`update` event. On a keep-alive request through this machine's mitmdump that walk is a quarter of
 the proxy's CPU, more than all of aigate's hooks (bench/README.md, Proxy step 3).
 
 `HookDispatch.trigger_event` keeps what the walk does: the chain's order, sub-addons looked up on
