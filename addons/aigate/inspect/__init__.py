@@ -155,17 +155,17 @@ def inspect_request(
         # delimiter, broken JSON inside a form): the raw text is scanned instead, not skipped.
         raw = Segment(decoded.decode("utf-8", "replace"), (("raw",),))
         extraction = Extraction(extraction.extractor, (*extraction.segments, raw))
-    body_segments = len(extraction.segments)
-    if url:
-        extraction = Extraction(
-            extraction.extractor, (*extraction.segments, *url), extraction.unscanned
-        )
-    encoded = decoded_segments(extraction.segments)
+    # The body's segments, then the URL's, then what encoded runs in either decode to: one
+    # Extraction built for all of them (each costs a few thousand instructions).
+    in_body = extraction
+    segments = (*in_body.segments, *url) if url else in_body.segments
+    encoded = decoded_segments(segments)
     if encoded:
-        extraction = Extraction(
-            extraction.extractor, (*extraction.segments, *encoded), extraction.unscanned
-        )
-    return _scanned(scanner, extraction, started, body=decoded, url_at=body_segments, path=path)
+        segments = (*segments, *encoded)
+    if segments is not in_body.segments:
+        extraction = Extraction(in_body.extractor, segments, in_body.unscanned)
+    return _scanned(scanner, extraction, started, body=decoded, in_body=in_body, url=url,
+                    path=path)
 
 
 def _scanned(
@@ -175,19 +175,21 @@ def _scanned(
     *,
     body: bytes | None = None,
     oversize: bool = False,
-    url_at: int = 0,
+    in_body: Extraction | None = None,
+    url: tuple[Segment, ...] = (),
     path: str = "",
 ) -> Inspection:
-    """The inspection of `extraction`, whose segments from `url_at` on start with those of
-    `url_segments(path)` (findings as `Scanner.scan_extraction` gives them)."""
+    """The inspection of `extraction`, whose segments are those of `in_body` (the body's), then
+    `url` (`url_segments(path)`), then any others (findings as `Scanner.scan_extraction` gives
+    them, the URL's remembered per scanner)."""
     segments = extraction.segments
-    url_end = url_at + len(url_segments(path)) if path else url_at
+    url_at = len(in_body.segments) if in_body is not None else 0
+    url_end = url_at + len(url)
     if url_end == url_at:
         findings = tuple(scanner.scan_extraction(extraction)) if segments else ()
     else:
         findings = (
-            *(scanner.scan_extraction(Extraction(extraction.extractor, segments[:url_at]))
-              if url_at else ()),
+            *(scanner.scan_extraction(in_body) if in_body is not None and url_at else ()),
             *_shifted(_url_findings(scanner, path), url_at),
             *(_shifted(
                 scanner.scan_extraction(Extraction(extraction.extractor, segments[url_end:])),

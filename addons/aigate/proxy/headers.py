@@ -32,11 +32,28 @@ def header_value(request: http.Request, name: bytes) -> str | None:
     return b", ".join(found).decode("utf-8", "surrogateescape") if found else None
 
 
+# Where `host_header` keeps its answer: on the request's Headers object, with the fields it was
+# read from. mitmproxy replaces `Headers.fields` (a tuple) on every change, so an answer whose
+# fields are still the request's is still right, and it goes when the request goes.
+_HOST_MEMO = "_aigate_host_header"
+
+
 def host_header(request: http.Request) -> str | None:
-    """`request.host_header`: the Host header, or the :authority of HTTP/2 and HTTP/3."""
-    if request.data.http_version in _AUTHORITY_VERSIONS:
+    """`request.host_header`: the Host header, or the :authority of HTTP/2 and HTTP/3. Read once
+    per request while its headers stay the same: enforcing, tenant pinning, inspection and the
+    audit record all ask."""
+    data = request.data
+    if data.http_version in _AUTHORITY_VERSIONS:
         return request.host_header
-    return header_value(request, b"host")
+    headers = data.headers
+    fields = headers.fields
+    known = headers.__dict__.get(_HOST_MEMO)
+    if known is not None and known[0] is fields:
+        return known[1]
+    found = [value for key, value in fields if key.lower() == b"host"]
+    host = b", ".join(found).decode("utf-8", "surrogateescape") if found else None
+    headers.__dict__[_HOST_MEMO] = (fields, host)
+    return host
 
 
 # What content negotiation reads (`aigate.respond.negotiate`), raw name -> name.

@@ -126,8 +126,11 @@ _normal_host = functools.lru_cache(maxsize=1024)(normalize_host)
 
 
 def _content_length(request: http.Request) -> int | None:
+    value = header_value(request, b"content-length")
+    if value is None:  # most requests without a body: no exception raised and caught
+        return None
     try:
-        return int(header_value(request, b"content-length") or "")
+        return int(value)
     except ValueError:
         return None
 

@@ -127,6 +127,13 @@ def decision_record(
     inspection = state.inspection_summary()
     decision_seconds = state.decision_seconds
     scan_seconds = inspection.seconds if inspection else None
+    decided_in = round(decision_seconds, 6)
+    # Nothing scanned: the same figure (rounding a float costs a few thousand instructions;
+    # 0.0 and -0.0 are added to as before, so the sum's sign stays what it was).
+    latency = (
+        decided_in if not scan_seconds and decision_seconds
+        else round(decision_seconds + (scan_seconds or 0.0), 6)
+    )
     record = {
         "time": rfc3339(time),
         "event": "decision",
@@ -149,8 +156,8 @@ def decision_record(
         "policy_hash": state.policy_hash,
         "status": status,
         "error_stage": state.error_stage,
-        "decision_seconds": round(decision_seconds, 6),
-        "added_latency_seconds": round(decision_seconds + (scan_seconds or 0.0), 6),
+        "decision_seconds": decided_in,
+        "added_latency_seconds": latency,
         **(inspection.as_record() if inspection else NOT_INSPECTED),
     }
     if state.endpoint is not None:  # an unlisted AI endpoint: the host is outside the catalog

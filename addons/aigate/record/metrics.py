@@ -13,11 +13,12 @@ there, so the policy in force is then a gauge set to 1 (its previous labels set 
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from prometheus_client import (
@@ -184,27 +185,76 @@ WEBSOCKET_MESSAGES = Counter(
 
 CHILDREN_MAX = 4096  # label combinations cached per metric before the cache starts over
 
+Increment = Callable[[float], None]
+
+
+def increment_of(counter: Any) -> Increment:
+    """What `counter.inc(amount)` does for a counter (or a labelled counter's child) given a
+    non-negative amount and no exemplar: its value's own locked `inc`, so the exposition and the
+    multi-process files stay prometheus-client's. `Counter.inc` first checks the metric is
+    observable, the amount and the exemplar, in three Python calls that cost more than the
+    locked addition; aigate's amounts are counts and sizes, never negative."""
+    value = getattr(counter, "_value", None)
+    return value.inc if callable(getattr(value, "inc", None)) else counter.inc
+
+
+class Observe:
+    """`histogram.observe(amount)` for an unlabelled histogram, as prometheus-client does it
+    (the sum, then the first bucket whose bound is not below the amount), with the bucket found
+    by bisection instead of a loop over every bound and without the per-call checks (see
+    `increment_of`). Falls back to `observe` if prometheus-client's internals change."""
+
+    __slots__ = ("_bounds", "_buckets", "_observe", "_sum")
+
+    def __init__(self, histogram: Histogram) -> None:
+        bounds = getattr(histogram, "_upper_bounds", None)
+        buckets = getattr(histogram, "_buckets", None)
+        total = getattr(histogram, "_sum", None)
+        usable = (
+            isinstance(bounds, list) and isinstance(buckets, list)
+            and len(bounds) == len(buckets) and bounds[-1:] == [float("inf")]
+            and callable(getattr(total, "inc", None))
+            and all(callable(getattr(b, "inc", None)) for b in buckets)
+        )
+        self._observe = None if usable else histogram.observe
+        self._bounds = bounds if usable else []
+        self._buckets = [b.inc for b in buckets] if usable else []
+        self._sum = total.inc if usable else None
+
+    def __call__(self, amount: float) -> None:
+        if self._observe is not None:
+            self._observe(amount)
+            return
+        self._sum(amount)
+        index = bisect.bisect_left(self._bounds, amount)
+        if index < len(self._bounds) and amount <= self._bounds[index]:  # NaN: no bucket
+            self._buckets[index](1)
+
 
 class Children:
-    """A labelled metric's children cached per label values: `metric.labels(...)` validates and
-    locks on every call (~1 us), a dict lookup does not. Bounded by `CHILDREN_MAX`; the metrics
-    here are never cleared, so a cached child stays the one the registry exports."""
+    """A labelled counter's increments (`increment_of` its children) cached per label values:
+    `metric.labels(...)` validates and locks on every call (~1 us), a dict lookup does not.
+    Bounded by `CHILDREN_MAX`; the metrics here are never cleared, so a cached child stays the
+    one the registry exports. `preset` label values are exported (at 0) from the start."""
 
     __slots__ = ("_cache", "_metric")
 
     def __init__(self, metric: Any, *preset: str) -> None:
         self._metric = metric
-        self._cache: dict[tuple[str, ...], Any] = {}
+        self._cache: dict[tuple[str, ...], Increment] = {}
         for value in preset:
-            self(value)
+            self._add((value,))
 
-    def __call__(self, *values: str) -> Any:
-        child = self._cache.get(values)
-        if child is None:
-            if len(self._cache) >= CHILDREN_MAX:
-                self._cache.clear()
-            child = self._cache[values] = self._metric.labels(*values)
-        return child
+    def inc(self, *values: str, amount: float = 1) -> None:
+        """`metric.labels(*values).inc(amount)`, for an amount that is not negative."""
+        increment = self._cache.get(values)
+        (increment or self._add(values))(amount)
+
+    def _add(self, values: tuple[str, ...]) -> Increment:
+        if len(self._cache) >= CHILDREN_MAX:
+            self._cache.clear()
+        increment = self._cache[values] = increment_of(self._metric.labels(*values))
+        return increment
 
 
 RELOADS_BY = Children(RELOADS, "success", "failure")
@@ -215,13 +265,18 @@ WARN_PAGES_BY = Children(WARN_PAGES)
 INSPECTED_BY = Children(INSPECTED)
 UNSCANNED_BY = Children(UNSCANNED)
 FINDINGS_BY = Children(FINDINGS)
+_add_scanned_bytes = increment_of(SCANNED_BYTES)
+_observe_scan_seconds = Observe(SCAN_SECONDS)
+_observe_decision_seconds = Observe(DECISION_SECONDS)
 
 _LOCATED = re.compile(r"(.+?):(\d+): ")  # `file:line: message`, the policy problem format
 _policy_lock = threading.Lock()
 _policy_labels: tuple[str, str] | None = None
+_policy_given: tuple[Any, Any] = (object(), object())  # the arguments `_policy_labels` came from
 # Per distinct (service, category, action, outcome, groups, rule, group order) of a flow: its
-# `aigate_requests` child and the service, category and outcome tokens (bounded as `Children`).
-_flow_labels: dict[tuple[Any, ...], tuple[Any, str, str, str]] = {}
+# `aigate_requests` child's increment and the service, category and outcome tokens (bounded as
+# `Children`).
+_flow_labels: dict[tuple[Any, ...], tuple[Increment, str, str, str]] = {}
 
 
 def primary_group(groups: frozenset[str], order: Sequence[str] = ()) -> str:
@@ -241,9 +296,12 @@ def rule_kind(rule: str) -> str:
 
 def set_policy(version: str | None, sha256: str | None) -> None:
     """Show the policy in force in `aigate_policy_info`."""
-    global _policy_labels
+    global _policy_labels, _policy_given
+    if version == _policy_given[0] and sha256 == _policy_given[1]:
+        return  # every flow calls this; the policy rarely changes
     labels = (str(version or ""), str(sha256 or ""))
-    if labels == _policy_labels:  # every flow calls this; the policy rarely changes
+    _policy_given = (version, sha256)
+    if labels == _policy_labels:
         return
     with _policy_lock:
         if labels != _policy_labels:
@@ -261,7 +319,7 @@ def observe_policy(
     error: str | None = None,
 ) -> None:
     if reload:
-        RELOADS_BY("success" if ok else "failure").inc()
+        RELOADS_BY.inc("success" if ok else "failure")
     global _policy_error_labels
     LAST_RELOAD_OK.set(1 if ok else 0)
     if not MULTIPROCESS:
@@ -286,11 +344,11 @@ def set_review_by(deadline: float | None) -> None:
 
 
 def count_hook_error(stage: str) -> None:
-    HOOK_ERRORS_BY(label_token(stage)).inc()
+    HOOK_ERRORS_BY.inc(label_token(stage))
 
 
 def count_passthrough(protocol: str) -> None:
-    PASSTHROUGH_BY(protocol).inc()
+    PASSTHROUGH_BY.inc(protocol)
 
 
 def count_candidate() -> None:
@@ -298,7 +356,7 @@ def count_candidate() -> None:
 
 
 def count_audit_record(event: str) -> None:
-    AUDIT_RECORDS_BY(event).inc()
+    AUDIT_RECORDS_BY.inc(event)
 
 
 def observe_websocket(state: FlowState) -> None:
@@ -310,7 +368,7 @@ def observe_websocket(state: FlowState) -> None:
 def _labels_of(
     service_id: str | None, category: str | None, action: str, outcome: str | None,
     groups: frozenset[str], rule: str, group_order: Sequence[str],
-) -> tuple[Any, str, str, str]:
+) -> tuple[Increment, str, str, str]:
     key = (service_id, category, action, outcome, groups, rule, tuple(group_order))
     found = _flow_labels.get(key)
     if found is None:
@@ -322,22 +380,24 @@ def _labels_of(
         )
         if len(_flow_labels) >= CHILDREN_MAX:
             _flow_labels.clear()
-        found = _flow_labels[key] = (child, service, category_token, outcome_token)
+        found = _flow_labels[key] = (
+            increment_of(child), service, category_token, outcome_token
+        )
     return found
 
 
 def observe_flow(state: FlowState, *, has_body: bool, group_order: Sequence[str] = ()) -> None:
     """Count one decided AI flow (call once per flow, when its outcome is final)."""
     decision = state.decision
-    requests, service, category, outcome = _labels_of(
+    count_request, service, category, outcome = _labels_of(
         decision.service.id if decision.service else None, decision.category, decision.action,
         state.outcome, state.identity.groups, decision.rule, group_order,
     )
-    requests.inc()
-    DECISION_SECONDS.observe(max(0.0, state.decision_seconds))
+    count_request(1)
+    _observe_decision_seconds(max(0.0, state.decision_seconds))
     set_policy(state.policy_version, state.policy_hash)
     if outcome in ("warned", "acknowledged", "continued"):
-        WARN_PAGES_BY(service, "shown" if outcome == "warned" else outcome).inc()
+        WARN_PAGES_BY.inc(service, "shown" if outcome == "warned" else outcome)
     if state.ack is not None:
         ACKNOWLEDGEMENTS.labels(label_token(state.ack.service_id)).inc()
     if state.error_stage:
@@ -351,20 +411,19 @@ def _observe_inspection(
 ) -> None:
     if inspection is None:
         if forwarded and has_body:
-            UNSCANNED_BY("not_inspected").inc()
+            UNSCANNED_BY.inc("not_inspected")
         return
     if inspection.inspected:
-        INSPECTED_BY(category).inc()
+        INSPECTED_BY.inc(category)
     else:
-        UNSCANNED_BY(inspection.unscanned_reason or "unknown").inc()
+        UNSCANNED_BY.inc(inspection.unscanned_reason or "unknown")
     if inspection.bytes_scanned:
-        SCANNED_BYTES.inc(inspection.bytes_scanned)
-    SCAN_SECONDS.observe(inspection.seconds)
+        _add_scanned_bytes(inspection.bytes_scanned)
+    _observe_scan_seconds(inspection.seconds)
     for finding in inspection.findings:
-        FINDINGS_BY(
-            finding.detector, finding.data_class, finding.confidence, inspection.action or "none"
-        ).inc(
-            finding.count
+        FINDINGS_BY.inc(
+            finding.detector, finding.data_class, finding.confidence, inspection.action or "none",
+            amount=finding.count,
         )
 
 

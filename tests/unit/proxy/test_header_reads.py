@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from aigate.proxy.headers import negotiation_headers
+from aigate.proxy.headers import host_header, negotiation_headers
 from aigate.respond.negotiate import response_kind, wants_html
 from mitmproxy import http
 
@@ -30,3 +30,28 @@ def test_negotiation_reads_match_mitmproxys_headers(fields, method):
     for api_format in (None, "openai"):
         assert response_kind(method, found, api_format) == response_kind(method, headers,
                                                                          api_format)
+
+
+@pytest.mark.parametrize("fields", [
+    [(b"Host", b"api.openai.com"), (b"accept", b"*/*")],
+    [(b"HOST", b"a.example:8443"), (b"host", b"b.example")],  # repeated: folded as mitmproxy does
+    [(b"accept", b"*/*")],  # none
+    [(b"host", b"\xff.example")],  # not UTF-8
+])
+def test_host_header_matches_mitmproxy_and_follows_changes(fields):
+    request = http.Request.make("GET", "https://chat.example/", b"", http.Headers(fields))
+    assert host_header(request) == request.host_header
+    assert host_header(request) == request.host_header  # remembered
+    request.headers["host"] = "changed.example"  # a new fields tuple: read again
+    assert host_header(request) == request.host_header == "changed.example"
+    del request.headers["host"]
+    assert host_header(request) is None
+    request.headers = http.Headers([(b"host", b"other.example")])  # a new Headers object
+    assert host_header(request) == "other.example"
+
+
+def test_host_header_of_http2_is_the_authority():
+    request = http.Request.make("GET", "https://chat.example/", b"", {"host": "ignored.example"})
+    request.http_version = "HTTP/2.0"
+    request.authority = "chat.example"
+    assert host_header(request) == request.host_header == "chat.example"

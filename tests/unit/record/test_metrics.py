@@ -131,3 +131,35 @@ def test_reimporting_the_module_does_not_register_twice():
     import aigate.record.metrics as again
 
     assert importlib.import_module("aigate.record.metrics") is again is metrics
+
+
+def _exposition(fast: bool) -> bytes:
+    """One registry's exposition after the same amounts, counted through aigate's increments or
+    through prometheus-client's own `inc` and `observe`."""
+    from prometheus_client import CollectorRegistry, Counter, Histogram
+
+    registry = CollectorRegistry()
+    counter = Counter("c", "c", ["kind"], registry=registry)
+    total = Counter("t", "t", registry=registry)
+    histogram = Histogram("h", "h", buckets=(0.001, 0.01, 0.1, 1.0), registry=registry)
+    by_kind = metrics.Children(counter, "preset")
+    observe = metrics.Observe(histogram) if fast else histogram.observe
+    add_total = metrics.increment_of(total) if fast else total.inc
+    amounts = [0.0, -0.0, 0.001, 0.0010001, 0.01, 0.5, 1.0, 1.5, 1e9, float("inf"),
+               float("nan"), 5e-324, 0.1]
+    for index, amount in enumerate(amounts):
+        observe(amount)
+        add_total(index)
+        kind = ("a", "b", "preset")[index % 3]
+        if fast:
+            by_kind.inc(kind, amount=index)
+        else:
+            counter.labels(kind).inc(index)
+    if not fast:
+        counter.labels("preset")
+    return generate_latest(registry)
+
+
+def test_increments_expose_what_prometheus_clients_own_methods_do():
+    assert _exposition(fast=True) == _exposition(fast=False)
+    assert metrics.Observe(metrics.SCAN_SECONDS)._observe is None, "the fast path is in use"

@@ -143,7 +143,10 @@ def _from_doc(
     the caller falls back to scanning the body as text.
     """
     try:
-        segments = tuple(Segment(text, (*prefix, *steps)) for steps, text in leaves)
+        if prefix:
+            segments = tuple([Segment(text, (*prefix, *steps)) for steps, text in leaves])
+        else:  # steps are tuples already
+            segments = tuple([Segment(text, steps) for steps, text in leaves])
         if source is not None and not _may_hold_binary(source):
             return Extraction(name, segments)
         skipped = tuple(

@@ -107,12 +107,28 @@ def _collect(
                 return
         out.append(((("json", path),), node))
     elif isinstance(node, dict):
-        for key, value in node.items():
-            if key not in skip:
-                _collect(value, (*path, key), skip, nested_json, out)
+        _collect_children([item for item in node.items() if item[0] not in skip], path, skip,
+                          nested_json, out)
     elif isinstance(node, list):
-        for index, value in enumerate(node):
-            _collect(value, (*path, index), skip, nested_json, out)
+        _collect_children(enumerate(node), path, skip, nested_json, out)
+
+
+def _collect_children(
+    children: Iterable[tuple[str | int, Any]],
+    path: JsonPath,
+    skip: frozenset[str],
+    nested_json: bool,
+    out: list[tuple[tuple[Step, ...], str]],
+) -> None:
+    for step, value in children:
+        # A short plain string (most prompt leaves) is taken here, without the calls into
+        # `_collect` and `_is_binary` (false under 257 characters not starting "data:").
+        if (type(value) is str and not nested_json and len(value) <= 256
+                and not value.startswith("data:")):
+            if value:
+                out.append(((("json", (*path, step)),), value))
+        else:
+            _collect(value, (*path, step), skip, nested_json, out)
 
 
 def _is_binary(path: JsonPath, value: str) -> bool:
@@ -128,9 +144,11 @@ def roots(doc: Any, keys: Iterable[str], *, skip: frozenset[str] = STRUCTURAL_KE
     """String leaves under the given top-level keys of a JSON object."""
     if not isinstance(doc, dict):
         return
+    leaves: list[tuple[tuple[Step, ...], str]] = []
     for key in keys:
         if key in doc:
-            yield from walk(doc[key], (key,), skip=skip)
+            _collect(doc[key], (key,), skip, False, leaves)
+    yield from leaves
 
 
 def binary_leaves(node: Any, path: JsonPath = ()) -> Iterator[JsonPath]:
