@@ -22,6 +22,7 @@ import base64
 import hashlib
 import json
 import random
+import re
 import statistics
 import string
 import sys
@@ -554,6 +555,91 @@ def re2_floor(bodies: list[str], repeat: int, least: bool = False) -> float:
     return sum(len(b.encode()) for b in bodies) * (1 if least else repeat) / sum(times) / 1e6
 
 
+def _mb_s(call: Callable[[str], object], bodies: list[str], repeat: int, least: bool) -> float:
+    for text in bodies[:5]:
+        call(text)  # RE2 builds its automata on first use
+    times = _timed(call, bodies, repeat, least)
+    return sum(len(b.encode()) for b in bodies) * (1 if least else repeat) / sum(times) / 1e6
+
+
+def engines(
+    bodies: list[str], repeat: int, least: bool, every_set: bool
+) -> list[tuple[str, float]]:
+    """MB/s of matching engines alone on the same prompts, each given the text as bytes: what
+    aigate's prefilter is made of, the single RE2 set the issue compared against, and the
+    engines a position-reporting prefilter could use (when installed: `.[bench]`)."""
+    import re2
+    from aigate.inspect.detectors import builtin
+    from aigate.inspect.engine import Scanner, _loosen
+
+    scanner = Scanner()
+    detectors = builtin()
+    patterns = [_loosen(d.pattern).encode() for d in detectors]
+    words = sorted({w.lower() for d in detectors if d.context_required for w in d.context})
+    ascii_words = [w.encode() for w in words if w.isascii()]
+    rows: list[tuple[str, Callable[[str], object]]] = [
+        ("aigate's prefilter: choosing detectors", lambda t: scanner._candidates(t.encode()))
+    ]
+
+    def re2_set(chosen: list[bytes]) -> Callable[[str], object]:
+        matcher = re2.Set.SearchSet(re2.Options())
+        for pattern in chosen:
+            matcher.Add(pattern)
+        matcher.Compile()
+        return lambda t: matcher.Match(t.encode())
+
+    first_wave = [_loosen(d.pattern).encode() for d in detectors if d.id in FIRST_WAVE]
+    rows.append((f"RE2 Set, {len(first_wave)} first-wave patterns", re2_set(first_wave)))
+    every = f"RE2 Set, all {len(patterns)} patterns"  # milliseconds a prompt: one round
+    if every_set:
+        rows.append((every, re2_set(patterns)))
+    atoms_filter = re2.Filter()
+    for pattern in patterns:
+        atoms_filter.Add(pattern)
+    for word in words:
+        atoms_filter.Add(("(?i)" + re2.escape(word)).encode())
+    atoms_filter.Compile()
+    rows.append((f"RE2 Filter, {len(patterns)} patterns + {len(words)} words",
+                 lambda t: atoms_filter.Match(t.encode(), True)))
+    try:
+        import hyperscan
+
+        database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        database.compile(
+            expressions=[re.escape(w) for w in ascii_words],
+            ids=list(range(len(ascii_words))),
+            elements=len(ascii_words),
+            flags=hyperscan.HS_FLAG_CASELESS,
+        )
+        found: list[tuple[int, int]] = []
+
+        def on_match(word: int, start: int, end: int, flags: int, context: object) -> None:
+            found.append((word, end))
+
+        def hyperscan_scan(text: str) -> None:
+            found.clear()
+            database.scan(text.encode(), match_event_handler=on_match)
+
+        rows.append((f"hyperscan literals, {len(ascii_words)} words, every position",
+                     hyperscan_scan))
+    except ImportError as e:
+        print(f"skipping hyperscan: {e} (pip install -e '.[bench]')", file=sys.stderr)
+    try:
+        import ahocorasick
+
+        automaton = ahocorasick.Automaton()
+        for index, word in enumerate(w for w in words if w.isascii()):
+            automaton.add_word(word, index)
+        automaton.make_automaton()
+        rows.append((f"pyahocorasick, {len(ascii_words)} words, every position",
+                     lambda t: list(automaton.iter(t.lower()))))
+    except ImportError as e:
+        print(f"skipping pyahocorasick: {e} (pip install -e '.[bench]')", file=sys.stderr)
+    return [
+        (name, _mb_s(call, bodies, 1 if name == every else repeat, least)) for name, call in rows
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--prompts", type=int, default=200, help="4 KB prompts to time")
@@ -564,6 +650,11 @@ def main(argv: list[str] | None = None) -> int:
         "--least",
         action="store_true",
         help="time each prompt by its fastest round (steadier on a shared machine)",
+    )
+    parser.add_argument(
+        "--engines",
+        action="store_true",
+        help="also time one RE2 set of every pattern (milliseconds a prompt: one round)",
     )
     args = parser.parse_args(argv)
 
@@ -584,9 +675,11 @@ def main(argv: list[str] | None = None) -> int:
         measure(tool, planted, decoys, bodies, repeat, tiny, args.least) for tool, repeat in tools
     ]
     floor = re2_floor(bodies, 5, args.least)
+    engine_rows = engines(bodies, 5, args.least, args.engines)
     missed = [kind for kind, text, value in planted if not _hit(tools[0][0].spans(text), value)]
     if args.json:
-        print(json.dumps({"re2_floor_mb_s": floor, "tools": rows}, indent=2))
+        print(json.dumps({"re2_floor_mb_s": floor, "tools": rows,
+                          "engines": dict(engine_rows)}, indent=2))
         return 0
     print(
         f"{len(bodies)} prompts of 4 KB and {len(tiny)} tiny ones (< 200 B); {len(planted)} "
@@ -607,6 +700,9 @@ def main(argv: list[str] | None = None) -> int:
         f"\nRE2 floor (encode + one search that never matches, per prompt): {floor:.0f} MB/s; "
         f"aigate runs at 1/{floor / ours:.0f} of it"
     )
+    print(f"\n{'engine alone, same prompts':<60}{'MB/s':>9}{'aigate at':>11}")
+    for name, mb_s in engine_rows:
+        print(f"{name:<60}{mb_s:>9.1f}{ours / mb_s:>10.2f}x")
     if missed:
         print(f"\naigate missed: {sorted(set(missed))}")
     return 0

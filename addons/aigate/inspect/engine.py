@@ -108,14 +108,29 @@ def _top_level_alternation(pattern: str) -> bool:
     return False
 
 
-def _word_start(word: bytes) -> Callable[[bytes], Any] | None:
-    """A search of lowered text for `word` at the start of a word (a label `rue` inside `true`
-    names nothing): the word, then a look back that no letter or digit stands before it. One
-    search in C; a `find` restarted after each `tcp ` around the label `cp ` cost twice as much.
-    None for a word beyond ASCII: the filter folded its case beyond ASCII, so it is trusted."""
+_WORD_CHARS = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _word_start(word: bytes) -> Callable[[bytes], bool] | None:
+    """Whether lowered text holds `word` at the start of a word (a label `rue` inside `true`
+    names nothing). The first occurrence usually answers (`bytes.find`, a fifth of a search);
+    past a first one inside a word, one search in C finds the word and looks back that no
+    letter or digit stands before it (a `find` restarted after each `tcp ` around the label
+    `cp ` cost twice as much). None for a word beyond ASCII: the filter folded its case
+    beyond ASCII, so it is trusted."""
     if not word.isascii():
         return None
-    return re.compile(re.escape(word) + b"(?<![a-z0-9]" + re.escape(word) + b")").search
+    search = re.compile(re.escape(word) + b"(?<![a-z0-9]" + re.escape(word) + b")").search
+
+    def found(lowered: bytes) -> bool:
+        at = lowered.find(word)
+        if at < 0:
+            return False
+        if at == 0 or lowered[at - 1] not in _WORD_CHARS:
+            return True
+        return search(lowered, at + 1) is not None
+
+    return found
 
 
 _INNER_PAD = bytes(byte ^ 0x36 for byte in range(256))
@@ -349,7 +364,7 @@ class Scanner:
             lowered = subject.lower()
             for word_id in words:
                 search = self._word_starts[word_id]
-                if search is None or search(lowered) is not None:
+                if search is None or search(lowered):
                     chosen.extend(
                         i
                         for i in self._word_detectors[word_id]
@@ -399,12 +414,17 @@ class Scanner:
         # one surer than its detector can ever be would be dropped by `_resolve`, so its checks
         # are not run (unless the caller collects ignored placeholders, which they report).
         surer: list[tuple[int, int, int]] = []
+        # (rank, labelled) of the strongest finding so far on each exact value: a later
+        # detector that cannot beat it there (`_resolve` keeps the surer, then the labelled,
+        # then the earlier one) skips its checks; a generic detector meets a vendor's token.
+        strongest: dict[tuple[int, int], tuple[int, bool]] = {}
+        skipping = ignored is None
         size = len(t)
         for c, first in candidates:
             d = c.detector
             if lowered is not None and c.words and not any(map(lowered.__contains__, c.words)):
                 continue
-            outranked = surer if ignored is None and c.best_rank < _TOP_RANK else None
+            outranked = surer if skipping and c.best_rank < _TOP_RANK else None
             for start, end in self._spans(c, subject, first):
                 if start < 0 or end <= start:
                     continue
@@ -415,8 +435,13 @@ class Scanner:
                 ):
                     continue
                 o_start, o_end = norm.span(start, end)
-                if outranked and _inside_surer(outranked, o_start, o_end, c.best_rank):
-                    continue
+                if skipping:
+                    if outranked and _inside_surer(outranked, o_start, o_end, c.best_rank):
+                        continue
+                    held = strongest.get((o_start, o_end))
+                    # at most its best rank, and labelled only if it reads labels
+                    if held is not None and held >= (c.best_rank, c.context is not None):
+                        continue
                 labelled = False
                 if c.context is not None:
                     # A window cut mid-word starts with "x", so the fragment is not read as a
@@ -452,6 +477,10 @@ class Scanner:
                 if rank > _LEAST_BEST:
                     bisect.insort(surer, (o_start, o_end, rank))
                 found.append(_Hit(o_start, o_end, rank, labelled, d, value))
+                if skipping:
+                    held = strongest.get((o_start, o_end))
+                    if held is None or held < (rank, labelled):
+                        strongest[o_start, o_end] = (rank, labelled)
         # Previews and digests only for the findings kept.
         return [
             Finding(

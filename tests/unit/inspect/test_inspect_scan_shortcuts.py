@@ -80,3 +80,58 @@ def test_a_pattern_with_leading_text_finds_every_occurrence_and_keeps_its_word_b
         "CHE-987.654.321",
         "CHE-111.222.333",
     ]
+
+
+def _counting(checked: list[str]):
+    def check(value: str) -> bool:
+        checked.append(value)
+        return True
+
+    return check
+
+
+def test_a_value_already_found_as_surely_is_not_checked_again_by_a_later_detector():
+    checked: list[str] = []
+    vendor = _detector("vendor_key", r"vk_[a-z0-9]{12}", confidence="context")
+    generic = _detector(
+        "generic", r"key = (?P<v>\S{15})", validator=_counting(checked), confidence="context",
+        generic=True,
+    )
+    scanner = Scanner([generic, vendor], key=b"k")
+    text = "key = vk_3kd9x0qp2m7z and key = 9f2kq8x1m4z7p0a"
+    found = scanner.scan(text)
+    assert [(f.detector, text[f.start : f.end]) for f in found] == [
+        ("vendor_key", "vk_3kd9x0qp2m7z"),
+        ("generic", "9f2kq8x1m4z7p0a"),
+    ]
+    assert checked == ["9f2kq8x1m4z7p0a"]
+    assert scanner.scan(text, []) == found  # collecting placeholders checks every value
+    assert checked == ["9f2kq8x1m4z7p0a", "vk_3kd9x0qp2m7z", "9f2kq8x1m4z7p0a"]
+
+
+def test_a_later_detector_a_label_may_name_is_checked_unless_the_value_is_labelled_already():
+    checked: list[str] = []
+    first = _detector("first", r"\b\d{3} \d{3} \d{3}\b", confidence="context")
+    later = _detector(
+        "later", r"\b\d{3} \d{3} \d{3}\b", validator=_counting(checked), context=("sin",)
+    )
+    scanner = Scanner([first, later], key=b"k")
+    # as sure as the first at best, and a label would win the tie: checked, then dropped
+    assert [f.detector for f in scanner.scan("call 130 692 544")] == ["first"]
+    assert [f.detector for f in scanner.scan("SIN 130 692 544")] == ["later"]
+    assert checked == ["130 692 544", "130 692 544"]
+    # once a labelled finding holds the value, a later one cannot win it: not checked
+    labelled_first = _detector(
+        "first", r"\b\d{3} \d{3} \d{3}\b", confidence="context", context=("sin",)
+    )
+    scanner = Scanner([labelled_first, later], key=b"k")
+    assert [f.detector for f in scanner.scan("SIN 130 692 544")] == ["first"]
+    assert checked == ["130 692 544", "130 692 544"]
+
+
+def test_a_label_counts_only_where_a_word_starts_however_often_it_occurs_inside_words():
+    label = _detector("label", r"\b\d{3} \d{3} \d{3}\b", context=("cp",), context_required=True)
+    scanner = Scanner([label], key=b"k")
+    assert scanner.scan("tcp tcp TCP 130 692 544") == []
+    for text in ("cp 130 692 544", "tcp, TCP and then CP: 130 692 544", "tcptcp-cp 130 692 544"):
+        assert [f.detector for f in scanner.scan(text)] == ["label"], text
