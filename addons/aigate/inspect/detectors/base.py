@@ -150,27 +150,26 @@ except ImportError:  # pragma: no cover - the wheel exists for our platforms
     _re2 = None
 
 
-def _placeholder_or_run() -> _re2.Set:
+def re2_set_match(*patterns: str) -> Callable[[bytes], list[int]] | None:
+    """A RE2 set searching UTF-8 text for each of `patterns` anywhere, as its C++ Match past the
+    Python wrapper (which only checks the text's type): one call answering several patterns,
+    with the indices of those found (empty when none). None without the re2 wheel."""
+    if _re2 is None:  # pragma: no cover - the wheel exists for our platforms
+        return None
     found = _re2.Set.SearchSet(_re2.Options())
-    found.Add(
-        "|".join(
-            [_re2.escape(word) for word in PLACEHOLDER_WORDS]
-            + _TYPED_GRAMS
-            + [c * _RUN for c in "abcdefghijklmnopqrstuvwxyz0123456789"]
-        )
-    )
+    for pattern in patterns:
+        found.Add(pattern)
     found.Compile()
-    return found
+    return getattr(found, "_set", found).Match
 
 
-_PLACEHOLDER_OR_RUN = None if _re2 is None else _placeholder_or_run()
-# Its C++ Match past the Python wrapper (which only checks the text's type): the list of
-# matching patterns, empty when none matches.
-_PLACEHOLDER_OR_RUN_MATCH = (
-    None
-    if _PLACEHOLDER_OR_RUN is None
-    else getattr(_PLACEHOLDER_OR_RUN, "_set", _PLACEHOLDER_OR_RUN).Match
+# `_PLACEHOLDER` and `_TYPED_RUN` in RE2 syntax (identical runs spelled out).
+PLACEHOLDER_OR_RUN = "|".join(
+    [re.escape(word) for word in PLACEHOLDER_WORDS]
+    + _TYPED_GRAMS
+    + [c * _RUN for c in "abcdefghijklmnopqrstuvwxyz0123456789"]
 )
+_PLACEHOLDER_OR_RUN_MATCH = re2_set_match(PLACEHOLDER_OR_RUN)
 
 
 def located_by(*patterns: str, back: int | None = 0) -> Callable[[bytes], int] | None:
@@ -241,8 +240,8 @@ def is_filler(value: str) -> bool:
     if not value:
         return False
     candidates = set(value[:2])
-    candidates.update(m.group(1) for m in _DOUBLED.finditer(value))
-    return any(value.count(c) * 2 >= len(value) for c in candidates)
+    candidates.update(_DOUBLED.findall(value))  # each doubled pair's character
+    return max(map(value.count, candidates)) * 2 >= len(value)
 
 
 # c * log2(c) for the counts of short values (token-sized; longer values compute it).

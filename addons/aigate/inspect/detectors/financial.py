@@ -8,6 +8,7 @@ import hashlib
 import importlib.resources
 import re
 from collections import defaultdict
+from collections.abc import Callable
 
 from stdnum import bic, iban, luhn
 from stdnum.us import rtn
@@ -147,8 +148,8 @@ _XRP58 = "rpshnaf39wBUDNEGHJKLM4PQRST7VWXYZ2bcdeCg65jkm8oFqi1tuvAxyz"
 _B58_CLASS = "[1-9A-HJ-NP-Za-km-z]"
 
 
-def _has(text: str, kind) -> bool:
-    return any(kind(ch) for ch in text)
+def _has(text: str, kind: Callable[[str], bool]) -> bool:
+    return any(map(kind, text))
 
 
 def _b58decode(value: str, alphabet: str = _B58) -> bytes:

@@ -19,9 +19,18 @@ def _aws_key_id(value: str) -> bool:
     return not value.endswith("EXAMPLE")  # AKIAIOSFODNN7EXAMPLE is AWS's documentation key
 
 
+_aws_secret_token = random_token(4.0)
+
+
 def _aws_secret(value: str) -> bool:
-    has_classes = sum(any(f(ch) for ch in value) for f in (str.islower, str.isupper, str.isdigit))
-    return has_classes == 3 and "EXAMPLEKEY" not in value and random_token(4.0)(value)
+    """Lower and upper case letters and digits, not AWS's documentation key, random enough."""
+    return (
+        "EXAMPLEKEY" not in value
+        and any(map(str.islower, value))
+        and any(map(str.isupper, value))
+        and any(map(str.isdigit, value))
+        and _aws_secret_token(value)
+    )
 
 
 DETECTORS = (

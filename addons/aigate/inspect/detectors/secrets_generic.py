@@ -17,16 +17,25 @@ import re
 from itertools import islice
 from urllib.parse import unquote
 
-from aigate.inspect.detectors.base import Detector, entropy, is_placeholder, located_by
+from aigate.inspect.detectors.base import (
+    PLACEHOLDER_OR_RUN,
+    Detector,
+    entropy,
+    is_placeholder,
+    located_by,
+    re2_set_match,
+)
 
 # --- value checks -------------------------------------------------------------------------------
 
-# Text inside a value that marks it as someone's example, a label or a reference.
-_EXAMPLE_FRAGMENT = re.compile(
+# Text inside a value that marks it as someone's example, a label or a reference (RE2 syntax
+# too: the ellipsis is the character itself).
+_EXAMPLE_FRAGMENT_PATTERN = (
     r"pass|passwd|p@ss|secret|changeme|changeit|example|sample|dummy|placeholder|your|"
-    r"redacted|lorem|foobar|foobared|qwerty|asdf|xxx|\*\*\*|\.\.\.|\u2026|api[_-]?key|token|"
-    r"fake|mock|test|demo|default|insert|replace|todo|fixme|<|>|\{\{|\$\{|%\(",
+    r"redacted|lorem|foobar|foobared|qwerty|asdf|xxx|\*\*\*|\.\.\.|…|api[_-]?key|token|"
+    r"fake|mock|test|demo|default|insert|replace|todo|fixme|<|>|\{\{|\$\{|%\("
 )
+_EXAMPLE_FRAGMENT = re.compile(_EXAMPLE_FRAGMENT_PATTERN)
 # The case folds Python's IGNORECASE makes beyond str.lower() (long s, dotless and dotted i).
 _FOLD = str.maketrans({"\u017f": "s", "\u0131": "i", "\u0130": "i"})
 
@@ -40,6 +49,12 @@ def _example_fragment(value: str) -> bool:
     return _EXAMPLE_FRAGMENT.search(value.lower()) is not None
 
 
+# `is_placeholder`'s words and typed runs (0) and `_EXAMPLE_FRAGMENT` (1) in one RE2 set: one
+# call over the lower-case value answers both (the fragments apart for non-ASCII values, which
+# `_example_fragment` folds first).
+_PLACEHOLDER_OR_FRAGMENT_MATCH = re2_set_match(PLACEHOLDER_OR_RUN, _EXAMPLE_FRAGMENT_PATTERN)
+
+
 # Values whose letters alone are a word people put in examples (admin123, Welcome1!, root).
 _EXAMPLE_WORD_LIST = """
     pw pwd admin administrator root user username guest login letmein welcome hello abc abcd
@@ -48,6 +63,9 @@ _EXAMPLE_WORD_LIST = """
     blank value string text mypw mykey mytoken mysecret s k x y z a b c q w e r t"""
 _EXAMPLE_WORDS = frozenset(_EXAMPLE_WORD_LIST.split())
 _LONGEST_EXAMPLE = max(map(len, _EXAMPLE_WORDS))
+_EXAMPLE_WORDS_ASCII = frozenset(word.encode() for word in _EXAMPLE_WORDS)
+# Deleting every byte but a-z leaves the letters of a lower-case ASCII value.
+_NOT_LOWER_LETTER = bytes(b for b in range(256) if not 97 <= b <= 122)
 # Where a value is code or configuration pointing somewhere else, not a literal: a variable
 # (`$VAR`, `${VAR}`, `$(cmd)`, `%VAR%`, `%(name)s`), a call or index (`get_pw()`, `cfg["pw"]`),
 # a template or collection (`{pw}`, `[REDACTED]`), a URL or a known secret-store reference.
@@ -56,18 +74,23 @@ _LONGEST_EXAMPLE = max(map(len, _EXAMPLE_WORDS))
 _REFERENCE_START = re.compile(
     r"(?:\$[A-Za-z_{(]|%[A-Za-z_][\w.]*%$|%\(|self\.|this\.|env[:.]|vault:|file:|ref\+|op://|"
     r"sm://|arn:|secretsmanager:|awssm:|keyvault:|projects/|sha\d+:|md5:|enc\[|enc\(|[\[{])"
-    r"|//|@?[\w.\-]+:\d{2,5}$"
+    r"|//"
     r"|__\w+__$"
     r"|(?:true|false|yes|no|on|off|null|none|nil|undefined|required|optional|enabled|disabled|"
     r"string|str|bool|int|number|object|array|any|password|secret|token|hidden)$",
     re.IGNORECASE,
 )
+# `host:port` as a whole value, apart: without a colon it cannot match, and on a long token its
+# `[\w.\-]+` backtracks from the end.
+_HOST_PORT = re.compile(r"@?[\w.\-]+:\d{2,5}$", re.IGNORECASE)
 _REFERENCE_ANYWHERE = re.compile(r"\$\{|\{\{|#\{|%\(\w+\)[sd]|://", re.IGNORECASE)
 
 
 def _reference(value: str) -> bool:
     return (
-        _REFERENCE_START.match(value) is not None or _REFERENCE_ANYWHERE.search(value) is not None
+        _REFERENCE_START.match(value) is not None
+        or (":" in value and _HOST_PORT.match(value) is not None)
+        or _REFERENCE_ANYWHERE.search(value) is not None
     )
 
 
@@ -128,7 +151,36 @@ _ENGLISH_PAIRS = """
 _COMMON_PAIRS = frozenset(_ENGLISH_PAIRS.split())
 
 
+def _pair_lookahead(pairs: frozenset[str]) -> re.Pattern[str]:
+    """A zero-width match where one of `pairs` starts, so that `findall` counts overlapping
+    pairs; grouped by first letter (`t[hieo...]|h[eai...]`), which sre tries far faster than an
+    alternation of a hundred pairs."""
+    seconds: dict[str, str] = {}
+    for pair in sorted(pairs):
+        seconds[pair[0]] = seconds.get(pair[0], "") + pair[1]
+    return re.compile("(?=" + "|".join(f"{a}[{b}]" for a, b in seconds.items()) + ")")
+
+
+_COMMON_PAIR_AT = _pair_lookahead(_COMMON_PAIRS)
+
+
+def _class_mark(ch: str) -> int:
+    """An ASCII character's class for `_classes`, as the byte `a`, `A`, `1` or `#` (other)."""
+    if ch.islower():
+        return ord("a")
+    if ch.isupper():
+        return ord("A")
+    return ord("1") if ch.isdigit() else ord("#")
+
+
+_CLASS_OF = bytes(map(_class_mark, map(chr, range(128)))) + bytes(128)
+
+
 def _classes(value: str) -> int:
+    """How many of lower case, upper case, digits and other characters the value holds."""
+    if value.isascii():  # the four classes by byte, looked up in C
+        kinds = value.encode().translate(_CLASS_OF)
+        return (b"a" in kinds) + (b"A" in kinds) + (b"1" in kinds) + (b"#" in kinds)
     return (
         any(map(str.islower, value))
         + any(map(str.isupper, value))
@@ -142,6 +194,11 @@ _KINDS = bytes(
     ord("1") if chr(b).isdigit() else ord("a") if chr(b).isalnum() else 0 for b in range(128)
 ) + bytes(128)
 _NOT_ALNUM = bytes(b for b in range(256) if not (b < 128 and chr(b).isalnum()))
+# ASCII letters as `A` and `a` by case, everything else dropped (for `_letter_cases`).
+_CASES = bytes(
+    ord("A") if chr(b).isupper() else ord("a") if chr(b).islower() else 0 for b in range(128)
+) + bytes(128)
+_NOT_LETTER = bytes(b for b in range(256) if not (b < 128 and chr(b).isalpha()))
 
 
 def _switches(value: str) -> int:
@@ -162,10 +219,19 @@ def patterned(value: str) -> bool:
     if len(value) < 4:
         return True
     low = value.lower()
-    if (len(set(low[:16])) < 4 and len(set(low)) < 4) or _REPEATED.fullmatch(low):
+    return _few_distinct(low) or _typed_sequence(low)
+
+
+def _few_distinct(low: str) -> bool:
+    return len(set(low[:16])) < 4 and len(set(low)) < 4
+
+
+def _typed_sequence(low: str) -> bool:
+    """`patterned`'s repeated unit or neighbouring-character runs in the lower-case value."""
+    if _REPEATED.fullmatch(low):
         return True
     need = 0.6 * (len(low) - 1)
-    codes = list(map(ord, low))
+    codes = low.encode() if low.isascii() else list(map(ord, low))  # bytes index as codes
     half = len(codes) // 2
     # the first half's steps, then the rest only if the total can still reach `need`
     steps = sum(map(_STEP.__contains__, map(operator.sub, codes[1 : half + 1], codes)))
@@ -182,20 +248,43 @@ def wordy(value: str) -> bool:
     if _switches(value) >= 4:  # the cheapest test first
         return False
     words = _PARTS.findall(value)
-    pairs = [w[i : i + 2].lower() for w in words for i in range(len(w) - 1)]
-    if len(pairs) < 2 or sum(len(w) for w in words if len(w) > 2) < 0.6 * len(value):
+    pairs = sum(map(len, words)) - len(words)  # each word's letter pairs
+    if pairs < 2 or sum(filter((2).__lt__, map(len, words))) < 0.6 * len(value):
         return False
-    return sum(p in _COMMON_PAIRS for p in pairs) >= 0.5 * len(pairs)
+    # The words' common pairs are those of the words joined by spaces (no common pair holds one).
+    common = len(_COMMON_PAIR_AT.findall(" ".join(words).lower()))
+    return common >= 0.5 * pairs
 
 
 def example_value(value: str) -> bool:
     """A placeholder, a documentation value or a common default (`changeme`, `admin123`,
-    `your-api-key`, `sk-...`, `abcdefgh`, `12345678`)."""
-    if is_placeholder(value) or _example_fragment(value):
+    `your-api-key`, `sk-...`, `abcdefgh`, `12345678`).
+
+    `is_placeholder`, `_example_fragment`, the example words and `patterned` with the value
+    lowered once, cheapest first: under four characters or distinct ones is `patterned` (which
+    covers `is_placeholder`'s two), then one RE2 call for the placeholders and fragments."""
+    if len(value) < 4:
         return True
-    # (a value with more letters than the longest example word is none of them: stop there)
-    letters = "".join(islice(filter(str.isalpha, value.lower()), _LONGEST_EXAMPLE + 1))
-    return letters in _EXAMPLE_WORDS or patterned(value)
+    low = value.lower()
+    if _few_distinct(low):
+        return True
+    if _PLACEHOLDER_OR_FRAGMENT_MATCH is None:  # pragma: no cover - without the re2 wheel
+        if is_placeholder(value) or _example_fragment(value):
+            return True
+    elif value.isascii():  # lowered is folded: one call answers both
+        if _PLACEHOLDER_OR_FRAGMENT_MATCH(low.encode()):
+            return True
+    elif 0 in _PLACEHOLDER_OR_FRAGMENT_MATCH(low.encode()) or _example_fragment(value):
+        return True
+    if value.isascii():  # its letters are a-z once lowered: the others deleted in C
+        if low.encode().translate(None, _NOT_LOWER_LETTER) in _EXAMPLE_WORDS_ASCII:
+            return True
+    else:
+        # (a value with more letters than the longest example word is none of them: stop there)
+        letters = "".join(islice(filter(str.isalpha, low), _LONGEST_EXAMPLE + 1))
+        if letters in _EXAMPLE_WORDS:
+            return True
+    return _typed_sequence(low)
 
 
 def _path(value: str) -> bool:
@@ -237,10 +326,10 @@ def literal(value: str, quoted: bool = False) -> bool:
         _reference(value)
         or (not quoted and (_code(value) or _IDENTIFIER.fullmatch(value)))
         or _sigil_reference(value)
-        or (_DOTTED.match(value) and wordy(value))
+        or ("." in value and _DOTTED.match(value) and wordy(value))
         or _path(value)
         or _NUMBER.match(value)
-        or _EMAIL.match(value)
+        or ("@" in value and _EMAIL.match(value))
     )
 
 
@@ -258,6 +347,8 @@ _NOT_PHRASE_LIST = """
     name id value values read write only access token tokens account store manager generated
     random managed auto none null empty strong weak"""
 _NOT_PHRASE = frozenset(_NOT_PHRASE_LIST.split())
+_PHRASE_JOINS = re.compile(r"[\-_.+~,]+")
+_SPACED_PHRASE_JOINS = re.compile(r"[\s\-_.+~,]+")
 _PHRASE_PART = re.compile(
     r"[A-Za-z]{3,12}[0-9]{0,4}[!?#*@$%&=]?|[0-9]{1,4}[!?#*@$%&=]?|[!?#*@$%&=]{1,3}"
 )
@@ -271,11 +362,11 @@ def passphrase(value: str, spaces: bool = False) -> bool:
     configuration words or a sentence."""
     if len(value) < 15 or value.endswith((".", "?")):
         return False
-    parts = [p for p in re.split(r"[\s\-_.+~,]+" if spaces else r"[\-_.+~,]+", value) if p]
+    parts = list(filter(None, (_SPACED_PHRASE_JOINS if spaces else _PHRASE_JOINS).split(value)))
     words = [p.lower() for p in parts if p[:3].isalpha()]
-    if len(words) < 3 or not all(_PHRASE_PART.fullmatch(p) for p in parts):
+    if len(words) < 3 or not all(map(_PHRASE_PART.fullmatch, parts)):
         return False
-    if "_" in value and value.lower() == value and not any(c.isdigit() for c in value):
+    if "_" in value and value.lower() == value and not any(map(str.isdigit, value)):
         return False
     stems = [w.rstrip("0123456789!?#*@$%&=") for w in words]
     if any(w in _NOT_PHRASE or w in _EXAMPLE_WORDS for w in stems):
@@ -288,16 +379,30 @@ def random_value(value: str, min_len: int = 12, quoted: bool = False) -> bool:
     literal, not an example. Letters-only values must switch case like random text does."""
     if len(value) < min_len or not literal(value, quoted) or example_value(value) or wordy(value):
         return False
+    return _random_shape(value, entropy(value))
+
+
+def _letter_cases(value: str) -> tuple[int, bool, int]:
+    """The value's letters: how many, whether both cases occur, how often neighbours switch."""
+    if value.isascii():  # letters as `A` or `a`, the rest deleted, in C
+        cases = value.encode().translate(_CASES, _NOT_LETTER)
+        return len(cases), b"A" in cases and b"a" in cases, cases.count(b"Aa") + cases.count(b"aA")
+    letters = list(filter(str.isalpha, value))
+    upper = list(map(str.isupper, letters))
+    mixed = any(upper) and any(map(str.islower, letters))
+    return len(letters), mixed, sum(map(operator.ne, upper, upper[1:]))
+
+
+def _random_shape(value: str, h: float) -> bool:
+    """`random_value` past its literal, example and word checks, for a value of entropy `h`
+    (`password_value` has made those checks already)."""
     if value.startswith("-----"):  # a PEM block: the private-key detectors report it
         return False
-    h = entropy(value)
     bare = value.replace("-", "").replace("_", "").replace(".", "")
     if not any(map(str.isdigit, value)) and (not bare or bare.isalpha()):
-        letters = list(filter(str.isalpha, value))
-        upper = list(map(str.isupper, letters))
-        if any(upper) and any(map(str.islower, letters)):
-            switches = sum(map(operator.ne, upper, upper[1:]))
-            return len(value) >= 16 and switches >= 0.25 * len(letters) and h >= 3.3
+        letters, mixed_case, switches = _letter_cases(value)
+        if mixed_case:
+            return len(value) >= 16 and switches >= 0.25 * letters and h >= 3.3
         return len(value) >= 20 and h >= 3.5
     # About the 0.5th percentile of random hexadecimal of that length (the poorest alphabet).
     n = len(value)
@@ -309,16 +414,18 @@ def password_value(value: str, quoted: bool = False) -> bool:
     `Tr0ub4dor&3`, `%Q_x7...`), two with a digit or symbol and not word-like, a passphrase of
     random words, or random; never a word, example, reference or number (`hunter2`, `Summer2024`
     and `admin123` are not enough)."""
-    if len(value) < 6 or not literal(value, quoted) or example_value(value) or entropy(value) < 2.5:
+    if len(value) < 6 or not literal(value, quoted) or example_value(value):
+        return False
+    h = entropy(value)
+    if h < 2.5:
         return False
     if passphrase(value):
         return True
     classes = _classes(value)
-    if classes >= 3 and not wordy(value):
-        return True
-    if classes == 2 and len(value) >= 8 and not value.isalpha() and not wordy(value):
-        return True
-    return random_value(value, quoted=quoted)
+    if classes >= 3 or (classes == 2 and len(value) >= 8 and not value.isalpha()):
+        return not wordy(value)  # (random_value rejects a word-like value too)
+    # random_value(value, quoted=quoted) without the checks made above
+    return len(value) >= 12 and not wordy(value) and _random_shape(value, h)
 
 
 def quoted_password_value(value: str) -> bool:
