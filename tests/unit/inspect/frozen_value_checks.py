@@ -1,6 +1,6 @@
 """A frozen copy of the value checks as they were before issue 15's step 4 made them cheaper
 (`secrets_generic`'s value checks, `base.is_placeholder` and `base.is_filler`,
-`secrets_cloud._aws_secret` and the base58 shape checks of `financial`), for
+`secrets_cloud._aws_secret`, the base58 shape checks and the IBAN checks of `financial`), for
 `test_value_checks_same.py` to compare the new ones with. Do not edit: this is the reference
 the new code must agree with on every input."""
 
@@ -16,6 +16,7 @@ from urllib.parse import unquote
 
 from aigate.inspect.detectors.base import PLACEHOLDER_WORDS, entropy, random_token
 from aigate.inspect.detectors.financial import _B58, _b58decode
+from stdnum import iban
 
 # --- base.is_placeholder ---------------------------------------------------------------------
 
@@ -485,3 +486,23 @@ def _solana(value: str) -> bool:
     if not (_has(value, str.isdigit) and _has(value, str.isupper) and _has(value, str.islower)):
         return False
     return len(_b58decode(value)) == 32
+
+
+# --- financial: the IBAN checks through python-stdnum ------------------------------------------
+
+
+def iban_mod97(value: str) -> bool:
+    try:
+        return bool(iban.validate(value, check_country=False))
+    except ValueError:
+        return False
+
+
+def iban_shape(value: str) -> bool:
+    number = iban.compact(value)
+    fixed = number[:2] + iban.calc_check_digits(number) + number[4:]
+    try:
+        iban.validate(fixed, check_country=False)
+    except ValueError:
+        return False
+    return True

@@ -20,6 +20,7 @@ import pytest
 from aigate.inspect.detectors import base, financial, secrets_cloud
 from aigate.inspect.detectors import secrets_generic as new
 from aigate.inspect.detectors.base import PLACEHOLDER_WORDS
+from stdnum import iban
 
 BENCH = Path(__file__).parents[3] / "bench" / "bench_scan.py"
 
@@ -248,3 +249,48 @@ def test_base58_shapes_return_what_they_returned():
 def test_solana_shape_returns_what_it_returned():
     for value in _base58_values(financial._B58):
         assert financial._solana(value) is old._solana(value), value
+
+
+def _iban_values() -> list[str]:
+    """IBAN-like values of every registry country: right and wrong check digits and layouts,
+    grouped by spaces or hyphens, lower case, too short or long, with Unicode look-alikes."""
+    rng = random.Random(18)
+    chars = {"n": string.digits, "a": string.ascii_uppercase,
+             "c": string.ascii_uppercase + string.ascii_lowercase + string.digits}  # fmt: skip
+    values = []
+    for cc, layout in financial._IBAN_REGISTRY:
+        for _ in range(40):
+            bban = "".join(
+                rng.choice(chars[kind] if rng.random() > 0.05 else string.ascii_uppercase)
+                for count, kind in financial._LAYOUT_PART.findall(layout)
+                for _ in range(int(count))
+            )
+            bban = bban[: len(bban) + rng.choice((0, 0, 0, -1))] + "7" * rng.choice((0, 0, 0, 1))
+            check = iban.calc_check_digits(cc + "00" + bban)
+            if rng.random() < 0.3:
+                check = f"{rng.randrange(100):02d}"
+            number = cc + check + bban
+            values.append(number)
+            values.append(" ".join(number[i : i + 4] for i in range(0, len(number), 4)))
+            values.append("-".join(number[i : i + 4] for i in range(0, len(number), 4)))
+            values.append(number.lower())
+            values.append(number[: rng.randrange(0, 6)])
+            values.append(number.replace("0", "\uff10").replace("-", "\u2013"))
+            values.append(number[:4] + "`." + number[4:] + " \n")
+    values += ["XX00" + "1" * n for n in range(0, 40)] + ["GB" + "9" * n for n in range(70)]
+    values += ["DE89ß370400440532013000", "de89 3704 0044 0532 0130 00", "A1", "", "----"]
+    return values + [v for v in _values() if len(v) < 80]
+
+
+def test_iban_checks_return_what_python_stdnum_returned():
+    for value in _iban_values():
+        assert financial._iban_mod97(value) is old.iban_mod97(value), value
+        try:
+            expected: object = old.iban_shape(value)
+        except ValueError as e:  # stdnum's own error on a value the pattern never matches
+            expected = type(e)
+        try:
+            got: object = financial._iban_shape(value)
+        except ValueError as e:
+            got = type(e)
+        assert got == expected, value

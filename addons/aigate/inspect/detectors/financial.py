@@ -87,12 +87,22 @@ def _luhn(value: str) -> bool:
     return (sum(kept) - 48 * len(kept) + sum(doubled)) % 10 == 0
 
 
+# (country, BBAN layout) of the SWIFT IBAN registry python-stdnum ships: `8!n10!n` is 8 digits
+# then 10 (`a` letters, `c` letters or digits).
+_IBAN_REGISTRY: list[tuple[str, str]] = re.findall(
+    r'^([A-Z]{2}) .*?bban="([^"]+)"',
+    importlib.resources.files("stdnum").joinpath("iban.dat").read_text(),
+    re.MULTILINE,
+)
+_LAYOUT_PART = re.compile(r"([1-9][0-9]*)!([nac])")
+_LAYOUT_CHARS = {"n": "[0-9]", "a": "[A-Z]", "c": "[A-Za-z0-9]"}
+
+
 def _iban_lengths() -> dict[int, list[str]]:
-    """Countries by BBAN length, from the SWIFT IBAN registry python-stdnum ships."""
-    registry = importlib.resources.files("stdnum").joinpath("iban.dat").read_text()
+    """Countries by BBAN length."""
     by_length: dict[int, list[str]] = defaultdict(list)
-    for cc, bban in re.findall(r'^([A-Z]{2}) .*?bban="([^"]+)"', registry, re.MULTILINE):
-        by_length[sum(int(n) for n in re.findall(r"(\d+)!", bban))].append(cc)
+    for cc, bban in _IBAN_REGISTRY:
+        by_length[sum(int(n) for n, _ in _LAYOUT_PART.findall(bban))].append(cc)
     return by_length
 
 
@@ -101,20 +111,54 @@ def _iban_lengths() -> dict[int, list[str]]:
 _IBAN = "|".join(
     f"(?:{'|'.join(ccs)})\\d{{2}}(?:[ -]?[A-Z0-9]){{{n}}}" for n, ccs in _iban_lengths().items()
 )
+# Each country's BBAN as python-stdnum's `iban.validate` matches it.
+_BBAN = {
+    cc: re.compile(
+        "^" + _LAYOUT_PART.sub(lambda m: f"{_LAYOUT_CHARS[m[2]]}{{{m[1]}}}", bban) + "$"
+    )
+    for cc, bban in _IBAN_REGISTRY
+}
+_IBAN_SEPARATORS = str.maketrans("", "", " -")
+_BASE36 = {ord(c): str(int(c, 36)) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+
+
+def _iban_number(value: str) -> str | None:
+    """The value as python-stdnum compacts it, when it is an IBAN's letters and digits with
+    spaces or hyphens between them (as the pattern's matches are); None for anything else,
+    which stdnum then reads itself (its Unicode clean-up, its errors)."""
+    if not value.isascii():
+        return None
+    number = value.translate(_IBAN_SEPARATORS).upper()
+    return number if 4 <= len(number) <= 64 and number.isalnum() else None
 
 
 def _iban_mod97(value: str) -> bool:
     """ISO 13616's mod 97 over the country's layout. python-stdnum's per-country check also
     looks the bank up in the registry it bundles, which lags the banks (a Belgian IBAN of a
-    bank code it does not list fails), so it is not asked for."""
-    try:
-        return bool(iban.validate(value, check_country=False))
-    except ValueError:
-        return False
+    bank code it does not list fails), so it is not asked for. What `iban.validate` checks, for
+    a value the pattern matched, without its three passes of Unicode clean-up (~30 us)."""
+    number = _iban_number(value)
+    if number is None:
+        try:
+            return bool(iban.validate(value, check_country=False))
+        except ValueError:
+            return False
+    layout = _BBAN.get(number[:2])
+    return (
+        int((number[4:] + number[:4]).translate(_BASE36)) % 97 == 1
+        and layout is not None
+        and layout.match(number[4:]) is not None
+    )
 
 
 def _iban_shape(value: str) -> bool:
-    """The country's BBAN layout (the registry's letters and digits), whatever the check digits."""
+    """The country's BBAN layout (the registry's letters and digits), whatever the check digits:
+    python-stdnum's `validate` of the number with its check digits made right, which for a
+    value the pattern matched is the layout alone (~100 us through stdnum)."""
+    number = _iban_number(value)
+    if number is not None:
+        layout = _BBAN.get(number[:2])
+        return layout is not None and layout.match(number[4:]) is not None
     number = iban.compact(value)
     fixed = number[:2] + iban.calc_check_digits(number) + number[4:]
     try:
