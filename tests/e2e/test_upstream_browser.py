@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +19,14 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from browserharness import DEFAULT_POLICY, fresh_page, launch_browser, screenshot
 from playwright.sync_api import Browser
-from proxyharness import FakeUpstream, RunningProxy, catalog_hosts, start_proxy, wait_for
+from proxyharness import (
+    FakeUpstream,
+    RunningProxy,
+    catalog_hosts,
+    refused_port,
+    start_proxy,
+    wait_for,
+)
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -31,8 +37,7 @@ class Unreachable:
 
     def __init__(self, upstream: FakeUpstream) -> None:
         self.ca_path = upstream.ca_path
-        with socket.create_server(("127.0.0.1", 0)) as sock:
-            self.address = self.plain_address = sock.getsockname()[:2]
+        self.address = self.plain_address = ("127.0.0.1", refused_port())
 
 
 @pytest.fixture(scope="module")

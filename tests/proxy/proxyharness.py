@@ -672,6 +672,19 @@ def make_client(proxy: RunningProxy, auth: str | None = None, **kwargs: Any) -> 
 # --- raw clients ------------------------------------------------------------------------------
 
 
+_REFUSING: list[socket.socket] = []  # held for the whole run
+
+
+def refused_port() -> int:
+    """A local port that refuses every connection for the rest of the run: bound and never
+    listening. A port merely found free and closed again can be handed to the next server
+    started (the proxy itself, an upstream), which then answers where a refusal was meant."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    _REFUSING.append(sock)
+    return sock.getsockname()[1]
+
+
 def read_head(sock: socket.socket, size: int = 4096) -> bytes:
     """Bytes from `sock` up to and including the blank line that ends a head (or to EOF);
     `size=1` reads no further, leaving a body unread."""

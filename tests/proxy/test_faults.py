@@ -49,6 +49,7 @@ from proxyharness import (
     read_head,
     read_jsonl,
     read_to_end,
+    refused_port,
     start_proxy,
     wait_for,
     write_test_policy,
@@ -115,11 +116,6 @@ class StallingUpstream:
         self.listener.close()
 
 
-def closed_port() -> int:
-    """A local port nothing listens on (connections are refused)."""
-    with socket.create_server(("127.0.0.1", 0)) as sock:
-        return sock.getsockname()[1]
-
 
 @pytest.fixture
 def route(upstream: FakeUpstream) -> Route:
@@ -151,7 +147,7 @@ def sample(name: str, **labels: str) -> float:
 def test_refused_upstream_gets_a_502_naming_the_error_and_the_proxy_keeps_serving(
     tmp_path, route
 ):
-    route.address = ("127.0.0.1", closed_port())
+    route.address = ("127.0.0.1", refused_port())
     with proxy_on(tmp_path, route) as proxy, \
             make_client(proxy, timeout=CLIENT_TIMEOUT) as client:
         started = time.monotonic()

@@ -40,6 +40,7 @@ from proxyharness import (
     RunningProxy,
     make_client,
     read_jsonl,
+    refused_port,
     start_proxy,
     wait_for,
     write_test_policy,
@@ -65,10 +66,6 @@ class Route:
         self.address = self.upstream.address
         self.plain_address = self.upstream.plain_address
 
-
-def closed_port() -> int:
-    with socket.create_server(("127.0.0.1", 0)) as sock:
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -153,7 +150,7 @@ def openai_client(proxy: RunningProxy, max_retries: int) -> openai.OpenAI:
 def test_openai_sdk_retries_an_unreachable_site_and_raises_with_aigates_json_error(
     tmp_path, route
 ):
-    route.address = ("127.0.0.1", closed_port())
+    route.address = ("127.0.0.1", refused_port())
     before = requests_total("t-allowed-api", "upstream_error")
     with proxy_on(tmp_path, route) as proxy, openai_client(proxy, max_retries=2) as client:
         started = time.monotonic()
@@ -206,7 +203,7 @@ def test_openai_sdk_retries_an_unreachable_site_and_raises_with_aigates_json_err
 def test_check_all_answers_the_first_request_in_the_providers_shape(
     tmp_path, route, host, path, shape
 ):
-    route.address = ("127.0.0.1", closed_port())
+    route.address = ("127.0.0.1", refused_port())
     with proxy_on(tmp_path, route, aigate_upstream_check="all") as proxy, \
             make_client(proxy, timeout=CLIENT_TIMEOUT) as client:
         reply = client.post(f"https://{host}{path}", json=CHAT)
@@ -244,7 +241,7 @@ def test_a_site_that_does_not_accept_the_connection_in_time_gets_504(tmp_path, r
 
 
 def test_a_person_gets_aigates_page_with_the_request_id_at_the_first_failure(tmp_path, route):
-    route.address = ("127.0.0.1", closed_port())
+    route.address = ("127.0.0.1", refused_port())
     with proxy_on(tmp_path, route) as proxy, \
             make_client(proxy, timeout=CLIENT_TIMEOUT) as client:
         reply = client.get(PAGE, headers=BROWSER_HEADERS)
@@ -291,7 +288,7 @@ def test_a_failure_after_the_check_keeps_mitmproxys_502_and_is_recorded(tmp_path
 def test_a_site_that_recovers_is_forwarded_again_and_open_connections_are_not_checked(
     tmp_path, route, upstream
 ):
-    route.address = ("127.0.0.1", closed_port())
+    route.address = ("127.0.0.1", refused_port())
     with proxy_on(tmp_path, route) as proxy, \
             make_client(proxy, timeout=CLIENT_TIMEOUT) as client:
         url = f"https://{OPENAI_HOST}/v1/chat/completions"
@@ -312,7 +309,7 @@ def test_a_site_that_recovers_is_forwarded_again_and_open_connections_are_not_ch
 
 
 def test_check_off_leaves_mitmproxys_answer_and_still_records(tmp_path, route):
-    route.address = ("127.0.0.1", closed_port())
+    route.address = ("127.0.0.1", refused_port())
     with proxy_on(tmp_path, route, aigate_upstream_check="off") as proxy, \
             make_client(proxy, timeout=CLIENT_TIMEOUT) as client:
         page = client.get(PAGE, headers=BROWSER_HEADERS)
@@ -325,7 +322,7 @@ def test_an_http2_client_whose_connection_mitmproxy_failed_gets_aigates_answer(t
     """mitmproxy keeps a failed upstream connection for the life of the client connection and
     fails the client's later requests to that site at once, without dialling, even after the site
     is back; an HTTP/2 client keeps its connection, so those answers are aigate's."""
-    route.address = ("127.0.0.1", closed_port())
+    route.address = ("127.0.0.1", refused_port())
     url = f"https://{OPENAI_HOST}/v1/chat/completions"
     with proxy_on(tmp_path, route) as proxy, httpx.Client(
         proxy=proxy.url, verify=proxy.ssl_context(), http2=True, timeout=CLIENT_TIMEOUT
