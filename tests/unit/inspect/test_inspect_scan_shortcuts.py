@@ -1,6 +1,8 @@
 """The scanner's shortcuts (work it skips because the answer is already known) never change
 what it reports."""
 
+from collections.abc import Callable
+
 from aigate.inspect.detectors.base import Detector
 from aigate.inspect.engine import Scanner
 
@@ -9,16 +11,21 @@ def _detector(id_: str, pattern: str, **kwargs) -> Detector:
     return Detector(id_, "secret", pattern, source="https://example.org/spec", **kwargs)
 
 
-def test_a_weaker_value_inside_a_validated_one_is_not_checked():
-    checked = []
+def _counting(checked: list[str]) -> Callable[[str], bool]:
+    """A validator that accepts every value and notes it in `checked`."""
 
-    def counting(value: str) -> bool:
+    def check(value: str) -> bool:
         checked.append(value)
         return True
 
+    return check
+
+
+def test_a_weaker_value_inside_a_validated_one_is_not_checked():
+    checked: list[str] = []
     vendor = _detector("vendor_key", r"vk_[a-z0-9]{12}", confidence="validated")
     generic = _detector(
-        "generic", r"key = (?P<v>[a-z_0-9]{15})", validator=counting, generic=True
+        "generic", r"key = (?P<v>[a-z_0-9]{15})", validator=_counting(checked), generic=True
     )
     scanner = Scanner([generic, vendor], key=b"k")
     text = "key = vk_3kd9x0qp2m7z and key = 9f2kq8x1m4z7p0a"
@@ -34,14 +41,9 @@ def test_a_weaker_value_inside_a_validated_one_is_not_checked():
 
 
 def test_a_shape_inside_a_labelled_value_is_not_checked():
-    checked = []
-
-    def counting(value: str) -> bool:
-        checked.append(value)
-        return True
-
+    checked: list[str] = []
     labelled = _detector("labelled", r"key=(?P<v>[a-z0-9]{16})", confidence="context")
-    shape = _detector("shape", r"\b[a-f0-9]{16}\b", validator=counting)
+    shape = _detector("shape", r"\b[a-f0-9]{16}\b", validator=_counting(checked))
     scanner = Scanner([labelled, shape], key=b"k")
     text = "key=9f3a0c7e1b5d2a8e and 4c1e9a7f0b3d8e2a"
     assert [(f.detector, text[f.start : f.end]) for f in scanner.scan(text)] == [
@@ -80,14 +82,6 @@ def test_a_pattern_with_leading_text_finds_every_occurrence_and_keeps_its_word_b
         "CHE-987.654.321",
         "CHE-111.222.333",
     ]
-
-
-def _counting(checked: list[str]):
-    def check(value: str) -> bool:
-        checked.append(value)
-        return True
-
-    return check
 
 
 def test_a_value_already_found_as_surely_is_not_checked_again_by_a_later_detector():
