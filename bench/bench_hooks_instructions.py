@@ -75,9 +75,10 @@ def drive_requests(kind: str, requests: int) -> None:
     from mitmproxy.addons.proxyserver import Proxyserver
     from mitmproxy.test import taddons
 
-    work = Path(tempfile.mkdtemp(prefix="aigate-bench-instructions-"))
     stages = build_stages(Runtime())
-    with taddons.context(Proxyserver(), *stages) as tctx:
+    with tempfile.TemporaryDirectory(prefix="aigate-bench-instructions-") as tmp, \
+            taddons.context(Proxyserver(), *stages) as tctx:
+        work = Path(tmp)
         tctx.options.update(
             confdir=str(work), connection_strategy="lazy",
             aigate_policy=str(bench_hooks.TEST_POLICY), aigate_ack_key="ab" * 32,

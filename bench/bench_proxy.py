@@ -256,9 +256,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     n, rounds = args.requests, args.rounds
-    work = Path(tempfile.mkdtemp(prefix="aigate-bench-"))
-    confdir = work / "confdir"
     with ExitStack() as stack:
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="aigate-bench-")))
+        confdir = work / "confdir"
         upstream = stack.enter_context(upstream_process(work / "upstream"))
         bare_ignore = stack.enter_context(
             proxy_process(mitmdump_argv, confdir, upstream, "--set", "ignore_hosts=.*"))

@@ -6,10 +6,12 @@ Generates AIGATE_BENCH_REPORT_MB MiB of mixed traffic (bench/gen_audit.py: 3,000
 many days as the size takes) into a temporary file, then runs, each in a fresh process:
 - baseline: read every line and decode it with orjson, nothing else;
 - report: the whole `aigate report` (read, aggregate against the shipped policy, render HTML),
-  on the first eighth of the log and on all of it.
-Prints, for each, MB/s by wall time and by CPU time (user+sys: steadier on a shared machine),
-the time for 1 GB, the part of it spent rendering HTML, and the process's peak RSS
-(getrusage); then the report's MB/s against the baseline's of the same run, and their ratio.
+  in one process on the first eighth of the log and on all of it, then on all of it in as many
+  processes as CPUs this one may use (`--jobs`, as `aigate report` does on large logs).
+Prints, for each, MB/s by wall time and by CPU time (user+sys of the process and its children:
+steadier on a shared machine), the time for 1 GB, the part of it spent rendering HTML, and the
+peak RSS of a process (getrusage); then the report's MB/s against the baseline's of the same
+run with their ratio, and the parallel report's MB/s against the one-process report's.
 The report's peak is above the baseline's by its imports (catalog, policy) and its counters,
 which grow with people, services and days, not with the size of the log: flat memory means the
 eighth and the whole log peak alike. Every step runs in a child of this small process (Linux
@@ -48,20 +50,26 @@ def baseline(path: str) -> int:
     return count
 
 
-def report(path: str, policy: object) -> tuple[int, float]:
+def report(path: str, policy: object, jobs: int) -> tuple[int, float]:
     """The report's lines, and the seconds spent rendering its HTML."""
     from aigate.report import build_report
     from aigate.report.render_html import render_html
 
-    built = build_report([path], policy)  # type: ignore[arg-type]
+    built = build_report([path], policy, jobs=jobs)  # type: ignore[arg-type]
     start = time.perf_counter()
     render_html(built)
     return built.summary["lines"], time.perf_counter() - start
 
 
 def cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """Of this process and its children (a parallel report's parts)."""
+    return sum(usage.ru_utime + usage.ru_stime
+               for usage in map(resource.getrusage, (resource.RUSAGE_SELF,
+                                                     resource.RUSAGE_CHILDREN)))
+
+
+def jobs() -> int:
+    return len(os.sched_getaffinity(0))
 
 
 def generate(path: str, mb: float) -> int:
@@ -75,7 +83,7 @@ def generate(path: str, mb: float) -> int:
 def child(kind: str, path: str) -> None:
     """Run one step in this (fresh) process and print its figures as JSON. The report's fixed
     start-up (imports, loading the policy and catalog, about a second) is not timed."""
-    if kind == "report":
+    if kind.startswith("report"):
         from aigate.policy import DEFAULT_POLICY, load_policy
 
         policy = load_policy(DEFAULT_POLICY)
@@ -85,9 +93,10 @@ def child(kind: str, path: str) -> None:
     elif kind == "baseline":
         lines = baseline(path)
     else:
-        lines, render = report(path, policy)
+        lines, render = report(path, policy, jobs() if kind == "report-jobs" else 1)
     seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    peak_kib = max(resource.getrusage(who).ru_maxrss  # KiB on Linux
+                   for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
     print(json.dumps({"lines": lines, "seconds": seconds, "cpu": cpu, "render": render,
                       "peak_mib": peak_kib / 1024}))
 
@@ -116,6 +125,7 @@ def main() -> int:
             ("read+json", size, measure("baseline", path)),
             ("report 1/8", eighth.stat().st_size, measure("report", eighth)),
             ("report", size, measure("report", path)),
+            (f"report x{jobs()}", size, measure("report-jobs", path)),
         ]
     print(f"{'':11} {'MB':>6} {'wall s':>7} {'MB/s':>7} {'CPU s':>7} {'MB/s CPU':>9} "
           f"{'s per GB':>9} {'render s':>9} {'peak RSS MiB':>13}")
@@ -124,11 +134,16 @@ def main() -> int:
         print(f"{name:11} {mb:6.0f} {m['seconds']:7.2f} {mb / m['seconds']:7.1f} "
               f"{m['cpu']:7.2f} {mb / m['cpu']:9.1f} {m['seconds'] * GB / nbytes:9.1f} "
               f"{m['render']:9.2f} {m['peak_mib']:13.1f}")
-    base, part, full = (m for _, _, m in runs)
+    base, part, full, parallel = (m for _, _, m in runs)
     print(f"report {size / 1e6 / full['seconds']:.0f} MB/s against read+json "
           f"{size / 1e6 / base['seconds']:.0f} MB/s: {full['seconds'] / base['seconds']:.1f}x "
           f"the time (wall), {full['cpu'] / base['cpu']:.1f}x (CPU); "
           f"{full['seconds'] * GB / size / 60:.1f} min per GB")
+    print(f"report in {jobs()} processes (--jobs {jobs()}): "
+          f"{size / 1e6 / parallel['seconds']:.0f} MB/s, "
+          f"{full['seconds'] / parallel['seconds']:.2f}x one process's (wall), "
+          f"{parallel['cpu'] / full['cpu']:.2f}x its CPU; "
+          f"{size / 1e6 / parallel['seconds'] / (size / 1e6 / base['seconds']):.2f}x read+json")
     print(f"peak RSS: report {full['peak_mib']:.0f} MiB on all of the log, "
           f"{part['peak_mib']:.0f} MiB on 1/8 ({full['peak_mib'] / part['peak_mib']:.2f}x), "
           f"read+json {base['peak_mib']:.0f} MiB")

@@ -10,6 +10,7 @@ from pathlib import Path
 from aigate.cli._policy import add_policy_option, load_or_report
 from aigate.report import Filters, build_report
 from aigate.report.aggregate import DEFAULT_OFFENDER_BLOCKS, DEFAULT_SESSION_GAP
+from aigate.report.parallel import MAX_JOBS, PARALLEL_BYTES
 from aigate.report.render_html import render_html
 from aigate.report.render_text import TABLE_NAMES, render_csv, render_json, render_markdown
 
@@ -50,8 +51,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--offender-blocks", type=int, default=DEFAULT_OFFENDER_BLOCKS,
                         metavar="N", help="list people blocked at least N times "
                         "(default: %(default)s)")
+    parser.add_argument("--jobs", type=_jobs, metavar="N",
+                        help="processes reading the logs, each counting its share of the people "
+                        "(the figures are the same); default: one per CPU on logs of "
+                        f"{PARALLEL_BYTES // 2**20} MiB or more, else 1")
     add_policy_option(parser)
     parser.set_defaults(func=run)
+
+
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if not 1 <= jobs <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes from 1 to "
+                                         f"{MAX_JOBS}")
+    return jobs
 
 
 def _when(text: str) -> str:
@@ -88,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
         Filters(args.since, args.until, args.group),
         session_gap=args.session_gap * 60,
         offender_blocks=args.offender_blocks,
+        jobs=args.jobs,
     )
     if fmt == "html":
         text = render_html(report)

@@ -40,6 +40,7 @@ from aigate.report.counters import (
     MIN_SESSION,
     Activity,
     Filters,
+    Sample,
     Track,
     UserCounts,
     is_page_view,
@@ -79,6 +80,7 @@ DEFAULT_OFFENDER_BLOCKS = 3
 TREND_SERVICES = 8
 MAX_TREND_DAYS = 400
 UNLISTED_PATHS = 3
+UNLISTED_PATHS_KEPT = 64  # distinct paths counted per unlisted host (see `counters.Sample`)
 NO_GROUP = "(no group)"
 _NO_GROUPS = (NO_GROUP,)
 UNKNOWN = "(unknown)"
@@ -127,7 +129,8 @@ class Aggregator:
             "service": defaultdict(Activity), "category": defaultdict(Activity),
             "group": defaultdict(Activity), "user": defaultdict(Activity),
         }
-        self.service_meta: dict[str, tuple[str, str]] = {}  # service -> (category, host)
+        # service -> (category, host, time) of its earliest new track
+        self.service_meta: dict[str, tuple[str, str, str]] = {}
         self.days: defaultdict[str, Day] = defaultdict(Day)
         self.service_days: Counter[tuple[str, str]] = Counter()
         self.actions: Counter[tuple[str, str]] = Counter()  # summed from service_actions
@@ -136,7 +139,7 @@ class Aggregator:
         # defines __delitem__ in Python, so every item assignment goes through Python).
         # service -> (mode, bucket) -> requests (and acknowledgements)
         self.service_actions: defaultdict[str, defaultdict[tuple[str, str], int]] = defaultdict(
-            lambda: defaultdict(int))
+            _counts)
         self.modes: defaultdict[tuple[str, str], int] = defaultdict(int)  # (mode, version) -> n
         self.with_body: Counter[str] = Counter()
         self.inspected: Counter[str] = Counter()
@@ -147,7 +150,7 @@ class Aggregator:
         self.before = Before()  # before --since: the previous period's counters
         self.offenders: defaultdict[str, UserCounts] = defaultdict(UserCounts)
         self.unlisted: defaultdict[str, Activity] = defaultdict(Activity)
-        self.unlisted_paths: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        self.unlisted_paths: defaultdict[str, Sample] = defaultdict(_path_sample)
         self.unlisted_apis: defaultdict[str, set[str]] = defaultdict(set)  # host -> API shapes
         self.unlisted_services: set[str] = set()  # service ids unlisted records carry
         self.candidates = Candidates()
@@ -305,9 +308,7 @@ class Aggregator:
         endpoint = record.endpoint
         if endpoint:
             self.unlisted_apis[host].add(str(endpoint))
-        paths = self.unlisted_paths[host]
-        if path in paths or len(paths) < UNLISTED_PATHS * 4:
-            paths[path] += 1
+        self.unlisted_paths[host].add(path)
 
     def _track(
         self, user: str, service: str, category: str, groups: list[Any] | tuple[str, ...],
@@ -318,8 +319,10 @@ class Aggregator:
         old = self.tracks.get((user, service))
         if old is not None:
             self._flush(service, old)
-        elif service not in self.service_meta:
-            self.service_meta[service] = (category, host)
+        else:  # the category and host of the service's earliest request, whatever the order
+            meta = self.service_meta.get(service)
+            if meta is None or (stamp, category, host) < (meta[2], meta[0], meta[1]):
+                self.service_meta[service] = (category, host, stamp)
         dims = self.dims
         activities = (dims["service"][service], dims["category"][category], dims["user"][user],
                       *(dims["group"][str(group)] for group in groups))
@@ -454,11 +457,70 @@ class Aggregator:
 
     # --- the result ---------------------------------------------------------------------------
 
+    def flush(self) -> None:
+        """Move every track's counts into the counters (the report does it first)."""
+        for (_, service), track in self.tracks.items():
+            self._flush(service, track)
+
+    def absorb(self, other: Aggregator) -> None:
+        """Add the counts of `other`, an aggregator of the same options that read other people's
+        records (a part of a parallel report, `aigate.report.parallel`), flushed. Every figure
+        is then the one a single pass over all the records gives: what two parts both counted
+        adds up, and what depends on the order of records (sessions) is per person, in one
+        part."""
+        self.records += other.records
+        self.decisions += other.decisions
+        self.skipped += other.skipped
+        self.malformed += other.malformed
+        self.own += other.own
+        for counter in ("events", "service_days", "with_body", "inspected", "unscanned"):
+            getattr(self, counter).update(getattr(other, counter))
+        for dim, activities in other.dims.items():
+            _absorb_activities(self.dims[dim], activities)
+        _absorb_activities(self.unlisted, other.unlisted)
+        for service, (category, host, stamp) in other.service_meta.items():
+            meta = self.service_meta.get(service)
+            if meta is None or (stamp, category, host) < (meta[2], meta[0], meta[1]):
+                self.service_meta[service] = (category, host, stamp)
+        for day, theirs in other.days.items():
+            mine = self.days[day]
+            mine.requests += theirs.requests
+            mine.page_views += theirs.page_views
+            mine.prompts += theirs.prompts
+            mine.data_loss += theirs.data_loss
+            mine.users |= theirs.users
+        for service, counts in other.service_actions.items():
+            actions = self.service_actions[service]
+            for key, count in counts.items():
+                actions[key] += count
+        for key, count in other.modes.items():
+            self.modes[key] += count
+        for mine_sets, theirs_sets in ((self.action_users, other.action_users),
+                                       (self.unlisted_apis, other.unlisted_apis),
+                                       (self.ws_classes, other.ws_classes),
+                                       (self.ws_users, other.ws_users)):
+            for key, values in theirs_sets.items():
+                mine_sets[key] |= values
+        for group, services in other.group_services.items():
+            self.group_services[group].update(services)
+        for host, paths in other.unlisted_paths.items():
+            self.unlisted_paths[host].absorb(paths)
+        self.unlisted_services |= other.unlisted_services
+        for user, counts in other.offenders.items():
+            self.offenders[user].absorb(counts)
+        self.ws_messages.update(other.ws_messages)
+        self.ws_findings.update(other.ws_findings)
+        for key, last in other.ws_last.items():
+            if last > self.ws_last.get(key, ""):
+                self.ws_last[key] = last
+        self.data_loss.absorb(other.data_loss)
+        self.before.absorb(other.before)
+        self.candidates.absorb(other.candidates)
+
     def report(self, policy: LoadedPolicy | None = None, stats: ReadStats | None = None) -> Report:
         """The tables and series. `policy` (the one to review) gives each service its policy
         status and decides what counts as shadow AI."""
-        for (_, service), track in self.tracks.items():
-            self._flush(service, track)
+        self.flush()
         days = self._days()
         by_day = [self.days.get(d, NO_DAY) for d in days]
         services = self.dims["service"]
@@ -497,7 +559,7 @@ class Aggregator:
             "data_loss_events": self.data_loss.events,
             "data_loss_blocked": self.data_loss.actions["blocked"],
             "data_loss_users": len(self.data_loss.users),
-            "data_loss_actions": dict(self.data_loss.actions.most_common()),
+            "data_loss_actions": _by_count(self.data_loss.actions),
             "sanctioned_requests": sanctioned,
             "unsanctioned_requests": None if sanctioned is None else self.decisions - sanctioned,
             "sanctioned_percent": None if sanctioned is None else _percent(sanctioned,
@@ -509,10 +571,10 @@ class Aggregator:
                        else None},  # until: exclusive for a date (the next day)
             "previous": previous,
             "change_percent": None,
-            "modes": dict(modes),
-            "policy_versions": dict(versions.most_common()),
+            "modes": dict(sorted(modes.items())),
+            "policy_versions": _by_count(versions),
             "records": self.records,
-            "other_events": dict(self.events),
+            "other_events": dict(sorted(self.events.items())),
             "filtered_out": self.skipped,
             "records_without_time": self.malformed,
             "filters": {
@@ -797,7 +859,7 @@ class Aggregator:
         if rows:
             rows.append(("(all)", total_body, total_inspected,
                          _percent(total_inspected, total_body)))
-        reasons = ", ".join(f"{r}: {n}" for r, n in self.unscanned.most_common())
+        reasons = ", ".join(f"{r}: {n}" for r, n in _by_count(self.unscanned).items())
         note = ("Requests with a body that could be inspected. "
                 + (f"Not inspected: {reasons}." if reasons else ""))
         return Table("coverage", "Inspection coverage", note.strip(),
@@ -876,6 +938,27 @@ def _user_of(record: AuditRecord) -> str:
     if user:
         return str(user)
     return f"ip:{record.client_ip}" if record.client_ip else UNKNOWN
+
+
+def _absorb_activities(mine: defaultdict[str, Activity], theirs: dict[str, Activity]) -> None:
+    for key, activity in theirs.items():
+        if key in mine:
+            mine[key].absorb(activity)
+        else:
+            mine[key] = activity
+
+
+def _counts() -> defaultdict[tuple[str, str], int]:
+    return defaultdict(int)
+
+
+def _path_sample() -> Sample:
+    return Sample(UNLISTED_PATHS_KEPT)
+
+
+def _by_count(counts: Counter[str]) -> dict[str, int]:
+    """Most first, ties by name: the same whatever order the records came in."""
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def _hours(seconds: float) -> float:

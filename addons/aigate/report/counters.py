@@ -6,8 +6,10 @@ with the tracks (a person on a service) through which the aggregator feeds them.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import heapq
 import re
-from collections.abc import KeysView
+from collections.abc import Callable, KeysView
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -167,6 +169,21 @@ class Activity:
             session = self.sessions[user] = [epoch, epoch, 0.0]
         return session
 
+    def absorb(self, other: Activity) -> None:
+        """Add the counts of `other`, kept for other people (a parallel report's part:
+        `aigate.report.parallel`); a person's sessions are in one part only."""
+        self.requests += other.requests
+        self.page_views += other.page_views
+        self.prompts += other.prompts
+        self.blocks += other.blocks
+        self.data_loss += other.data_loss
+        self.days |= other.days
+        self.sessions.update(other.sessions)
+        if other.first and (not self.first or other.first < self.first):
+            self.first = other.first
+        if other.last > self.last:
+            self.last = other.last
+
     @property
     def users(self) -> KeysView[str]:
         """The people (each has a session entry)."""
@@ -251,3 +268,58 @@ class UserCounts:
         self.findings = 0  # requests with findings
         self.services: set[str] = set()  # services blocked (or would have been)
         self.last = ""
+
+    def absorb(self, other: UserCounts) -> None:
+        self.blocks += other.blocks
+        self.data_blocks += other.data_blocks
+        self.would_blocks += other.would_blocks
+        self.findings += other.findings
+        self.services |= other.services
+        self.last = max(self.last, other.last)
+
+
+class Sample:
+    """Counts of at most `size` distinct keys: when more come, those of the smallest hash are
+    kept. Which keys are kept depends on the keys alone, never on the order they come in, so the
+    samples of parts of a log merge into the sample of the whole log (`absorb`); a key kept was
+    counted every time it came (the bar to enter only ever falls)."""
+
+    __slots__ = ("_heap", "counts", "forget", "size")
+
+    def __init__(self, size: int, forget: Callable[[str], None] | None = None) -> None:
+        self.size = size
+        self.forget = forget  # told each key dropped for one of a smaller hash
+        self.counts: dict[str, int] = {}
+        self._heap: list[tuple[int, str]] = []  # (-rank, key): the highest rank on top
+
+    def add(self, key: str, count: int = 1) -> bool:
+        """Count `key`; False if it is not kept."""
+        counts = self.counts
+        if key in counts:
+            counts[key] += count
+            return True
+        rank = _rank(key)
+        if len(counts) >= self.size:
+            if rank >= -self._heap[0][0]:
+                return False
+            dropped = heapq.heappushpop(self._heap, (-rank, key))[1]
+            del counts[dropped]
+            if self.forget is not None:
+                self.forget(dropped)
+        else:
+            heapq.heappush(self._heap, (-rank, key))
+        counts[key] = count
+        return True
+
+    def absorb(self, other: Sample) -> None:
+        for key, count in other.counts.items():
+            self.add(key, count)
+
+    def most_common(self, n: int) -> list[tuple[str, int]]:
+        """The `n` keys counted most, ties by key."""
+        return sorted(self.counts.items(), key=lambda item: (-item[1], item[0]))[:n]
+
+
+def _rank(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"),
+                                          digest_size=8).digest())

@@ -3,7 +3,8 @@ kind (data class, detector, service) with what aigate did, and the newest one by
 
 What aigate did is read from the record (`counters.data_action`): blocked, redacted, warned or
 logged, and in monitor mode what it would have done. Memory stays bounded: the kinds are bounded
-by detectors x services, and only the newest `INCIDENTS_LIMIT` incidents are kept (a heap).
+by detectors x services, and only the newest `INCIDENTS_LIMIT` incidents are kept (a heap; of
+incidents at the same time, the greatest rows: the same whatever order the records came in).
 Never the values: the records carry the kind of data and a count, no text.
 """
 
@@ -43,8 +44,7 @@ class DataLoss:
         self.kinds: dict[tuple[str, str, str], Kind] = {}
         self.actions: Counter[str] = Counter()  # what aigate did -> events
         self.users: set[str] = set()
-        self.incidents: list[tuple[str, int, tuple[Cell, ...]]] = []  # heap: the newest kept
-        self._seen = 0  # a tie-breaker for incidents of the same time
+        self.incidents: list[tuple[str, tuple[str, ...]]] = []  # heap: the newest kept
 
     @property
     def events(self) -> int:
@@ -75,21 +75,40 @@ class DataLoss:
             kind.actions[action] += 1
             if stamp > kind.last:
                 kind.last = stamp
-        self._seen += 1
-        if len(self.incidents) >= INCIDENTS_LIMIT and stamp <= self.incidents[0][0]:
+        if len(self.incidents) >= INCIDENTS_LIMIT and stamp < self.incidents[0][0]:
             return action  # older than every incident kept
         data = ", ".join(f"{detector} ({data_class})" + (f" x{count}" if count > 1 else "")
                          for (data_class, detector), count in found.items())
-        row: tuple[Cell, ...] = (stamp, user, ", ".join(groups), service, data, action, channel,
-                                 str(record.dlp_rule or ""))
-        if len(self.incidents) < INCIDENTS_LIMIT:
-            heapq.heappush(self.incidents, (stamp, self._seen, row))
-        else:
-            heapq.heapreplace(self.incidents, (stamp, self._seen, row))
+        row = (stamp, user, ", ".join(groups), service, data, action, channel,
+               str(record.dlp_rule or ""))
+        self._keep((stamp, row))
         return action
 
+    def _keep(self, incident: tuple[str, tuple[str, ...]]) -> None:
+        if len(self.incidents) < INCIDENTS_LIMIT:
+            heapq.heappush(self.incidents, incident)
+        elif incident > self.incidents[0]:
+            heapq.heapreplace(self.incidents, incident)
+
+    def absorb(self, other: DataLoss) -> None:
+        """Add the events of `other` (a parallel report's part: `aigate.report.parallel`)."""
+        for key, theirs in other.kinds.items():
+            kind = self.kinds.get(key)
+            if kind is None:
+                self.kinds[key] = theirs
+                continue
+            kind.events += theirs.events
+            kind.findings += theirs.findings
+            kind.users |= theirs.users
+            kind.actions.update(theirs.actions)
+            kind.last = max(kind.last, theirs.last)
+        self.actions.update(other.actions)
+        self.users |= other.users
+        for incident in other.incidents:
+            self._keep(incident)
+
     def incidents_table(self) -> Table:
-        rows = [row for _, _, row in sorted(self.incidents, reverse=True)]
+        rows: list[tuple[Cell, ...]] = [row for _, row in sorted(self.incidents, reverse=True)]
         return Table(
             "incidents", "Data-loss incidents",
             f"The newest {INCIDENTS_LIMIT} requests and WebSocket messages with sensitive data, "

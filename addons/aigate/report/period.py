@@ -53,6 +53,22 @@ class Before:
         counts[REQUESTS] += 1
         return counts
 
+    def absorb(self, other: Before) -> None:
+        """Add what `other` saw (a parallel report's part: `aigate.report.parallel`)."""
+        for hour, theirs in other.hours.items():
+            counts = self.hours.get(hour)
+            if counts is None:
+                self.hours[hour] = theirs
+            else:
+                for n, count in enumerate(theirs):
+                    counts[n] += count
+        for mine, theirs in ((self.users, other.users), (self.services, other.services)):
+            for key, last in theirs.items():
+                if last > mine.get(key, ""):
+                    mine[key] = last
+        if other.earliest and (not self.earliest or other.earliest < self.earliest):
+            self.earliest = other.earliest
+
     def figures(self, start: str, first_in_period: str | None) -> dict[str, Any]:
         """The previous period's figures, from `start` to `--since`; `covered` is False when the
         logs begin after the day it starts (its figures are then partial)."""

@@ -19,6 +19,7 @@ the line).
 from __future__ import annotations
 
 import gzip
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,11 +106,60 @@ class ReadStats:
     lines: int = 0
     bad_lines: int = 0
     problems: list[str] = field(default_factory=list)  # the first KEPT_PROBLEMS, file:line
+    # (file, line) of each problem, numbered in reading order: parts' problems merge in order
+    problems_at: list[tuple[int, int]] = field(default_factory=list)
 
-    def bad(self, where: str, why: str) -> None:
+    def bad(self, where: str, why: str, at: tuple[int, int] = (0, 0)) -> None:
         self.bad_lines += 1
         if len(self.problems) < KEPT_PROBLEMS:
             self.problems.append(f"{where}: {why}")
+            self.problems_at.append(at)
+
+    def absorb(self, other: ReadStats) -> None:
+        """Add what another part of a parallel read saw (it read the same files)."""
+        self.lines += other.lines
+        self.bad_lines += other.bad_lines
+        merged = sorted(zip(self.problems_at + other.problems_at, self.problems + other.problems,
+                            strict=True))[:KEPT_PROBLEMS]
+        self.problems_at = [at for at, _ in merged]
+        self.problems = [problem for _, problem in merged]
+
+
+UNKNOWN_PERSON = "(unknown)"  # a record without user name or client address
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """Part `index` of `of` of the records, by person: a parallel report's share
+    (`aigate.report.parallel`). A line is routed by the person its text names, found without
+    decoding it (`person_of_line`); the part then checks each record it decodes (`holds`)."""
+
+    index: int
+    of: int
+
+    def holds(self, person: str) -> bool:
+        return zlib.crc32(person.encode("utf-8", "surrogatepass")) % self.of == self.index
+
+    def holds_line(self, line: bytes) -> bool:
+        return zlib.crc32(person_of_line(line)) % self.of == self.index
+
+
+def person_of_line(line: bytes) -> bytes:
+    """The person of an audit line as the proxy writes it, from its text: the user name, else
+    `ip:` and the client address (as `aggregate._user_of` names them). A line written otherwise
+    (escapes, spaces, a nested `user`) may give another answer: the part that decodes it sees
+    that (`Part.holds`)."""
+    at = line.find(b'"user":"')
+    if at >= 0:
+        end = line.find(b'"', at + 8)
+        if end > at + 8:
+            return line[at + 8:end]
+    at = line.find(b'"client_ip":"')
+    if at >= 0:
+        end = line.find(b'"', at + 13)
+        if end > at + 13:
+            return b"ip:" + line[at + 13:end]
+    return UNKNOWN_PERSON.encode()
 
 
 def open_log(path: Path) -> IO[bytes]:
@@ -121,24 +171,32 @@ def open_log(path: Path) -> IO[bytes]:
     return raw
 
 
-def read_records(paths: Iterable[str | Path], stats: ReadStats) -> Iterator[AuditRecord]:
-    """Every JSON object in `paths`, each log's rotated backups first (oldest to newest).
+def read_records(
+    paths: Iterable[str | Path], stats: ReadStats, part: Part | None = None
+) -> Iterator[AuditRecord]:
+    """Every JSON object in `paths`, each log's rotated backups first (oldest to newest); with
+    `part`, only the lines of its people (the first part also reports unreadable files).
 
     Unreadable files and lines that are not JSON objects are counted in `stats` and skipped.
     """
     decode = _decode
-    for path in in_rotation_order(paths):
+    holds_line = part.holds_line if part is not None else None
+    files_problems = part is None or part.index == 0
+    for file, path in enumerate(in_rotation_order(paths)):
         name = str(path)
         stats.files.append(name)
         try:
             stream = open_log(path)
         except OSError as e:
-            stats.bad(name, f"cannot read: {e.strerror}")
+            if files_problems:
+                stats.bad(name, f"cannot read: {e.strerror}", (file, 0))
             continue
         with stream:
             number = 0
             try:
                 for number, line in enumerate(stream, 1):
+                    if holds_line is not None and not holds_line(line):
+                        continue
                     # msgspec checks the UTF-8 of the values it decodes only: the line's is
                     # checked here, as orjson checks all of it.
                     if len(line) < DEEP_LINE and (line.isascii() or _is_utf8(line)):
@@ -156,14 +214,15 @@ def read_records(paths: Iterable[str | Path], stats: ReadStats) -> Iterator[Audi
                     try:
                         loaded = orjson.loads(line)
                     except orjson.JSONDecodeError as e:
-                        stats.bad(f"{name}:{number}", f"not JSON ({e.msg})")
+                        stats.bad(f"{name}:{number}", f"not JSON ({e.msg})", (file, number))
                         continue
                     if type(loaded) is not dict:
-                        stats.bad(f"{name}:{number}", "not a JSON object")
+                        stats.bad(f"{name}:{number}", "not a JSON object", (file, number))
                         continue
                     yield AuditRecord.of(loaded)
             except (OSError, EOFError) as e:  # a truncated or corrupt gzip member
-                stats.bad(f"{name}:{number + 1}", f"unreadable ({e})")
+                if files_problems:
+                    stats.bad(f"{name}:{number + 1}", f"unreadable ({e})", (file, number + 1))
 
 
 def _is_utf8(line: bytes) -> bool:

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import frozen_value_checks as old
 import pytest
-from aigate.inspect.detectors import base, financial, secrets_cloud
+from aigate.inspect.detectors import base, financial, pii_national_americas, secrets_cloud
 from aigate.inspect.detectors import secrets_generic as new
 from aigate.inspect.detectors.base import PLACEHOLDER_WORDS
 from stdnum import iban
+from stdnum.us import ssn
 
 BENCH = Path(__file__).parents[3] / "bench" / "bench_scan.py"
 
@@ -294,3 +295,17 @@ def test_iban_checks_return_what_python_stdnum_returned():
         except ValueError as e:
             got = type(e)
         assert got == expected, value
+
+
+def test_ssn_rule_says_what_python_stdnum_says():
+    """Every area with the edge groups and serials, the advertised numbers, random numbers, and
+    what stdnum reads differently from ASCII (Unicode digits, lengths, separators left in)."""
+    numbers = [f"{area:03d}{group}{serial}" for area in range(1000)
+               for group in ("00", "01", "45", "99") for serial in ("0000", "0001", "9999")]
+    numbers += ["078051120", "457555462", "219099999", "078051121", "", "1", "12345678",
+                "1234567890", "123-45-6789", "123 45 6789", "\uff11" * 9, "١٢٣٤٥٦٧٨٩",
+                "12345678\u0663", "abcdefghi", " 123456789"]
+    rng = random.Random(15)
+    numbers += [f"{rng.randrange(10**9):09d}" for _ in range(20_000)]
+    for number in numbers:
+        assert pii_national_americas._ssn_number(number) is ssn.is_valid(number), number

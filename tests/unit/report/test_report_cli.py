@@ -178,7 +178,7 @@ def test_markdown_opens_with_the_kpis(log, capsys):
     assert "13 AI requests (1 page views, 4 prompts) by 4 people" in head
     assert "- Sanctioned use: 0% of requests went to services the policy approves; 2 high-risk" \
         in head
-    assert "- Sensitive data: 2 data-loss events by 2 people (redacted 1, blocked 1)." in head
+    assert "- Sensitive data: 2 data-loss events by 2 people (blocked 1, redacted 1)." in head
     assert "- Left out: 1 requests to aigate's own pages" in head
 
 

@@ -26,10 +26,23 @@ _SSN_LABELS = labels("ssn", "ssns", "ss#", "social security", "soc sec", "soc. s
 _ITIN_LABELS = labels("itin", "individual taxpayer", "tin", "taxpayer id", "tax id")
 
 
-def _ssn(value: str) -> bool:
+# Printed in advertisements (a wallet's sample card, a commercial's): never a person's.
+_ADVERTISED_SSNS = frozenset({"078051120", "457555462", "219099999"})
+
+
+def _ssn_number(number: str) -> bool:
     """The SSA's assignment rules: no area 000, 666 or 9xx, no group 00, no serial 0000, none of
-    the numbers printed in advertisements."""
-    return ssn.is_valid(digits(value)) and not typed(value)
+    the numbers printed in advertisements. Nine ASCII digits are judged here (1 us against
+    python-stdnum's 13, which cleans Unicode first); anything else by stdnum."""
+    if len(number) != 9 or not number.isascii() or not number.isdigit():
+        return ssn.is_valid(number)
+    area = number[:3]
+    return (area != "000" and area != "666" and area[0] != "9" and number[3:5] != "00"
+            and number[5:] != "0000" and number not in _ADVERTISED_SSNS)
+
+
+def _ssn(value: str) -> bool:
+    return _ssn_number(digits(value)) and not typed(value)
 
 
 # The IRS's ITIN group ranges (digits 4-5): 50-65 since 2011, 70-88, 90-92 and 94-99.
@@ -43,7 +56,7 @@ def _itin_number(number: str) -> bool:
 def _ssn_or_itin(value: str) -> bool:
     seps = {ch for ch in value if not ch.isdigit()}
     number = digits(value)
-    return len(seps) <= 1 and not typed(value) and (ssn.is_valid(number) or _itin_number(number))
+    return len(seps) <= 1 and not typed(value) and (_ssn_number(number) or _itin_number(number))
 
 
 def _itin(value: str) -> bool:
