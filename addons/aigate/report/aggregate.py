@@ -185,7 +185,7 @@ class Aggregator:
         record."""
         since, until, group, gap = self.since, self.until, self.group, self.gap
         tracks, service_actions, action_users = self.tracks, self.service_actions, self.action_users
-        modes, unscanned, offenders = self.modes, self.unscanned, self.offenders
+        unscanned, offenders = self.unscanned, self.offenders
         epoch_of = self._epoch
         for record in records:
             self.records += 1
@@ -231,10 +231,10 @@ class Aggregator:
             # The proxy decides every unlisted endpoint as one pseudo-service: per host here.
             service = (f"{UNLISTED_PREFIX}{host}" if unlisted
                        else str(record.service or UNKNOWN))
-            service_actions[service][key] += 1
-            action_users[key].add(user)
             if bucket == "acknowledged" or path.startswith(AIGATE_PATHS):
                 self.own += 1  # the warn page's acknowledgement: an action, not AI usage
+                service_actions[service][key] += 1
+                action_users[key].add(user)
                 continue
             self.decisions += 1
             category = str(category or ("unlisted" if unlisted else UNKNOWN))
@@ -272,7 +272,10 @@ class Aggregator:
                     continue
                 session[2] += max(last - session[0], MIN_SESSION)
                 session[0] = session[1] = epoch
-            modes[record.mode or UNKNOWN, str(record.policy_version)] += 1
+            # its action and policy mode and version, counted in the track until it flushes
+            tally = (key, record.mode or UNKNOWN, str(record.policy_version))
+            tallies = track.tallies
+            tallies[tally] = tallies.get(tally, 0) + 1
             findings = record.findings
             findings = findings if findings and type(findings) is list else None
             if findings:
@@ -355,6 +358,11 @@ class Aggregator:
                 self.inspected[service] += track.inspected
         for group in track.groups:
             self.group_services[str(group)][service] += requests
+        actions, users, modes = self.service_actions[service], self.action_users, self.modes
+        for (key, mode, version), count in track.tallies.items():
+            actions[key] += count
+            users[key].add(track.user)
+            modes[mode, version] += count
         track.flush()
 
     def _data_loss(

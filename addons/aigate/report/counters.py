@@ -221,7 +221,8 @@ class Track:
     per request in every activity (they depend on the order of requests)."""
 
     __slots__ = ("activities", "blocks", "category", "data_loss", "day", "first", "groups",
-                 "inspected", "last", "page_views", "prompts", "requests", "sessions", "user")
+                 "inspected", "last", "page_views", "prompts", "requests", "sessions", "tallies",
+                 "user")
 
     def __init__(
         self, activities: tuple[Activity, ...], user: str, category: str,
@@ -239,6 +240,8 @@ class Track:
         self.inspected = 0  # of them, inspected
         self.blocks = 0
         self.data_loss = 0
+        # ((mode, bucket), policy mode, policy version) -> requests (`Aggregator._flush`)
+        self.tallies: dict[tuple[tuple[str, str], str, str], int] = {}
         self.first = self.last = stamp
 
     def flush(self) -> None:
@@ -256,6 +259,7 @@ class Track:
                 activity.last = last
         self.requests = self.page_views = self.prompts = self.inspected = 0
         self.blocks = self.data_loss = 0
+        self.tallies = {}
 
 
 class UserCounts:

@@ -5,6 +5,7 @@ process of their own (`report_parts.py`): this one has threads, and is never for
 
 from __future__ import annotations
 
+import gzip
 import random
 import subprocess
 import sys
@@ -100,10 +101,11 @@ def random_records(seed: int) -> list[bytes]:
 @pytest.mark.parametrize("seed", range(12))
 def test_random_logs_read_in_parts_give_the_report_of_one_process(tmp_path: Path, policy, seed):
     lines = random_records(seed)
-    cut = len(lines) // 3  # two logs, the older one rotated
-    Path(f"{tmp_path}/audit.jsonl.1").write_bytes(b"".join(lines[:cut]))
-    (tmp_path / "audit.jsonl").write_bytes(b"".join(lines[cut:]))
-    paths = [tmp_path / "audit.jsonl", tmp_path / "audit.jsonl.1"]
+    third = len(lines) // 3  # a log with two rotated backups, the older one compressed
+    (tmp_path / "audit.jsonl.2.gz").write_bytes(gzip.compress(b"".join(lines[:third])))
+    (tmp_path / "audit.jsonl.1").write_bytes(b"".join(lines[third:2 * third]))
+    (tmp_path / "audit.jsonl").write_bytes(b"".join(lines[2 * third:]))
+    paths = sorted(tmp_path.iterdir())  # as a shell glob lists them
     filters, options = OPTION_SETS[seed % len(OPTION_SETS)]
     expected = one_process(paths, policy, filters, **options)
     assert in_parts(paths, (2, 3), filters, options) == [expected, expected]
