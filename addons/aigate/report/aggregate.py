@@ -61,7 +61,7 @@ from aigate.report.period import (
     change_percent,
     previous_start,
 )
-from aigate.report.read import AuditRecord
+from aigate.report.read import UNKNOWN, AuditRecord
 from aigate.report.services import (
     APPROVED,
     NOT_IN_POLICY,
@@ -83,7 +83,6 @@ UNLISTED_PATHS = 3
 UNLISTED_PATHS_KEPT = 64  # distinct paths counted per unlisted host (see `counters.Sample`)
 NO_GROUP = "(no group)"
 _NO_GROUPS = (NO_GROUP,)
-UNKNOWN = "(unknown)"
 _EVERYTHING = Filters()  # no filter
 
 
@@ -181,7 +180,7 @@ class Aggregator:
         """Records as `read.read_records` decodes them.
 
         The pass is one loop, with what it reads of the aggregator in locals and the usual
-        case of `_groups_of`, `_user_of` and `counters.extend` inlined: this runs for every
+        case of `_groups_of`, `person_of` and `counters.extend` inlined: this runs for every
         record."""
         since, until, group, gap = self.since, self.until, self.group, self.gap
         tracks, service_actions, action_users = self.tracks, self.service_actions, self.action_users
@@ -384,7 +383,7 @@ class Aggregator:
         unlisted = is_unlisted(record)
         service = (f"{UNLISTED_PREFIX}{record.host or UNKNOWN}" if unlisted
                    else str(record.service or UNKNOWN))
-        counts = self.before.add(stamp, _user_of(record), service)
+        counts = self.before.add(stamp, person_of(record), service)
         category = str(record.category or ("unlisted" if unlisted else UNKNOWN))
         if record.inspected is not None:
             counts[PROMPTS] += 1
@@ -424,7 +423,7 @@ class Aggregator:
             if findings and self.since and stamp < self.since:
                 self.before.hour(stamp)[DATA_LOSS] += 1
             return
-        user = _user_of(record)
+        user = person_of(record)
         unlisted = is_unlisted(record)
         host = str(record.host or UNKNOWN)
         service = f"{UNLISTED_PREFIX}{host}" if unlisted else str(record.service or UNKNOWN)
@@ -940,7 +939,7 @@ def _groups_of(record: AuditRecord) -> list[Any] | tuple[str, ...]:
     return groups
 
 
-def _user_of(record: AuditRecord) -> str:
+def person_of(record: AuditRecord) -> str:
     """The person: the proxy user name, else the client address."""
     user = record.user
     if user:

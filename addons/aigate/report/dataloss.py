@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from aigate.report.counters import DATA_ACTIONS, data_action
 from aigate.report.model import Cell, Table
+from aigate.report.read import UNKNOWN
 
 if TYPE_CHECKING:
     from aigate.report.read import AuditRecord
 
 INCIDENTS_LIMIT = 200  # the newest data-loss events listed one by one
-UNKNOWN = "(unknown)"
 
 
 class Kind:

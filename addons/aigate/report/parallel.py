@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from aigate.report.aggregate import Aggregator, _user_of
+from aigate.report.aggregate import Aggregator, person_of
 from aigate.report.counters import Filters
 from aigate.report.read import AuditRecord, Part, ReadStats, read_records
 
@@ -58,41 +58,41 @@ def read_in_parts(
         with ProcessPoolExecutor(jobs - 1, mp_context=context) as pool:
             others = [pool.submit(read_part, paths, filters, options, Part(index, jobs))
                       for index in range(1, jobs)]
-            aggregator, stats, misplaced = read_part(paths, filters, options, Part(0, jobs))
-            if misplaced:
-                for other in others:
-                    other.cancel()
-                return None
-            for other in others:
-                theirs, their_stats, misplaced = other.result()
-                if misplaced:
-                    return None
-                aggregator.absorb(theirs)
-                stats.absorb(their_stats)
+            mine = read_part(paths, filters, options, Part(0, jobs))
+            parts = [mine, *(other.result() for other in others)]
     except (OSError, BrokenProcessPool):
         return None
+    if any(part is None for part in parts):
+        return None
+    aggregator, stats = parts[0]
+    for theirs, their_stats in parts[1:]:
+        aggregator.absorb(theirs)
+        stats.absorb(their_stats)
     return aggregator, stats
+
+
+class _Misplaced(Exception):
+    """A part decoded a request of a person another part holds."""
 
 
 def read_part(
     paths: Sequence[str | Path], filters: Filters, options: dict[str, float], part: Part
-) -> tuple[Aggregator, ReadStats, int]:
-    """One part's counters (flushed, ready to add up), what it read, and how many of its
-    records belong to another part's person."""
+) -> tuple[Aggregator, ReadStats] | None:
+    """One part's counters (flushed, ready to add up) and what it read; None, as soon as it
+    meets it, if a request belongs to another part's person."""
     stats = ReadStats()
     aggregator = Aggregator(filters, **options)  # type: ignore[arg-type]
-    misplaced = [0]
-    aggregator.add_records(_checked(read_records(paths, stats, part), part, misplaced))
+    try:
+        aggregator.add_records(_checked(read_records(paths, stats, part), part))
+    except _Misplaced:
+        return None
     aggregator.flush()
     aggregator.tracks = {}  # counted: not sent back
-    return aggregator, stats, misplaced[0]
+    return aggregator, stats
 
 
-def _checked(
-    records: Iterable[AuditRecord], part: Part, misplaced: list[int]
-) -> Iterator[AuditRecord]:
-    """The records, counting the requests of people another part holds."""
+def _checked(records: Iterable[AuditRecord], part: Part) -> Iterator[AuditRecord]:
     for record in records:
-        if record.event == "decision" and not part.holds(_user_of(record)):
-            misplaced[0] += 1
+        if record.event == "decision" and not part.holds(person_of(record)):
+            raise _Misplaced
         yield record

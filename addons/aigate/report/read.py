@@ -125,7 +125,7 @@ class ReadStats:
         self.problems = [problem for _, problem in merged]
 
 
-UNKNOWN_PERSON = "(unknown)"  # a record without user name or client address
+UNKNOWN = "(unknown)"  # a record without a value the report names it by (a person, a service)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +146,7 @@ class Part:
 
 def person_of_line(line: bytes) -> bytes:
     """The person of an audit line as the proxy writes it, from its text: the user name, else
-    `ip:` and the client address (as `aggregate._user_of` names them). A line written otherwise
+    `ip:` and the client address (as `aggregate.person_of` names them). A line written otherwise
     (escapes, spaces, a nested `user`) may give another answer: the part that decodes it sees
     that (`Part.holds`)."""
     at = line.find(b'"user":"')
@@ -159,7 +159,7 @@ def person_of_line(line: bytes) -> bytes:
         end = line.find(b'"', at + 13)
         if end > at + 13:
             return b"ip:" + line[at + 13:end]
-    return UNKNOWN_PERSON.encode()
+    return UNKNOWN.encode()
 
 
 def open_log(path: Path) -> IO[bytes]:
