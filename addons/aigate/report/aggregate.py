@@ -128,7 +128,7 @@ class Aggregator:
             "service": defaultdict(Activity), "category": defaultdict(Activity),
             "group": defaultdict(Activity), "user": defaultdict(Activity),
         }
-        # service -> (category, host, time) of its earliest new track
+        # service -> (time, category, host) of its earliest new track (`_met`)
         self.service_meta: dict[str, tuple[str, str, str]] = {}
         self.days: defaultdict[str, Day] = defaultdict(Day)
         self.service_days: Counter[tuple[str, str]] = Counter()
@@ -321,16 +321,21 @@ class Aggregator:
         old = self.tracks.get((user, service))
         if old is not None:
             self._flush(service, old)
-        else:  # the category and host of the service's earliest request, whatever the order
-            meta = self.service_meta.get(service)
-            if meta is None or (stamp, category, host) < (meta[2], meta[0], meta[1]):
-                self.service_meta[service] = (category, host, stamp)
+        else:
+            self._met(service, (stamp, category, host))
         dims = self.dims
         activities = (dims["service"][service], dims["category"][category], dims["user"][user],
                       *(dims["group"][str(group)] for group in groups))
         track = self.tracks[user, service] = Track(activities, user, category, groups, stamp,
                                                    epoch)
         return track
+
+    def _met(self, service: str, meta: tuple[str, str, str]) -> None:
+        """The service's category and host are those of its earliest new track (the least at
+        the same time): the same whatever the order of the records."""
+        known = self.service_meta.get(service)
+        if known is None or meta < known:
+            self.service_meta[service] = meta
 
     def _new_day(self, service: str, track: Track, day: str) -> None:
         """The first request of `track` on `day` (since its last request on another day)."""
@@ -485,10 +490,8 @@ class Aggregator:
         for dim, activities in other.dims.items():
             _absorb_activities(self.dims[dim], activities)
         _absorb_activities(self.unlisted, other.unlisted)
-        for service, (category, host, stamp) in other.service_meta.items():
-            meta = self.service_meta.get(service)
-            if meta is None or (stamp, category, host) < (meta[2], meta[0], meta[1]):
-                self.service_meta[service] = (category, host, stamp)
+        for service, meta in other.service_meta.items():
+            self._met(service, meta)
         for day, theirs in other.days.items():
             mine = self.days[day]
             mine.requests += theirs.requests
@@ -689,7 +692,7 @@ class Aggregator:
         for key in sorted(services, key=lambda k: (-services[k].requests, k)):
             a, info = services[key], infos[key]
             rows.append((
-                key, self.service_meta[key][0], a.requests, a.page_views, a.prompts,
+                key, self.service_meta[key][1], a.requests, a.page_views, a.prompts,
                 len(a.users), len(a.days), _hours(a.active_seconds()), a.blocks, a.data_loss,
                 info.status, info.risk, info.jurisdiction, info.name, info.vendor, a.first, a.last,
             ))
@@ -896,7 +899,7 @@ class Aggregator:
             if (info.status != NOT_IN_POLICY or info.name is None
                     or service in self.unlisted_services):
                 continue  # unlisted endpoints have their own list
-            rows.append((service, info.name, self.service_meta[service][0], len(a.users),
+            rows.append((service, info.name, self.service_meta[service][1], len(a.users),
                          a.requests, info.decision, a.first, a.last))
         rows.sort(key=lambda r: (-int(r[3] or 0), -int(r[4] or 0), str(r[0])))
         return Table(
