@@ -29,7 +29,7 @@ import pytest
 from aigate.serve.workers import prepare_confdir
 from components import require_command
 from loadrig import Proxy, aigate_proxy
-from procharness import Prometheus, free_port, proxy_client, stop, wait_for
+from procharness import Prometheus, free_ports, proxy_client, stop, wait_for
 from proxyharness import read_jsonl, write_test_policy
 from recordharness import BROWSER_HEADERS, FakeUpstream, acknowledge
 
@@ -128,7 +128,7 @@ def haproxy(tmp_path_factory: pytest.TempPathFactory, cluster: Cluster) -> Itera
     binary = require_command("haproxy", "haproxy")
     tmp = tmp_path_factory.mktemp("haproxy")
     config = tmp / "haproxy.cfg"
-    config.write_text(haproxy_config(free_port(), free_port(), cluster.replicas))
+    config.write_text(haproxy_config(*free_ports(2), cluster.replicas))
     port, stats_port = (int(p) for p in re.findall(r"bind 127\.0\.0\.1:(\d+)", config.read_text()))
     with open(tmp / "haproxy.log", "wb") as log:
         process = subprocess.Popen([binary, "-db", "-f", str(config)], stdin=subprocess.DEVNULL,
