@@ -3,10 +3,11 @@ so it opens offline, prints, and can be mailed as an attachment.
 
 The page is `templates/report/report.html` (autoescaped). This module turns the report into what
 the template shows: KPI cards, charts, and tables cut to their top rows with the rest folded.
-Charts over time are SVG built here from numbers; every text in them is escaped here, which is
-the only reason they may reach the template as Markup. Everything else (bar charts included) is
-plain text the template escapes: the log records what people sent, so user names, hosts and
-paths are hostile input.
+Charts over time are SVG built here from numbers, and table rows here from their cells (a page
+holds tens of thousands of cells: a template loop costs several times this per cell); every text
+in them is escaped here, which is the only reason they may reach the template as Markup.
+Everything else (bar charts included) is plain text the template escapes: the log records what
+people sent, so user names, hosts and paths are hostile input.
 
 A small inline script makes the tables sortable; without it (printing, script blocked) the page
 reads the same, sorted as the report computed it.
@@ -21,6 +22,7 @@ from html import escape
 from typing import Any
 
 from markupsafe import Markup
+from markupsafe import escape as markup_escape
 
 from aigate.report.model import SECTIONS, Cell, Report, Table
 from aigate.templating import template
@@ -120,9 +122,9 @@ class HtmlTable:
     title: str
     note: str
     columns: list[Column]
-    top: list[list[HtmlCell]]
-    folded: list[list[HtmlCell]]
-    total: list[list[HtmlCell]]  # a total row, kept in view below the top rows
+    top: list[Markup]  # each row's `<tr>` (`_row_html`)
+    folded: list[Markup]
+    total: list[Markup]  # a total row, kept in view below the top rows
     omitted: int  # rows left out of the page (in the CSV and JSON)
     width_ch: int  # the width the table needs, so a narrow table is not stretched
     stack_below: int  # container width (px) below which rows become cards; 0: never
@@ -369,9 +371,10 @@ def html_table(table: Table) -> HtmlTable:
     rows = rows[: len(rows) - len(total)]
     shown = rows[:HTML_ROW_LIMIT]
     cut = TOP_ROWS if len(shown) >= FOLD_AT else len(shown)
+    cells = [[_cell(value) for value in row] for row in shown + total]
     numeric = [_is_numeric(row[i] for row in rows) for i in range(len(table.columns))]
-    widths = [_column_ch(name, [row[i] for row in shown + total], numeric[i])
-              for i, name in enumerate(table.columns)]
+    texts = [[row[i].text for row in cells] for i in range(len(table.columns))]
+    widths = [_column_ch(name, texts[i], numeric[i]) for i, name in enumerate(table.columns)]
     whole = sum(widths) or 1
     word_ch = WIDE_WORD_CH if len(table.columns) >= WIDE else WORD_CH
     columns = []
@@ -379,22 +382,47 @@ def html_table(table: Table) -> HtmlTable:
         plain, heading = name.replace("_", " "), _heading(name)
         columns.append(Column(heading, plain if heading != plain else "", numeric[i],
                               round(100 * widths[i] / whole, 2),
-                              _longest_word([row[i] for row in shown + total],
-                                            99 if numeric[i] else word_ch),
+                              _longest_word(texts[i], 99 if numeric[i] else word_ch),
                               widths[i] > LONG_TEXT_CH))
+    row_html = _row_html(columns)
     return HtmlTable(
         name=table.name,
         title=table.title,
         note=table.note,
         columns=columns,
-        top=[_cells(row) for row in shown[:cut]],
-        folded=[_cells(row) for row in shown[cut:]],
-        total=[_cells(row) for row in total],
+        top=[row_html(row) for row in cells[:cut]],
+        folded=[row_html(row) for row in cells[cut:len(shown)]],
+        total=[row_html(row) for row in cells[len(shown):]],
         omitted=len(rows) - len(shown),
         width_ch=whole,
         stack_below=_stack_below(columns, len(columns) >= WIDE),
         wide=len(columns) >= WIDE,
     )
+
+
+def _row_html(columns: list[Column]) -> Callable[[list[HtmlCell]], Markup]:
+    """A function making a row's `<tr>`, every text in it escaped."""
+    # each column's `<td ...` up to its class: the class depends on the cell
+    starts = [f'<td data-label="{markup_escape(column.heading)}"' for column in columns]
+    text_class = [' class="long"' if column.long else "" for column in columns]
+
+    def row_html(row: list[HtmlCell]) -> Markup:
+        tds = ["<tr>"]
+        for start, text_attr, cell in zip(starts, text_class, row, strict=True):
+            text = markup_escape(cell.text)
+            if cell.number:
+                attrs = ' class="n zero"' if cell.text == "0" else ' class="n"'
+            else:
+                attrs = text_attr
+            if cell.sort:
+                attrs += f' data-sort="{markup_escape(cell.sort)}"'
+            if cell.stamp:
+                text = f'<time datetime="{markup_escape(cell.stamp)}">{text}</time>'
+            tds.append(f"{start}{attrs}>{text}</td>")
+        tds.append("</tr>\n")
+        return Markup("".join(tds))  # noqa: S704 - every text above is escaped
+
+    return row_html
 
 
 def _stack_below(columns: list[Column], wide: bool) -> int:
@@ -416,10 +444,6 @@ def _heading(column: str) -> str:
     return SHORT_HEADINGS.get(column, column.replace("_", " "))
 
 
-def _cells(row: tuple[Cell, ...]) -> list[HtmlCell]:
-    return [_cell(value) for value in row]
-
-
 def _cell(value: Cell) -> HtmlCell:
     if isinstance(value, int | float):
         return HtmlCell(_num(value), number=True, sort=repr(value))
@@ -433,18 +457,18 @@ def _is_numeric(values: Iterable[Cell]) -> bool:
     return bool(present) and all(isinstance(v, int | float) for v in present)
 
 
-def _column_ch(name: str, values: list[Cell], numeric: bool) -> int:
+def _column_ch(name: str, texts: list[str], numeric: bool) -> int:
     """The width a column needs in characters: its longest heading word or its usual value."""
     word = max((len(w) for w in _heading(name).split()), default=1)
-    texts = sorted(len(_cell(v).text) for v in values) or [1]
+    lengths = sorted(map(len, texts)) or [1]
     if numeric:  # numbers never wrap
-        return max(word, texts[-1], 3) + 3
-    usual = texts[min(len(texts) - 1, int(len(texts) * 0.9))]  # a few long outliers may wrap
+        return max(word, lengths[-1], 3) + 3
+    usual = lengths[min(len(lengths) - 1, int(len(lengths) * 0.9))]  # a few long outliers may wrap
     return max(word, min(usual, LONG_TEXT_CAP_CH), 3) + 3
 
 
-def _longest_word(values: list[Cell], limit: int) -> int:
-    words = (len(word) for v in values for word in _cell(v).text.split())
+def _longest_word(texts: list[str], limit: int) -> int:
+    words = (len(word) for text in texts for word in text.split())
     return min(max(words, default=1), limit)
 
 

@@ -187,6 +187,21 @@ def test_a_wide_table_becomes_cards_on_narrow_screens_and_a_small_one_never():
     assert '<td data-label="column 3" class="n" data-sort="3">3</td>' in html  # card label
 
 
+def test_each_kind_of_cell_is_marked_up_for_sorting_cards_and_times():
+    """Long text gets a line of its own on a card; numbers sort by value; times are <time>."""
+    table = Table("people", "People", "", ("user", "requests", "blocked", "share", "last"),
+                  [(EVIL, 1234, 0, 2.5, "2026-03-02T09:15:00.000Z")])
+    (row,) = html_table(table).top
+    assert row == (
+        '<tr><td data-label="user" class="long">'
+        '&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</td>'
+        '<td data-label="requests" class="n" data-sort="1234">1,234</td>'
+        '<td data-label="blocked" class="n zero" data-sort="0">0</td>'
+        '<td data-label="share" class="n" data-sort="2.5">2.5</td>'
+        '<td data-label="last" data-sort="2026-03-02T09:15:00.000Z">'
+        '<time datetime="2026-03-02T09:15:00.000Z">2026-03-02 09:15</time></td></tr>\n')
+
+
 def test_kpi_cards_show_the_summary_figures_and_the_change_on_the_previous_period():
     html = render_html(report_of(
         data_loss_events=12, data_loss_blocked=7, data_loss_users=4, sanctioned_percent=61.5,
