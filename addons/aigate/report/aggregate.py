@@ -638,7 +638,7 @@ class Aggregator:
             daily_page_views=[d.page_views for d in by_day],
             daily_prompts=[d.prompts for d in by_day],
             daily_data_loss=[d.data_loss for d in by_day],
-            problems=list(stats.problems) if stats is not None else [],
+            problems=stats.problems if stats is not None else [],
         )
 
     def _previous(

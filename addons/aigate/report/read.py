@@ -105,24 +105,24 @@ class ReadStats:
     files: list[str] = field(default_factory=list)
     lines: int = 0
     bad_lines: int = 0
-    problems: list[str] = field(default_factory=list)  # the first KEPT_PROBLEMS, file:line
-    # (file, line) of each problem, numbered in reading order: parts' problems merge in order
-    problems_at: list[tuple[int, int]] = field(default_factory=list)
+    # The first KEPT_PROBLEMS, each "file:line: why" with its (file, line) numbered in reading
+    # order, by which the problems of a parallel read's parts merge in order.
+    kept: list[tuple[tuple[int, int], str]] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[str]:
+        return [problem for _, problem in self.kept]
 
     def bad(self, where: str, why: str, at: tuple[int, int] = (0, 0)) -> None:
         self.bad_lines += 1
-        if len(self.problems) < KEPT_PROBLEMS:
-            self.problems.append(f"{where}: {why}")
-            self.problems_at.append(at)
+        if len(self.kept) < KEPT_PROBLEMS:
+            self.kept.append((at, f"{where}: {why}"))
 
     def absorb(self, other: ReadStats) -> None:
         """Add what another part of a parallel read saw (it read the same files)."""
         self.lines += other.lines
         self.bad_lines += other.bad_lines
-        merged = sorted(zip(self.problems_at + other.problems_at, self.problems + other.problems,
-                            strict=True))[:KEPT_PROBLEMS]
-        self.problems_at = [at for at, _ in merged]
-        self.problems = [problem for _, problem in merged]
+        self.kept = sorted(self.kept + other.kept)[:KEPT_PROBLEMS]
 
 
 UNKNOWN = "(unknown)"  # a record without a value the report names it by (a person, a service)
