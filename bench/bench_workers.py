@@ -3,7 +3,10 @@ same run on 127.0.0.1 (goal: >= 0.85 x N on N free cores).
 
 Usage: .venv/bin/python bench/bench_workers.py [--workers N] [--seconds S] [--rounds R]
 
-Proxies, each routed by tests/e2e/upstream_route.py to one fake TLS upstream in its own process:
+Proxies, each routed by tests/e2e/upstream_route.py to one fake TLS upstream in its own process
+(HAProxy answering every request with a fixed OpenAI answer when the `haproxy` command is
+installed: in C it takes a few per cent of the machine, where the Python fake upstream of the
+tests, `--python-upstream`, takes a tenth that the workers cannot use on 2 cores):
 - `aigate run --workers 1`;
 - `aigate run --workers N` (SO_REUSEPORT: the kernel spreads connections over the workers);
 - N x `aigate run --workers 1` on private ports behind HAProxy in TCP mode (round robin), when
@@ -25,6 +28,7 @@ the run (VmRSS and its peak, VmHWM).
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
 import re
@@ -45,6 +49,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aigate.serve.workers import worker_log_path
 from bench_proxy import BODY, ROOT, TEST_POLICY, Upstream, upstream_process
+from proxyharness import OPENAI_ANSWER, make_ca_and_leaf
 
 AIGATE = str(Path(sys.executable).parent / "aigate")
 ROUTE = ROOT / "tests" / "e2e" / "upstream_route.py"
@@ -183,10 +188,61 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _haproxy_bin() -> str | None:
+    found = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    return found if Path(found).exists() else None
+
+
+def _start_haproxy(config: Path, port: int) -> subprocess.Popen[bytes]:
+    """HAProxy on `config`, once it accepts connections on `port`."""
+    proc = subprocess.Popen([_haproxy_bin() or "haproxy", "-f", str(config), "-db"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return proc
+        except OSError:
+            if time.monotonic() > deadline:
+                proc.kill()
+                raise SystemExit("haproxy did not start") from None
+            time.sleep(0.05)
+
+
+@contextmanager
+def haproxy_upstream(directory: Path) -> Iterator[tuple[Upstream, int]]:
+    """The upstream as HAProxy answering every request over TLS with the fake upstream's OpenAI
+    answer and headers: (the upstream, its pid). In C it costs a few per cent of the machine
+    where the Python fake upstream costs a tenth, CPU the workers could not use on 2 cores
+    (in production the AI provider's servers are elsewhere)."""
+    directory.mkdir(parents=True)
+    ca_path, cert, key = make_ca_and_leaf(directory, [HOST])
+    pem = directory / "upstream.pem"
+    pem.write_bytes(cert.read_bytes() + key.read_bytes())
+    port = free_port()
+    config = directory / "upstream.cfg"
+    config.write_text(
+        "global\n    maxconn 4096\n    nbthread 1\n"
+        "defaults\n    mode http\n    timeout connect 5s\n    timeout client 60s\n"
+        "    timeout server 60s\n"
+        f"frontend upstream\n    bind 127.0.0.1:{port} ssl crt {pem} alpn http/1.1\n"
+        # the request body read before answering, so the connection stays open for the next
+        "    option http-buffer-request\n"
+        "    http-request return status 200 content-type application/json"
+        " hdr alt-svc 'h3=\":443\"; ma=86400' hdr x-upstream fake"
+        f" string '{json.dumps(OPENAI_ANSWER)}'\n"
+    )
+    proc = _start_haproxy(config, port)
+    try:
+        yield Upstream(("127.0.0.1", port), ca_path), proc.pid
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 @contextmanager
 def haproxy(work: Path, upstream: Upstream, workers: int) -> Iterator[Setup]:
     """N single-process workers on private ports behind HAProxy (TCP mode, round robin)."""
-    haproxy_bin = shutil.which("haproxy") or "/usr/sbin/haproxy"
     with ExitStack() as stack:
         backends = [
             stack.enter_context(aigate(work, upstream, 1, f"haproxy-w{n}", free_port()))
@@ -203,18 +259,8 @@ def haproxy(work: Path, upstream: Upstream, workers: int) -> Iterator[Setup]:
             f"frontend proxy\n    bind 127.0.0.1:{port}\n    default_backend workers\n"
             f"backend workers\n    balance roundrobin\n{servers}\n"
         )
-        proc = subprocess.Popen([haproxy_bin, "-f", str(config), "-db"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = _start_haproxy(config, port)
         try:
-            deadline = time.monotonic() + 10
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise SystemExit("haproxy did not start") from None
-                    time.sleep(0.05)
             yield Setup(f"haproxy + {workers}", port,
                         [proc.pid, *(pid for b in backends for pid in b.pids)],
                         [pid for b in backends for pid in b.workers],
@@ -242,13 +288,21 @@ def _one(tls: ssl.SSLSocket, buffer: bytearray) -> None:
     """Send the request and read one whole response (Content-Length framed)."""
     tls.sendall(REQUEST)
     while (end := buffer.find(b"\r\n\r\n")) < 0:
-        buffer += tls.recv(65536)
+        _receive(tls, buffer)
     head = bytes(buffer[:end]).lower()
     assert head.startswith(b"http/1.1 200"), head[:80]
     length = int(re.search(rb"content-length: *(\d+)", head).group(1))  # type: ignore[union-attr]
     while len(buffer) < end + 4 + length:
-        buffer += tls.recv(65536)
+        _receive(tls, buffer)
     del buffer[: end + 4 + length]
+
+
+def _receive(tls: ssl.SSLSocket, buffer: bytearray) -> None:
+    """More of the response; a closed connection fails the run rather than spinning."""
+    chunk = tls.recv(65536)
+    if not chunk:
+        raise ConnectionError("the proxy closed the connection mid-response")
+    buffer += chunk
 
 
 def _generate(port: int, ca: str, seconds: float, conn: Connection) -> None:
@@ -258,14 +312,18 @@ def _generate(port: int, ca: str, seconds: float, conn: Connection) -> None:
     deadline = [0.0]
 
     def loop(index: int) -> None:
-        tls = _connect(port, context)
-        buffer = bytearray()
-        _one(tls, buffer)  # warm: certificate generated, upstream connected
-        start.wait()
-        while time.monotonic() < deadline[0]:
-            _one(tls, buffer)
-            counts[index] += 1
-        tls.close()
+        try:
+            tls = _connect(port, context)
+            buffer = bytearray()
+            _one(tls, buffer)  # warm: certificate generated, upstream connected
+            start.wait()
+            while time.monotonic() < deadline[0]:
+                _one(tls, buffer)
+                counts[index] += 1
+            tls.close()
+        except BaseException:
+            start.abort()  # the others and the main thread stop waiting: the run fails
+            raise
 
     threads = [threading.Thread(target=loop, args=(i,)) for i in range(CONNECTIONS_PER_PROCESS)]
     for thread in threads:
@@ -327,16 +385,23 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-haproxy", action="store_true", help="skip the HAProxy set-up")
+    parser.add_argument("--python-upstream", action="store_true",
+                        help="the Python fake upstream, even when HAProxy could answer instead")
     args = parser.parse_args()
     n = max(2, args.workers)
     work = Path(tempfile.mkdtemp(prefix="aigate-bench-workers-"))
-    with_haproxy = not args.no_haproxy and (shutil.which("haproxy") or
-                                            Path("/usr/sbin/haproxy").exists())
+    with_haproxy = not args.no_haproxy and _haproxy_bin() is not None
+    upstream_kind = ("HAProxy" if _haproxy_bin() is not None and not args.python_upstream
+                     else "Python")
     samples: dict[str, list[Sample]] = {}
     try:
         with ExitStack() as stack:
-            upstream = stack.enter_context(upstream_process(work / "upstream"))
-            upstream_pid = children(os.getpid())[0]
+            if upstream_kind == "HAProxy":
+                upstream, upstream_pid = stack.enter_context(
+                    haproxy_upstream(work / "upstream"))
+            else:
+                upstream = stack.enter_context(upstream_process(work / "upstream"))
+                upstream_pid = children(os.getpid())[0]
             setups = [stack.enter_context(aigate(work, upstream, 1, "one")),
                       stack.enter_context(aigate(work, upstream, n, "reuseport"))]
             if with_haproxy:
@@ -355,7 +420,7 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
     best = {name: max(values, key=lambda s: s.rate) for name, values in samples.items()}
     print(f"{CORES} cores; {n} workers; best of {args.rounds} x {args.seconds:.0f} s; CPU "
-          "shares are of all cores")
+          f"shares are of all cores; the upstream: {upstream_kind}")
     print(f"{'set-up':16} {'req/s':>8} {'proxy CPU':>10} {'client CPU':>11} {'upstream CPU':>13} "
           f"{'req/proxy-CPU-s':>16}")
     for name, s in best.items():
