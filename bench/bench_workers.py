@@ -182,10 +182,20 @@ def aigate(work: Path, upstream: Upstream, workers: int, name: str,
         proc.wait(timeout=30)
 
 
+_GIVEN_PORTS: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free port not handed out before in this run: a port closed is free again at once, and
+    two HAProxy processes (the upstream and the front) told the same port would both bind it
+    (SO_REUSEPORT) and share its connections."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port not in _GIVEN_PORTS:
+            _GIVEN_PORTS.add(port)
+            return port
 
 
 def _haproxy_bin() -> str | None:
