@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import dataclasses
 import functools
 import gc
 import itertools
@@ -28,11 +29,20 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_hooks
-from bench_proxy import BODY_4K
+from bench_proxy import BODY_4K, prompt_4k
 
 KINDS = {**bench_hooks.KINDS, "allowed_4k": bench_hooks.Kind(
     "POST", bench_hooks.KINDS["allowed"].url, bench_hooks.API_HEADERS, BODY_4K, None)}
 _drain = collections.deque
+
+
+def _flow(kind: str, index: int) -> Any:
+    """A flow of `kind`; each 4 KB prompt its own, so the scanner never answers from the texts
+    it scanned recently (a conversation's earlier turns would; bench_scan.py times those)."""
+    chosen = KINDS[kind]
+    if kind == "allowed_4k":
+        chosen = dataclasses.replace(chosen, body=prompt_4k(f" request {index}"))
+    return bench_hooks.make_flow(chosen)
 
 
 def _drive(method: Callable[[Any], Any], flow: Any) -> bool:
@@ -89,7 +99,7 @@ def drive_requests(kind: str, requests: int) -> None:
                 stage.running()
         calls = bench_hooks.timed_hooks(stages, bench_hooks.HTTP_HOOKS)
         for counted, n in ((False, 200), (True, requests)):
-            flows = [bench_hooks.make_flow(KINDS[kind]) for _ in range(n)]
+            flows = [_flow(kind, counted * n + i) for i in range(n)]
             answers = [bench_hooks.upstream_response() for _ in range(n)]
             gc.collect()
             gc.freeze()

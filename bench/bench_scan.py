@@ -424,7 +424,9 @@ class Aigate(Tool):
         if first_wave:
             self.name = "aigate, 1st-wave set"
             detectors = [d for d in builtin() if d.id in FIRST_WAVE]
-        self.scanner = Scanner(detectors, engine=engine)
+        # Every prompt is timed in several rounds: without `recent=0` the later rounds would
+        # time the reuse of the first round's findings (`conversation` times that on purpose).
+        self.scanner = Scanner(detectors, engine=engine, recent=0)
 
     def spans(self, text):
         """Findings a policy rule takes by default (`pattern` and up): a `low` finding is a
@@ -562,6 +564,39 @@ def _mb_s(call: Callable[[str], object], bodies: list[str], repeat: int, least: 
     return sum(len(b.encode()) for b in bodies) * (1 if least else repeat) / sum(times) / 1e6
 
 
+def conversation(seed: int, chats: int, turns: int, rounds: int) -> tuple[float, float, int]:
+    """MB/s of request text in chats whose every request resends the earlier turns, as chat and
+    agent clients do (each request's messages are its segments), scanned without and with the
+    reuse of recent texts' findings, each round by a fresh scanner; and the findings of the
+    last request of each chat, equal both ways (else the run fails)."""
+    from aigate.inspect.engine import Scanner
+    from aigate.inspect.result import Extraction, Segment
+
+    texts = prompts(seed + 7, chats * turns, size=1024)
+    requests = [
+        Extraction("bench", tuple(Segment(t, (("messages", i, "content"),))
+                                  for i, t in enumerate(texts[c * turns : c * turns + k + 1])))
+        for c in range(chats) for k in range(turns)
+    ]
+    size = sum(len(seg.text.encode()) for r in requests for seg in r.segments)
+    warm_up = prompts(seed + 8, 50)  # a long-running proxy's automata have met such text
+    rates, last = [], []
+    for recent in (0, 4096):
+        best = float("inf")
+        for _ in range(rounds):
+            scanner = Scanner(key=b"bench", recent=recent)
+            for text in warm_up:
+                scanner.scan(text)
+            started = time.perf_counter()
+            found = [scanner.scan_extraction(r) for r in requests]
+            best = min(best, time.perf_counter() - started)
+        rates.append(size / best / 1e6)
+        last.append([found[c * turns + turns - 1] for c in range(chats)])
+    if last[0] != last[1]:
+        raise SystemExit("reusing recent findings changed what the scanner found")
+    return rates[0], rates[1], sum(map(len, last[1]))
+
+
 def engines(
     bodies: list[str], repeat: int, least: bool, every_set: bool
 ) -> list[tuple[str, float]]:
@@ -676,10 +711,13 @@ def main(argv: list[str] | None = None) -> int:
     ]
     floor = re2_floor(bodies, 5, args.least)
     engine_rows = engines(bodies, 5, args.least, args.engines)
+    chats, turns = 10, 20
+    fresh, reused, chat_findings = conversation(args.seed, chats, turns, 3)
     missed = [kind for kind, text, value in planted if not _hit(tools[0][0].spans(text), value)]
     if args.json:
-        print(json.dumps({"re2_floor_mb_s": floor, "tools": rows,
-                          "engines": dict(engine_rows)}, indent=2))
+        print(json.dumps({"re2_floor_mb_s": floor, "tools": rows, "engines": dict(engine_rows),
+                          "conversation_mb_s": {"every_text": fresh, "reusing": reused}},
+                         indent=2))
         return 0
     print(
         f"{len(bodies)} prompts of 4 KB and {len(tiny)} tiny ones (< 200 B); {len(planted)} "
@@ -703,6 +741,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{'engine alone, same prompts':<60}{'MB/s':>9}{'aigate at':>11}")
     for name, mb_s in engine_rows:
         print(f"{name:<60}{mb_s:>9.1f}{ours / mb_s:>10.2f}x")
+    print(
+        f"\n{chats} chats of {turns} turns of 1 KB, every request resending the earlier turns "
+        f"({chat_findings} findings in the last requests, the same both ways):\n"
+        f"  every text scanned {fresh:.1f} MB/s; recent texts' findings reused {reused:.1f} MB/s "
+        f"({reused / fresh:.1f}x)"
+    )
     if missed:
         print(f"\naigate missed: {sorted(set(missed))}")
     return 0

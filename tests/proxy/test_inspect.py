@@ -166,6 +166,46 @@ def test_redacted_request_reaches_upstream_as_valid_json_without_the_value(
     assert "content-encoding" not in seen.headers
 
 
+# A chat client resends the whole conversation with every request: the scanner answers an
+# earlier turn from the findings of its first scan (Scanner `recent`), which must act the same.
+_ORDER_TURN = "Here are the order details you asked for, line by line. " * 5 + (
+    f"Please charge my card {CARD} for the order."
+)
+
+
+def _conversation(turns: int) -> bytes:
+    messages = [{"role": "user", "content": _ORDER_TURN}]
+    for turn in range(turns):
+        messages += [{"role": "assistant", "content": "Noted."},
+                     {"role": "user", "content": f"And what is step {turn + 2}?"}]
+    return json.dumps({"model": "gpt-4o-mini", "messages": messages}).encode()
+
+
+def test_a_conversation_resent_with_a_card_in_an_earlier_turn_is_refused_every_time(
+    proxy, client, upstream
+):
+    for turns in range(3):
+        before = upstream.snapshot()
+        response = client.post(ALLOWED_OPENAI, content=_conversation(turns),
+                               headers={"content-type": "application/json"})
+        assert response.status_code == 403
+        assert "payment card number" in response.text
+        assert upstream.requests_since(before) == []
+
+
+def test_a_card_in_an_earlier_turn_is_redacted_in_every_resent_request(proxy, client, upstream):
+    for turns in range(3):
+        before = upstream.snapshot()
+        response = client.post(MISTRAL, content=_conversation(turns),
+                               headers={"content-type": "application/json"})
+        assert response.status_code == 200
+        (seen,) = upstream.requests_since(before)
+        messages = json.loads(seen.body)["messages"]
+        assert messages[0]["content"] == _ORDER_TURN.replace(CARD, "[REDACTED:credit_card]")
+        assert len(messages) == 1 + 2 * turns
+        assert CARD.encode() not in seen.body
+
+
 def test_warned_finding_is_forwarded_with_a_notice_header(proxy, client, upstream):
     before = upstream.snapshot()
     flows = len(proxy.flows)

@@ -12,6 +12,7 @@ import hashlib
 import ipaddress
 import re
 import secrets
+import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any, Literal, NamedTuple
 
@@ -57,6 +58,12 @@ def _public_ip(value: str) -> bool:
     except ValueError:
         return False
 
+
+# Texts scanned recently, by keyed hash: chat and agent clients send the whole conversation
+# with every request, so most of a request's text was scanned a turn or a minute before.
+RECENT_TEXTS = 4096  # entries kept by default
+_RECENT_FINDINGS = 16384  # findings kept at most, over all entries (~300 bytes each)
+_RECENT_MIN = 256  # characters: a shorter text scans in a few microseconds, less than its hash
 
 _WORD_END = "(?![a-z0-9])"
 _PLACEHOLDER_MAX = 256  # characters: longer values are key blocks, judged by their validator
@@ -228,7 +235,9 @@ class Scanner:
         *,
         key: bytes | None = None,
         engine: Engine | None = None,
+        recent: int = RECENT_TEXTS,
     ) -> None:
+        """`recent`: how many scanned texts' findings to keep for a text seen again (0: none)."""
         # Generic detectors last: on a tie over the same value the vendor's detector is kept.
         chosen = builtin() if detectors is None else detectors
         self.detectors = tuple(sorted(chosen, key=lambda d: d.generic))
@@ -237,6 +246,14 @@ class Scanner:
         self._compiled = [self._compile(d) for d in self.detectors]
         if self.engine == "re2":
             self._build_prefilter()
+        # Findings by SHA-256 of (a random key, the text): no text is kept, and no one who
+        # cannot read this process's memory can make two texts share an entry. Least recently
+        # used first (a dict keeps insertion order; a hit moves its entry to the end).
+        self._recent: dict[bytes, tuple[Finding, ...]] = {}
+        self._recent_size = recent
+        self._recent_findings = 0  # held in `_recent`, at most _RECENT_FINDINGS
+        self._recent_hash = hashlib.sha256(secrets.token_bytes(32))
+        self._recent_lock = threading.Lock()
 
     @classmethod
     def from_config(
@@ -249,6 +266,7 @@ class Scanner:
         extra: Iterable[Detector] = (),
         key: bytes | None = None,
         engine: Engine | None = None,
+        recent: int = RECENT_TEXTS,
     ) -> Scanner:
         """Built-ins filtered by `enabled` (empty: all), `disabled` and `regions` (ISO 3166
         codes whose national formats are read; None: every region), plus custom detectors."""
@@ -270,7 +288,7 @@ class Scanner:
             if d.regional_check is not None:
                 d = dataclasses.replace(d, checksum=d.regional_check(wanted))
             chosen.append(d)
-        return cls([*chosen, *extra], key=key, engine=engine)
+        return cls([*chosen, *extra], key=key, engine=engine, recent=recent)
 
     def _compile(self, d: Detector) -> _Compiled:
         if self.engine == "re2":
@@ -397,7 +415,33 @@ class Scanner:
     def scan(self, text: str, ignored: list[tuple[str, str]] | None = None) -> list[Finding]:
         """Findings in `text`, ordered by position; offsets are characters of `text`. Values a
         detector matched but set aside as placeholders or published documentation examples
-        (`AKIAIOSFODNN7EXAMPLE`) are appended to `ignored` as (detector, preview), if given."""
+        (`AKIAIOSFODNN7EXAMPLE`) are appended to `ignored` as (detector, preview), if given.
+        A text scanned recently gets the findings of that scan (the same, as the scan depends
+        on the text alone)."""
+        if ignored is not None or not self._recent_size or len(text) < _RECENT_MIN:
+            return self._scan(text, ignored)
+        hashed = self._recent_hash.copy()
+        hashed.update(text.encode("utf-8", "surrogatepass"))
+        key = hashed.digest()
+        recent = self._recent
+        with self._recent_lock:
+            found = recent.pop(key, None)
+            if found is not None:
+                recent[key] = found
+        if found is not None:
+            return list(found)
+        findings = self._scan(text, None)
+        if len(findings) > _RECENT_FINDINGS:
+            return findings
+        with self._recent_lock:
+            if key not in recent:  # another thread may have scanned it meanwhile
+                recent[key] = tuple(findings)
+                self._recent_findings += len(findings)
+            while len(recent) > self._recent_size or self._recent_findings > _RECENT_FINDINGS:
+                self._recent_findings -= len(recent.pop(next(iter(recent))))
+        return findings
+
+    def _scan(self, text: str, ignored: list[tuple[str, str]] | None) -> list[Finding]:
         norm = normalize(text)
         t = norm.text
         if self.engine == "re2":
