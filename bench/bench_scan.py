@@ -579,7 +579,7 @@ def conversation(seed: int, chats: int, turns: int, rounds: int) -> tuple[float,
         for c in range(chats) for k in range(turns)
     ]
     size = sum(len(seg.text.encode()) for r in requests for seg in r.segments)
-    warm_up = prompts(seed + 8, 50)  # a long-running proxy's automata have met such text
+    warm_up = prompts(seed + 8, 300)  # as warm as a long-running proxy: RE2 builds its DFAs lazily
     rates, last = [], []
     for recent in (0, 4096):
         best = float("inf")
