@@ -30,6 +30,7 @@ import time
 import uuid
 import zlib
 from collections.abc import Callable
+from typing import Any
 
 ALNUM = string.ascii_letters + string.digits
 HEX = "0123456789abcdef"
@@ -565,20 +566,22 @@ def _mb_s(call: Callable[[str], object], bodies: list[str], repeat: int, least: 
 
 
 def conversation(seed: int, chats: int, turns: int, rounds: int) -> tuple[float, float, int]:
-    """MB/s of request text in chats whose every request resends the earlier turns, as chat and
-    agent clients do (each request's messages are its segments), scanned without and with the
-    reuse of recent texts' findings, each round by a fresh scanner; and the findings of the
-    last request of each chat, equal both ways (else the run fails)."""
+    """MB/s of request bodies in chats whose every request resends the earlier turns, as chat and
+    agent clients do, each inspected as the proxy does (`inspect_request`: the JSON read, encoded
+    runs decoded, every message scanned), without and with the reuse of what was worked out for
+    recent texts, each round by a fresh scanner; and the findings of the last request of each
+    chat, equal both ways (else the run fails)."""
+    from aigate.inspect import inspect_request
     from aigate.inspect.engine import Scanner
-    from aigate.inspect.result import Extraction, Segment
 
     texts = prompts(seed + 7, chats * turns, size=1024)
-    requests = [
-        Extraction("bench", tuple(Segment(t, (("messages", i, "content"),))
-                                  for i, t in enumerate(texts[c * turns : c * turns + k + 1])))
+    bodies = [
+        json.dumps({"model": "gpt-4o", "messages": [
+            {"role": "assistant" if i % 2 else "user", "content": text}
+            for i, text in enumerate(texts[c * turns : c * turns + k + 1])
+        ]}).encode()
         for c in range(chats) for k in range(turns)
     ]
-    size = sum(len(seg.text.encode()) for r in requests for seg in r.segments)
     warm_up = prompts(seed + 8, 300)  # as warm as a long-running proxy: RE2 builds its DFAs lazily
     rates, last = [], []
     for recent in (0, 4096):
@@ -588,13 +591,52 @@ def conversation(seed: int, chats: int, turns: int, rounds: int) -> tuple[float,
             for text in warm_up:
                 scanner.scan(text)
             started = time.perf_counter()
-            found = [scanner.scan_extraction(r) for r in requests]
+            found = [
+                inspect_request(scanner, body=body, host="api.openai.com",
+                                path="/v1/chat/completions", content_type="application/json")
+                for body in bodies
+            ]
             best = min(best, time.perf_counter() - started)
-        rates.append(size / best / 1e6)
-        last.append([found[c * turns + turns - 1] for c in range(chats)])
+        rates.append(sum(map(len, bodies)) / best / 1e6)
+        last.append([found[c * turns + turns - 1].findings for c in range(chats)])
     if last[0] != last[1]:
-        raise SystemExit("reusing recent findings changed what the scanner found")
+        raise SystemExit("reusing what was worked out for recent texts changed the findings")
     return rates[0], rates[1], sum(map(len, last[1]))
+
+
+def hyperscan_atoms(
+    hyperscan: Any, scanner: Any, words: list[str]
+) -> tuple[str, Callable[[str], object]]:
+    """Hyperscan in place of aigate's FilteredRE2: one caseless literal database of the atoms of
+    the filter's patterns (`literal_atoms`, our own extraction) and the context words, each
+    reported once a prompt."""
+    from aigate.inspect.engine import _loosen
+    from literal_atoms import literal_atoms
+
+    atoms: set[bytes] = set()
+    for i in scanner._filter_ids:
+        atoms |= literal_atoms(_loosen(scanner._compiled[i].detector.pattern)) or set()
+    literals = sorted(atoms | {w.encode() for w in words})
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    database.compile(
+        expressions=[re.escape(literal) for literal in literals],
+        ids=list(range(len(literals))),
+        elements=len(literals),
+        flags=[hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_SINGLEMATCH
+               | (0 if literal.isascii() else hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP)
+               for literal in literals],
+    )
+    found: list[int] = []
+
+    def on_match(literal: int, start: int, end: int, flags: int, context: object) -> None:
+        found.append(literal)
+
+    def scan(text: str) -> None:
+        found.clear()
+        database.scan(text.encode(), match_event_handler=on_match)
+
+    return (f"hyperscan, {len(atoms)} atoms of the filter's patterns + {len(words)} words",
+            scan)
 
 
 def engines(
@@ -657,6 +699,7 @@ def engines(
 
         rows.append((f"hyperscan literals, {len(ascii_words)} words, every position",
                      hyperscan_scan))
+        rows.append(hyperscan_atoms(hyperscan, scanner, words))
     except ImportError as e:
         print(f"skipping hyperscan: {e} (pip install -e '.[bench]')", file=sys.stderr)
     try:
@@ -742,10 +785,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, mb_s in engine_rows:
         print(f"{name:<60}{mb_s:>9.1f}{ours / mb_s:>10.2f}x")
     print(
-        f"\n{chats} chats of {turns} turns of 1 KB, every request resending the earlier turns "
-        f"({chat_findings} findings in the last requests, the same both ways):\n"
-        f"  every text scanned {fresh:.1f} MB/s; recent texts' findings reused {reused:.1f} MB/s "
-        f"({reused / fresh:.1f}x)"
+        f"\n{chats} chats of {turns} turns of 1 KB, every request resending the earlier turns, "
+        f"inspected as the proxy does ({chat_findings} findings in the last requests, the same "
+        f"both ways):\n  every text worked out {fresh:.1f} MB/s; recent texts' runs and "
+        f"findings reused {reused:.1f} MB/s ({reused / fresh:.1f}x)"
     )
     if missed:
         print(f"\naigate missed: {sorted(set(missed))}")

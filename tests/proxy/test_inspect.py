@@ -7,6 +7,7 @@ numbers to the shipped catalog's Mistral API are redacted, other findings warn.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import io
 import json
@@ -173,23 +174,32 @@ _ORDER_TURN = "Here are the order details you asked for, line by line. " * 5 + (
 )
 
 
-def _conversation(turns: int) -> bytes:
-    messages = [{"role": "user", "content": _ORDER_TURN}]
+_CONFIG_TURN = "Here is the config the tool printed, can you check it? " * 5 + (
+    base64.b64encode(AWS_PAIR.encode()).decode()
+)
+
+
+def _conversation(turns: int, first: str = _ORDER_TURN) -> bytes:
+    messages = [{"role": "user", "content": first}]
     for turn in range(turns):
         messages += [{"role": "assistant", "content": "Noted."},
                      {"role": "user", "content": f"And what is step {turn + 2}?"}]
     return json.dumps({"model": "gpt-4o-mini", "messages": messages}).encode()
 
 
-def test_a_conversation_resent_with_a_card_in_an_earlier_turn_is_refused_every_time(
-    proxy, client, upstream
+@pytest.mark.parametrize(("first", "kind"), [
+    pytest.param(_ORDER_TURN, "payment card number", id="card"),
+    pytest.param(_CONFIG_TURN, "AWS", id="base64-encoded-aws-key"),
+])
+def test_a_conversation_resent_with_data_in_an_earlier_turn_is_refused_every_time(
+    proxy, client, upstream, first, kind
 ):
     for turns in range(3):
         before = upstream.snapshot()
-        response = client.post(ALLOWED_OPENAI, content=_conversation(turns),
+        response = client.post(ALLOWED_OPENAI, content=_conversation(turns, first),
                                headers={"content-type": "application/json"})
         assert response.status_code == 403
-        assert "payment card number" in response.text
+        assert kind in response.text
         assert upstream.requests_since(before) == []
 
 

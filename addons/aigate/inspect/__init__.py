@@ -23,7 +23,6 @@ from pathlib import Path
 
 from aigate.inspect import custom
 from aigate.inspect.decode import DecodeError, decode, sniff_decode
-from aigate.inspect.encoded import decoded_segments
 from aigate.inspect.engine import Scanner
 from aigate.inspect.extract import extract, extract_ws
 from aigate.inspect.policy import DlpVerdict, dlp_action
@@ -159,7 +158,7 @@ def inspect_request(
     # Extraction built for all of them (each costs a few thousand instructions).
     in_body = extraction
     segments = (*in_body.segments, *url) if url else in_body.segments
-    encoded = decoded_segments(segments)
+    encoded = scanner.decoded_segments(segments)
     if encoded:
         segments = (*segments, *encoded)
     if segments is not in_body.segments:
@@ -252,7 +251,7 @@ def scan_text(
     the encoding in `decoded`."""
     found = scanner.scan(text, ignored)
     segment = Segment(text, (("text",),))
-    for decoded in decoded_segments((segment,)):
+    for decoded in scanner.decoded_segments((segment,)):
         _, _, start, end, encoding = decoded.locator[0]
         found.extend(
             dataclasses.replace(f, start=start, end=end, decoded=encoding)

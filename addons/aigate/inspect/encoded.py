@@ -14,6 +14,7 @@ import urllib.parse
 
 import re2
 
+from aigate.inspect.recent import Recent
 from aigate.inspect.result import Segment
 
 ENCODED_KIND = "decoded"
@@ -35,22 +36,52 @@ _RUN_START = b"!" * 24
 _ESCAPE = re.compile(rb"%[0-9a-fA-F]{2}")
 
 
-def decoded_segments(segments: tuple[Segment, ...]) -> tuple[Segment, ...]:
+Run = tuple[int, int, str, str]  # start, end, encoding, the text it decodes to
+RunSpans = tuple[tuple[int, int, str], ...]  # where a text's runs are: never what they decode to
+
+
+def decoded_segments(
+    segments: tuple[Segment, ...], recent: Recent[RunSpans] | None = None
+) -> tuple[Segment, ...]:
     """Readable text decoded from base64 (standard or URL-safe), hex and percent-encoded runs
-    in `segments`; each segment's locator names the encoding."""
+    in `segments`; each segment's locator names the encoding. With `recent`, where the runs of
+    a text met recently are is looked up instead of searched for (a conversation's earlier
+    turns, resent with every request)."""
     out: list[Segment] = []
     for index, segment in enumerate(segments):
-        if not _may_hold_run(segment.text):
-            continue
-        for match in _RUNS.finditer(segment.text):
+        for start, end, encoding, text in _decoded_runs(segment.text, recent):
             if len(out) >= _MAX_RUNS:
                 return tuple(out)
-            encoding = match.lastgroup
-            text = _DECODERS[encoding](match.group()[:_MAX_RUN])
-            if text is not None:
-                step = (ENCODED_KIND, index, match.start(), match.end(), encoding)
-                out.append(Segment(text, (step,)))
+            out.append(Segment(text, ((ENCODED_KIND, index, start, end, encoding),)))
     return tuple(out)
+
+
+def _decoded_runs(text: str, recent: Recent[RunSpans] | None) -> list[Run]:
+    """The runs of `text` that decode to readable text, the first `_MAX_RUNS` of them."""
+    if recent is None or not recent.keeps(text):
+        return _find_runs(text)
+    key = recent.key(text)
+    spans = recent.get(key)
+    if spans is not None:  # each run decodes as it did: a decoder reads the run alone
+        return [(start, end, encoding, _DECODERS[encoding](text[start:end][:_MAX_RUN]))
+                for start, end, encoding in spans]
+    runs = _find_runs(text)
+    recent.put(key, tuple(run[:3] for run in runs), len(runs))
+    return runs
+
+
+def _find_runs(text: str) -> list[Run]:
+    runs: list[Run] = []
+    if not _may_hold_run(text):
+        return runs
+    for match in _RUNS.finditer(text):
+        if len(runs) >= _MAX_RUNS:
+            break
+        encoding = match.lastgroup
+        decoded = _DECODERS[encoding](match.group()[:_MAX_RUN])
+        if decoded is not None:
+            runs.append((match.start(), match.end(), encoding, decoded))
+    return runs
 
 
 def _may_hold_run(text: str) -> bool:

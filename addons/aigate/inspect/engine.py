@@ -12,8 +12,8 @@ import hashlib
 import ipaddress
 import re
 import secrets
-import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from datetime import date
 from typing import Any, Literal, NamedTuple
 
 from aigate.inspect.detectors import builtin
@@ -24,14 +24,16 @@ from aigate.inspect.detectors.base import (
     is_placeholder,
     preview,
 )
-from aigate.inspect.encoded import encoding_of
+from aigate.inspect.encoded import RunSpans, decoded_segments, encoding_of
 from aigate.inspect.normalize import normalize
+from aigate.inspect.recent import Recent
 from aigate.inspect.result import (
     CONFIDENCE_RANK,
     CONFIDENCES,
     Confidence,
     Extraction,
     Finding,
+    Segment,
 )
 
 try:
@@ -59,11 +61,9 @@ def _public_ip(value: str) -> bool:
         return False
 
 
-# Texts scanned recently, by keyed hash: chat and agent clients send the whole conversation
-# with every request, so most of a request's text was scanned a turn or a minute before.
-RECENT_TEXTS = 4096  # entries kept by default
-_RECENT_FINDINGS = 16384  # findings kept at most, over all entries (~300 bytes each)
-_RECENT_MIN = 256  # characters: a shorter text scans in a few microseconds, less than its hash
+RECENT_TEXTS = 4096  # texts whose findings are kept by default (`aigate.inspect.recent`)
+_RECENT_FINDINGS = 16384  # findings kept at most, over all those texts (~300 bytes each)
+_RECENT_RUNS = 16384  # encoded runs' places kept at most, over as many texts
 
 _WORD_END = "(?![a-z0-9])"
 _PLACEHOLDER_MAX = 256  # characters: longer values are key blocks, judged by their validator
@@ -237,7 +237,8 @@ class Scanner:
         engine: Engine | None = None,
         recent: int = RECENT_TEXTS,
     ) -> None:
-        """`recent`: how many scanned texts' findings to keep for a text seen again (0: none)."""
+        """`recent`: for how many texts to keep their findings and their encoded runs' places,
+        for when they come again (0: none)."""
         # Generic detectors last: on a tie over the same value the vendor's detector is kept.
         chosen = builtin() if detectors is None else detectors
         self.detectors = tuple(sorted(chosen, key=lambda d: d.generic))
@@ -246,14 +247,9 @@ class Scanner:
         self._compiled = [self._compile(d) for d in self.detectors]
         if self.engine == "re2":
             self._build_prefilter()
-        # Findings by SHA-256 of (a random key, the text): no text is kept, and no one who
-        # cannot read this process's memory can make two texts share an entry. Least recently
-        # used first (a dict keeps insertion order; a hit moves its entry to the end).
-        self._recent: dict[bytes, tuple[Finding, ...]] = {}
-        self._recent_size = recent
-        self._recent_findings = 0  # held in `_recent`, at most _RECENT_FINDINGS
-        self._recent_hash = hashlib.sha256(secrets.token_bytes(32))
-        self._recent_lock = threading.Lock()
+        self._recent: Recent[tuple[Finding, ...]] = Recent(recent, _RECENT_FINDINGS)
+        self._recent_day = date.today()  # the day `_recent`'s findings were made
+        self._recent_runs: Recent[RunSpans] = Recent(recent, _RECENT_RUNS)
 
     @classmethod
     def from_config(
@@ -416,29 +412,21 @@ class Scanner:
         """Findings in `text`, ordered by position; offsets are characters of `text`. Values a
         detector matched but set aside as placeholders or published documentation examples
         (`AKIAIOSFODNN7EXAMPLE`) are appended to `ignored` as (detector, preview), if given.
-        A text scanned recently gets the findings of that scan (the same, as the scan depends
-        on the text alone)."""
-        if ignored is not None or not self._recent_size or len(text) < _RECENT_MIN:
-            return self._scan(text, ignored)
-        hashed = self._recent_hash.copy()
-        hashed.update(text.encode("utf-8", "surrogatepass"))
-        key = hashed.digest()
+        A text scanned recently, the same day, gets the findings of that scan: the same, as a
+        scan depends on the text and the date alone."""
         recent = self._recent
-        with self._recent_lock:
-            found = recent.pop(key, None)
-            if found is not None:
-                recent[key] = found
+        if ignored is not None or not recent.keeps(text):
+            return self._scan(text, ignored)
+        today = date.today()
+        if today != self._recent_day:  # a date of birth or an expiry is judged against today
+            self._recent_day = today
+            recent = self._recent = Recent(recent.entries, recent.weight)
+        key = recent.key(text)
+        found = recent.get(key)
         if found is not None:
             return list(found)
         findings = self._scan(text, None)
-        if len(findings) > _RECENT_FINDINGS:
-            return findings
-        with self._recent_lock:
-            if key not in recent:  # another thread may have scanned it meanwhile
-                recent[key] = tuple(findings)
-                self._recent_findings += len(findings)
-            while len(recent) > self._recent_size or self._recent_findings > _RECENT_FINDINGS:
-                self._recent_findings -= len(recent.pop(next(iter(recent))))
+        recent.put(key, tuple(findings), len(findings))
         return findings
 
     def _scan(self, text: str, ignored: list[tuple[str, str]] | None) -> list[Finding]:
@@ -554,6 +542,11 @@ class Scanner:
                 return
             yield spans[c.group]
             pos = end if end > pos else pos + 1  # past an empty match
+
+    def decoded_segments(self, segments: tuple[Segment, ...]) -> tuple[Segment, ...]:
+        """What the encoded runs in `segments` decode to (`aigate.inspect.encoded`), the runs
+        of texts met recently looked up rather than searched for."""
+        return decoded_segments(segments, self._recent_runs)
 
     def scan_extraction(self, extraction: Extraction) -> list[Finding]:
         """Findings in every segment, each tagged with its segment index (and the encoding,

@@ -9,6 +9,8 @@ import json
 import pytest
 from aigate.inspect import RedactionError, build_scanner, inspect_request, redact_request
 from aigate.inspect.encoded import decoded_segments
+from aigate.inspect.engine import Scanner
+from aigate.inspect.recent import Recent
 from aigate.inspect.result import Segment
 from aigate.policy import DEFAULT_POLICY, load_policy
 
@@ -94,3 +96,53 @@ def test_a_finding_inside_an_encoded_run_says_which_encoding(text, encoding):
 def test_a_hash_in_hex_is_not_decoded():
     digest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
     assert decoded_segments((Segment(f"sha256 {digest}", (("text",),)),)) == ()
+
+
+# A conversation's earlier turns come again with every request: where their runs are is kept
+# (`Recent`), never what the runs decode to.
+_TURN = "Here is the config you asked about, as the tool printed it. " * 5
+
+
+def _encoded_turn(n: int) -> str:
+    return f"{_TURN} turn {n}: {base64.b64encode(f'{n} {KEY}'.encode()).decode()} end"
+
+
+def test_a_segment_met_again_decodes_to_the_same_segments_at_its_new_index():
+    recent: Recent = Recent(16, 100)
+    turn = _encoded_turn(1)
+    first = decoded_segments((Segment(turn, (("text",),)),), recent)
+    again = decoded_segments((Segment(_TURN, (("text",),)), Segment(turn, (("text",),))), recent)
+    assert [s.text for s in again] == [s.text for s in first] == [f"1 {KEY}"]
+    assert first[0].locator[0][1] == 0 and again[0].locator[0][1] == 1
+    assert first[0].locator[0][2:] == again[0].locator[0][2:]
+
+
+def test_only_where_the_runs_are_is_kept_not_what_they_decode_to():
+    recent: Recent = Recent(16, 100)
+    turn = _encoded_turn(2)
+    (segment,) = decoded_segments((Segment(_TURN, (("text",),)), Segment(turn, (("text",),))),
+                                  recent)
+    _, _, start, end, encoding = segment.locator[0]
+    assert recent.get(recent.key(turn)) == ((start, end, encoding),)
+    assert recent.get(recent.key(_TURN)) == ()  # searched, and found to hold none
+
+
+def test_the_bound_on_decoded_runs_holds_for_segments_met_again():
+    recent: Recent = Recent(16, 100)
+    many = " ".join(base64.b64encode(f"note {n:04d} {KEY}".encode()).decode() for n in range(40))
+    other = many.replace("note", "memo")
+    segments = (Segment(many, (("text",),)), Segment(other, (("text",),)))
+    alone = decoded_segments(segments[:1], recent)
+    both = decoded_segments(segments, recent)
+    assert len(alone) == 40 and both == decoded_segments(segments)
+    again = decoded_segments(segments[::-1], recent)
+    assert again == decoded_segments(segments[::-1])
+    assert [s.locator[0][1] for s in again] == [0] * 40 + [1] * 24
+
+
+def test_the_scanner_looks_up_its_recent_texts_runs_unless_told_to_keep_none():
+    turn = _encoded_turn(3)
+    segments = (Segment(turn, (("text",),)),)
+    for scanner in (Scanner(key=b"k"), Scanner(key=b"k", recent=0)):
+        assert scanner.decoded_segments(segments) == decoded_segments(segments)
+        assert scanner.decoded_segments(segments) == decoded_segments(segments)

@@ -2,6 +2,7 @@
 request) gets the findings of that scan instead of a second scan: the same findings, kept in
 bounded memory, keyed by a hash rather than the text."""
 
+import datetime
 import threading
 from collections.abc import Callable
 
@@ -90,34 +91,31 @@ def test_the_least_recently_used_text_is_forgotten_first():
 
 
 def test_memory_is_bounded_by_the_number_of_texts():
-    scanner = _scanner([], recent=3)
-    for n in range(10):
-        scanner.scan(f"{FILLER} {n}")
-    assert len(scanner._recent) == 3
+    checked: list[str] = []
+    scanner = _scanner(checked, recent=3)
+    texts = [f"{FILLER} tok_{n}kd9x0qp2m7z" for n in range(4)]
+    for text in texts:
+        scanner.scan(text)
+    del checked[:]
+    for text in texts[1:]:
+        scanner.scan(text)
+    assert checked == []
+    scanner.scan(texts[0])
+    assert checked == ["tok_0kd9x0qp2m7z"]
 
 
 def test_memory_is_bounded_by_the_findings_held(monkeypatch):
     monkeypatch.setattr("aigate.inspect.engine._RECENT_FINDINGS", 5)
-    scanner = _scanner([])
-    for n in range(4):  # two findings each
-        scanner.scan(f"{FILLER} tok_{n}kd9x0qp2m7z tok_{n}kd9x0qp2m7y")
-    assert [len(found) for found in scanner._recent.values()] == [2, 2]
+    checked: list[str] = []
+    scanner = _scanner(checked)
     many = FILLER + " ".join(f"tok_{n}kd9x0qp2m7z" for n in range(6))
-    assert len(scanner.scan(many)) == 6  # more than all it may hold: scanned, not kept
-    assert [len(found) for found in scanner._recent.values()] == [2, 2]
+    for _ in range(2):  # more findings than all it may hold: scanned each time, never kept
+        assert len(scanner.scan(many)) == 6
+    assert len(checked) == 12
 
 
 def test_the_default_keeps_thousands_of_texts():
     assert RECENT_TEXTS >= 1000
-
-
-def test_no_text_is_held_only_its_findings():
-    scanner = _scanner([])
-    text = FILLER + "use tok_3kd9x0qp2m7z today"
-    scanner.scan(text)
-    ((key, findings),) = scanner._recent.items()
-    assert isinstance(key, bytes) and len(key) == 32  # a SHA-256 digest
-    assert FILLER not in repr(findings) and "tok_3kd9x0qp2m7z" not in repr(findings)
 
 
 def test_a_callers_changes_to_the_returned_list_do_not_reach_the_next_caller():
@@ -168,4 +166,22 @@ def test_threads_sharing_a_scanner_get_what_one_scan_finds(recent):
     scanner = _scanner([], recent=recent)
     for result in _from_threads(scanner.scan, texts, 4):
         assert result == expected
-    assert len(scanner._recent) <= recent
+
+
+def test_findings_kept_from_yesterday_are_not_reused(monkeypatch):
+    """Dates of birth and expiry dates are judged against today's date."""
+    checked: list[str] = []
+    scanner = _scanner(checked)
+    text = FILLER + "use tok_3kd9x0qp2m7z today"
+    scanner.scan(text)
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+
+    class Tomorrow(datetime.date):
+        @classmethod
+        def today(cls) -> datetime.date:
+            return tomorrow
+
+    monkeypatch.setattr("aigate.inspect.engine.date", Tomorrow)
+    scanner.scan(text)
+    scanner.scan(text)
+    assert checked == ["tok_3kd9x0qp2m7z"] * 2
