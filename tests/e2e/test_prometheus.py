@@ -98,6 +98,9 @@ def send_round(proxy, upstream) -> None:
         assert continued.headers.get("x-upstream") == "fake"
         assert client.get("https://chatgpt.com/").status_code == 200  # the default rule
         client.post(api, json={"n": 3}, headers={"x-test-error": "inspect"})
+        for _ in range(2):  # a chat resends its earlier turns: the second time they are reused
+            turn = {"role": "user", "content": "Summarise the notes of the design review. " * 8}
+            assert client.post(api, json={"model": "m", "messages": [turn]}).status_code == 200
     assert passthrough_request(proxy, upstream, "alice:pw").startswith(b"HTTP/1.1 200")
 
 
@@ -196,6 +199,7 @@ def test_metric_names_follow_prometheus_conventions():
         'aigate_inspected_requests_total{category="api"} > 0',
         'aigate_unscanned_requests_total{reason="too_large"} > 0',
         'aigate_scanned_bytes_total > 0',
+        'aigate_scan_reused_bytes_total > 0',
         'aigate_decision_duration_seconds_count > 0',
         'aigate_scan_duration_seconds_count > 0',
         'aigate_hook_errors_total{stage="inspect"} > 0',

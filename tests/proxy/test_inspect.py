@@ -204,6 +204,7 @@ def test_a_conversation_resent_with_data_in_an_earlier_turn_is_refused_every_tim
 
 
 def test_a_card_in_an_earlier_turn_is_redacted_in_every_resent_request(proxy, client, upstream):
+    reused_before = metrics.REGISTRY.get_sample_value("aigate_scan_reused_bytes_total")
     for turns in range(3):
         before = upstream.snapshot()
         response = client.post(MISTRAL, content=_conversation(turns),
@@ -214,6 +215,9 @@ def test_a_card_in_an_earlier_turn_is_redacted_in_every_resent_request(proxy, cl
         assert messages[0]["content"] == _ORDER_TURN.replace(CARD, "[REDACTED:credit_card]")
         assert len(messages) == 1 + 2 * turns
         assert CARD.encode() not in seen.body
+    # The first turn was scanned once, then answered from that scan twice.
+    reused = metrics.REGISTRY.get_sample_value("aigate_scan_reused_bytes_total") - reused_before
+    assert reused >= 2 * len(_ORDER_TURN)
 
 
 def test_warned_finding_is_forwarded_with_a_notice_header(proxy, client, upstream):

@@ -250,6 +250,8 @@ class Scanner:
         self._recent: Recent[tuple[Finding, ...]] = Recent(recent, _RECENT_FINDINGS)
         self._recent_day = date.today()  # the day `_recent`'s findings were made
         self._recent_runs: Recent[RunSpans] = Recent(recent, _RECENT_RUNS)
+        # Told the characters of each text answered from a recent one (the proxy counts them).
+        self.on_reuse: Callable[[int], None] | None = None
 
     @classmethod
     def from_config(
@@ -424,6 +426,8 @@ class Scanner:
         key = recent.key(text)
         found = recent.get(key)
         if found is not None:
+            if self.on_reuse is not None:
+                self.on_reuse(len(text))
             return list(found)
         findings = self._scan(text, None)
         recent.put(key, tuple(findings), len(findings))

@@ -16,6 +16,7 @@ from pathlib import Path
 from aigate.inspect import Scanner, build_scanner
 from aigate.policy.loaded import LoadedPolicy
 from aigate.policy.store import PolicyStore
+from aigate.record import metrics
 from aigate.respond.cookies import AckSigner
 
 logger = logging.getLogger(__name__)
@@ -105,4 +106,6 @@ def scanner_for(loaded: LoadedPolicy) -> Scanner:
     """The DLP scanner of a policy (built once per load); exact-match files resolve beside the
     policy file. Raises when the `dlp` section cannot be built (e.g. a missing key variable)."""
     base = loaded.path.parent if loaded.path is not None else Path(".")
-    return build_scanner(loaded.policy.dlp, base, countries=loaded.policy.countries)
+    scanner = build_scanner(loaded.policy.dlp, base, countries=loaded.policy.countries)
+    scanner.on_reuse = metrics.count_scan_reused
+    return scanner

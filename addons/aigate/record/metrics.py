@@ -110,6 +110,12 @@ UNSCANNED = Counter(
 SCANNED_BYTES = Counter(
     "aigate_scanned_bytes", "Bytes of AI request content scanned.", registry=REGISTRY
 )
+SCAN_REUSED_BYTES = Counter(
+    "aigate_scan_reused_bytes",
+    "Bytes of AI request content answered from the inspection of an earlier request (a "
+    "conversation's earlier turns, resent), not scanned again; part of aigate_scanned_bytes.",
+    registry=REGISTRY,
+)
 SCAN_SECONDS = Histogram(
     "aigate_scan_duration_seconds",
     "Time spent scanning one AI request.",
@@ -349,6 +355,9 @@ def count_hook_error(stage: str) -> None:
 
 def count_passthrough(protocol: str) -> None:
     PASSTHROUGH_BY.inc(protocol)
+
+
+count_scan_reused = increment_of(SCAN_REUSED_BYTES)
 
 
 def count_candidate() -> None:

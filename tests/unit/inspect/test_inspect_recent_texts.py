@@ -48,6 +48,18 @@ def test_a_text_differing_by_one_character_is_scanned():
     assert checked == ["tok_3kd9x0qp2m7z", "tok_3kd9x0qp2m7y"]
 
 
+def test_the_characters_answered_from_recent_texts_are_told():
+    told: list[int] = []
+    scanner = _scanner([])
+    scanner.on_reuse = told.append
+    text = FILLER + "use tok_3kd9x0qp2m7z today"
+    scanner.scan(text)
+    assert told == []
+    scanner.scan(text)
+    scanner.scan("a short text")
+    assert told == [len(text)]
+
+
 def test_short_texts_are_scanned_every_time():
     checked: list[str] = []
     scanner = _scanner(checked)
