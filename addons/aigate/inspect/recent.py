@@ -37,7 +37,8 @@ class Recent[V]:
         return self.entries > 0 and len(text) >= MIN_CHARS
 
     def key(self, text: str) -> bytes:
-        hashed = self._hash.copy()  # the key's block is hashed once, not for every text
+        """SHA-256 of this map's random key, then the text."""
+        hashed = self._hash.copy()  # the state after the key: copied, not rebuilt per text
         hashed.update(text.encode("utf-8", "surrogatepass"))
         return hashed.digest()
 
