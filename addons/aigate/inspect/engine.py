@@ -12,8 +12,9 @@ import hashlib
 import ipaddress
 import re
 import secrets
+import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any, Literal, NamedTuple
 
 from aigate.inspect.detectors import builtin
@@ -64,6 +65,13 @@ def _public_ip(value: str) -> bool:
 RECENT_TEXTS = 4096  # texts whose findings are kept by default (`aigate.inspect.recent`)
 _RECENT_FINDINGS = 16384  # findings kept at most, over all those texts (~300 bytes each)
 _RECENT_RUNS = 16384  # encoded runs' places kept at most, over as many texts
+
+
+
+def _next_midnight() -> float:
+    """When today ends, local time: dates of birth and expiry dates are judged against today."""
+    return datetime.combine(date.today() + timedelta(days=1), datetime.min.time()).timestamp()
+
 
 _WORD_END = "(?![a-z0-9])"
 _PLACEHOLDER_MAX = 256  # characters: longer values are key blocks, judged by their validator
@@ -248,7 +256,7 @@ class Scanner:
         if self.engine == "re2":
             self._build_prefilter()
         self._recent: Recent[tuple[Finding, ...]] = Recent(recent, _RECENT_FINDINGS)
-        self._recent_day = date.today()  # the day `_recent`'s findings were made
+        self._recent_until = _next_midnight()  # when `_recent`'s findings go stale
         self._recent_runs: Recent[RunSpans] = Recent(recent, _RECENT_RUNS)
         # Told the characters of each text answered from a recent one (the proxy counts them).
         self.on_reuse: Callable[[int], None] | None = None
@@ -419,9 +427,8 @@ class Scanner:
         recent = self._recent
         if ignored is not None or not recent.keeps(text):
             return self._scan(text, ignored)
-        today = date.today()
-        if today != self._recent_day:  # a date of birth or an expiry is judged against today
-            self._recent_day = today
+        if time.time() >= self._recent_until:  # a new day: findings are judged against today
+            self._recent_until = _next_midnight()
             recent = self._recent = Recent(recent.entries, recent.weight)
         key = recent.key(text)
         found = recent.get(key)

@@ -2,8 +2,8 @@
 request) gets the findings of that scan instead of a second scan: the same findings, kept in
 bounded memory, keyed by a hash rather than the text."""
 
-import datetime
 import threading
+import time
 from collections.abc import Callable
 
 import pytest
@@ -182,18 +182,14 @@ def test_threads_sharing_a_scanner_get_what_one_scan_finds(recent):
 
 def test_findings_kept_from_yesterday_are_not_reused(monkeypatch):
     """Dates of birth and expiry dates are judged against today's date."""
+    monkeypatch.setattr("aigate.inspect.engine._next_midnight", lambda: time.time() + 1.0)
     checked: list[str] = []
     scanner = _scanner(checked)
     text = FILLER + "use tok_3kd9x0qp2m7z today"
     scanner.scan(text)
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
-
-    class Tomorrow(datetime.date):
-        @classmethod
-        def today(cls) -> datetime.date:
-            return tomorrow
-
-    monkeypatch.setattr("aigate.inspect.engine.date", Tomorrow)
+    scanner.scan(text)
+    assert checked == ["tok_3kd9x0qp2m7z"]
+    time.sleep(1.1)  # past the scanner's midnight
     scanner.scan(text)
     scanner.scan(text)
     assert checked == ["tok_3kd9x0qp2m7z"] * 2
