@@ -67,7 +67,6 @@ _RECENT_FINDINGS = 16384  # findings kept at most, over all those texts (~300 by
 _RECENT_RUNS = 16384  # encoded runs' places kept at most, over as many texts
 
 
-
 def _next_midnight() -> float:
     """When today ends, local time: dates of birth and expiry dates are judged against today."""
     return datetime.combine(date.today() + timedelta(days=1), datetime.min.time()).timestamp()
