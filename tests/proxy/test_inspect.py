@@ -167,6 +167,32 @@ def test_redacted_request_reaches_upstream_as_valid_json_without_the_value(
     assert "content-encoding" not in seen.headers
 
 
+# A client that cuts a message at a length may cut an emoji in half, and JSON then carries the
+# lone half as an escape (`"\ud83d"`): no UTF-8 text, but still a prompt to inspect.
+_CUT_EMOJI = '{"messages":[{"role":"user","content":"my card is ' + CARD + ' \\ud83d"}]}'
+
+
+def test_a_prompt_ending_in_half_an_emoji_is_redacted_and_forwarded(proxy, client, upstream):
+    before = upstream.snapshot()
+    response = client.post(MISTRAL, content=_CUT_EMOJI.encode(),
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 200
+    (seen,) = upstream.requests_since(before)
+    assert json.loads(seen.body)["messages"][0]["content"] == (
+        "my card is [REDACTED:credit_card] \ud83d"
+    )
+    assert CARD.encode() not in seen.body
+
+
+def test_a_prompt_with_half_an_emoji_and_a_secret_is_refused_naming_it(proxy, client, upstream):
+    before = upstream.snapshot()
+    response = client.post(ALLOWED_OPENAI, content=_CUT_EMOJI.encode(),
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 403
+    assert "payment card number" in response.text
+    assert upstream.requests_since(before) == []
+
+
 # A chat client resends the whole conversation with every request: the scanner answers an
 # earlier turn from the findings of its first scan (Scanner `recent`), which must act the same.
 _ORDER_TURN = "Here are the order details you asked for, line by line. " * 5 + (

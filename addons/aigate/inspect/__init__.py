@@ -30,7 +30,6 @@ from aigate.inspect.redact import RedactionError, redact
 from aigate.inspect.result import Extraction, Finding, Inspection, Segment
 from aigate.inspect.uploads import DEFAULT_LIMITS, Limits, is_text_like
 from aigate.inspect.url import (
-    CACHED_TARGET_MAX,
     URL_KIND,
     is_url_segment,
     redact_url,
@@ -180,7 +179,7 @@ def _scanned(
 ) -> Inspection:
     """The inspection of `extraction`, whose segments are those of `in_body` (the body's), then
     `url` (`url_segments(path)`), then any others (findings as `Scanner.scan_extraction` gives
-    them, the URL's remembered per scanner)."""
+    them, the URL's kept by the scanner for the target `path`)."""
     segments = extraction.segments
     url_at = len(in_body.segments) if in_body is not None else 0
     url_end = url_at + len(url)
@@ -189,7 +188,7 @@ def _scanned(
     else:
         findings = (
             *(scanner.scan_extraction(in_body) if in_body is not None and url_at else ()),
-            *_shifted(_url_findings(scanner, path), url_at),
+            *_shifted(scanner.scan_extraction(Extraction(URL_KIND, url), path), url_at),
             *(_shifted(
                 scanner.scan_extraction(Extraction(extraction.extractor, segments[url_end:])),
                 url_end,
@@ -203,25 +202,6 @@ def _scanned(
         oversize=oversize,
         seconds=time.perf_counter() - started,
     )
-
-
-# A client sends the same request target over and over (`/v1/chat/completions`, a key in the
-# query): its findings are remembered per scanner, for a few thousand targets at most.
-_URL_FINDINGS: dict[str, tuple[Scanner, tuple[Finding, ...]]] = {}
-_URL_FINDINGS_MAX = 4096
-
-
-def _url_findings(scanner: Scanner, path: str) -> tuple[Finding, ...]:
-    known = _URL_FINDINGS.get(path)
-    if known is not None and known[0] is scanner:
-        return known[1]
-    found = tuple(scanner.scan_extraction(Extraction(URL_KIND, url_segments(path))))
-    if len(path) > CACHED_TARGET_MAX:
-        return found
-    if len(_URL_FINDINGS) >= _URL_FINDINGS_MAX or known is not None:
-        _URL_FINDINGS.clear()  # full, or a reloaded policy's scanner: let the old one go
-    _URL_FINDINGS[path] = (scanner, found)
-    return found
 
 
 def _shifted(findings: Sequence[Finding], offset: int) -> Sequence[Finding]:

@@ -255,9 +255,14 @@ class Scanner:
         if self.engine == "re2":
             self._build_prefilter()
         self._recent: Recent[tuple[Finding, ...]] = Recent(recent, _RECENT_FINDINGS)
-        self._recent_until = _next_midnight()  # when `_recent`'s findings go stale
+        # Extractions by the text they were read from, however short (request targets).
+        self._recent_sources: Recent[tuple[Finding, ...]] = Recent(
+            recent, _RECENT_FINDINGS, min_chars=1
+        )
+        self._recent_until = _next_midnight()  # when the findings kept go stale
         self._recent_runs: Recent[RunSpans] = Recent(recent, _RECENT_RUNS)
-        # Told the characters of each text answered from a recent one (the proxy counts them).
+        # Told the characters of each text (or extraction) answered from a recent one (the
+        # proxy counts them).
         self.on_reuse: Callable[[int], None] | None = None
 
     @classmethod
@@ -423,27 +428,43 @@ class Scanner:
         (`AKIAIOSFODNN7EXAMPLE`) are appended to `ignored` as (detector, preview), if given.
         A text scanned recently, the same day, gets the findings of that scan: the same, as a
         scan depends on the text and the date alone."""
-        recent = self._recent
-        if ignored is not None or not recent.keeps(text):
+        if ignored is not None or not self._recent.keeps(text):
             return self._scan(text, ignored)
-        if time.time() >= self._recent_until:  # a new day: findings are judged against today
+        return self._recall(self._recent, text, lambda: self._scan(text, None), len(text))
+
+    def _recall(
+        self, recent: Recent[tuple[Finding, ...]], text: str, work: Callable[[], list[Finding]],
+        size: int,
+    ) -> list[Finding]:
+        """The findings kept in `recent` for `text`, else those `work` gives, then kept; `size`
+        characters are told to `on_reuse` when kept ones answer. Findings kept from an earlier
+        day are forgotten: dates of birth and expiry dates are judged against today."""
+        if time.time() >= self._recent_until:
             self._recent_until = _next_midnight()
-            recent = self._recent = Recent(recent.entries, recent.weight)
+            self._recent.clear()
+            self._recent_sources.clear()
         key = recent.key(text)
         found = recent.get(key)
         if found is not None:
             if self.on_reuse is not None:
-                self.on_reuse(len(text))
+                self.on_reuse(size)
             return list(found)
-        findings = self._scan(text, None)
+        findings = work()
         recent.put(key, tuple(findings), len(findings))
         return findings
 
     def _scan(self, text: str, ignored: list[tuple[str, str]] | None) -> list[Finding]:
         norm = normalize(text)
         t = norm.text
+        try:
+            data = t.encode()
+        except UnicodeEncodeError:
+            # A lone surrogate (JSON may escape one: `"\ud83d"`, half an emoji cut off) is not
+            # UTF-8: read as "?", one character for one, so offsets stay the text's.
+            t = t.encode("utf-8", "replace").decode()
+            data = t.encode()
         if self.engine == "re2":
-            subject: str | bytes = t.encode()
+            subject: str | bytes = data
             candidates = self._candidates(subject)
             if not candidates:
                 return []
@@ -558,9 +579,19 @@ class Scanner:
         of texts met recently looked up rather than searched for."""
         return decoded_segments(segments, self._recent_runs)
 
-    def scan_extraction(self, extraction: Extraction) -> list[Finding]:
+    def scan_extraction(self, extraction: Extraction, source: str | None = None) -> list[Finding]:
         """Findings in every segment, each tagged with its segment index (and the encoding,
-        for a segment decoded from an encoded run)."""
+        for a segment decoded from an encoded run). `source`: the text the extraction was read
+        from and is a function of (a request target, which a client sends again and again),
+        by which its findings are kept the way `scan` keeps a long text's."""
+        if source is None or not self._recent_sources.keeps(source):
+            return self._scan_segments(extraction)
+        size = sum([len(segment.text) for segment in extraction.segments])
+        return self._recall(
+            self._recent_sources, source, lambda: self._scan_segments(extraction), size
+        )
+
+    def _scan_segments(self, extraction: Extraction) -> list[Finding]:
         found = []
         for index, segment in enumerate(extraction.segments):
             decoded = encoding_of(segment)

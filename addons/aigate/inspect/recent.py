@@ -21,9 +21,10 @@ class Recent[V]:
     bounded in entries and in total weight (what the values hold: findings, runs); safe to
     share across threads."""
 
-    def __init__(self, entries: int, weight: int) -> None:
+    def __init__(self, entries: int, weight: int, min_chars: int = MIN_CHARS) -> None:
         self.entries = entries
         self.weight = weight
+        self.min_chars = min_chars
         self._held = 0  # total weight of the values in `_values`
         self._values: dict[bytes, tuple[V, int]] = {}  # insertion order: least recent first
         self._hash = hashlib.sha256(secrets.token_bytes(32))
@@ -34,13 +35,18 @@ class Recent[V]:
 
     def keeps(self, text: str) -> bool:
         """Whether `text` is worth a lookup: long enough, and this map keeps anything."""
-        return self.entries > 0 and len(text) >= MIN_CHARS
+        return self.entries > 0 and len(text) >= self.min_chars
 
     def key(self, text: str) -> bytes:
         """SHA-256 of this map's random key, then the text."""
         hashed = self._hash.copy()  # the state after the key: copied, not rebuilt per text
         hashed.update(text.encode("utf-8", "surrogatepass"))
         return hashed.digest()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+            self._held = 0
 
     def get(self, key: bytes) -> V | None:
         values = self._values

@@ -129,7 +129,15 @@ def _json(text: str, edits: list[tuple[Locator, str]]) -> str:
         for key in path[:-1]:
             parent = parent[key]
         parent[path[-1]] = _apply(parent[path[-1]], inner)
-    return bom + json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    out = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    if not out.isascii():
+        try:
+            out.encode()
+        except UnicodeEncodeError:
+            # A lone surrogate the client escaped (`"\ud83d"`, half an emoji cut off) is no
+            # UTF-8 raw: every character beyond ASCII is written escaped instead.
+            out = json.dumps(doc, separators=(",", ":"))
+    return bom + out
 
 
 def _form(text: str, edits: list[tuple[Locator, str]]) -> str:

@@ -6,7 +6,6 @@ findings in those texts replaced, everything else as it was sent.
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, quote, unquote, urlencode
@@ -17,18 +16,9 @@ from aigate.inspect.result import Finding, Segment
 URL_KIND = "url"
 
 
-# Request targets up to this long are remembered: a client sends the same few again and again.
-CACHED_TARGET_MAX = 2048
-
-
 def url_segments(target: str) -> tuple[Segment, ...]:
-    """The path (when it is more than `/`) and every query value of `target`, decoded."""
-    if len(target) <= CACHED_TARGET_MAX:
-        return _known_segments(target)
-    return _segments(target)
-
-
-def _segments(target: str) -> tuple[Segment, ...]:
+    """The path (when it is more than `/`) and every query value of `target`, decoded. Not
+    cached: the decoded values may hold the very secret the scan is for."""
     path, _, query = target.partition("?")
     segments = []
     if len(path) > 1:
@@ -41,9 +31,6 @@ def _segments(target: str) -> tuple[Segment, ...]:
             if value
         ]
     return tuple(segments)
-
-
-_known_segments = functools.lru_cache(maxsize=4096)(_segments)
 
 
 def is_url_segment(segment: Segment) -> bool:

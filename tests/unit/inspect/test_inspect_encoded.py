@@ -98,6 +98,37 @@ def test_a_hash_in_hex_is_not_decoded():
     assert decoded_segments((Segment(f"sha256 {digest}", (("text",),)),)) == ()
 
 
+def _run_places(text: str) -> list[tuple[str, str]]:
+    """(the run as written, its encoding) for each run of `text` that decodes."""
+    segments = decoded_segments((Segment(text, (("text",),)),))
+    return [(text[step[2] : step[3]], step[4]) for step in (s.locator[0] for s in segments)]
+
+
+ENCODED_KEY = base64.b64encode(KEY.encode()).decode()
+
+
+@pytest.mark.parametrize("before", ["", "é", "日本語 ", "\U0001f600\U0001f600 ", "ß" * 300])
+def test_a_runs_place_is_in_characters_after_wider_text(before):
+    """Offsets are characters of the text (what the finding points at), not UTF-8 bytes."""
+    text = f"{before}one {ENCODED_KEY} and ünï {KEY.encode().hex()} end"
+    assert _run_places(text) == [(ENCODED_KEY, "base64"), (KEY.encode().hex(), "hex")]
+
+
+def test_a_lone_surrogate_does_not_hide_a_run():
+    """JSON may carry a lone surrogate escape (`\\ud800`): the text cannot be UTF-8, and the
+    runs in it are decoded all the same (before, encoding it failed, and the request was
+    refused as unscannable)."""
+    assert _run_places(f"x\ud800 {ENCODED_KEY} end") == [(ENCODED_KEY, "base64")]
+
+
+def test_a_hex_run_is_read_as_hex_and_a_run_with_escapes_as_percent():
+    hex_then_letters = KEY.encode().hex() + "zz"
+    percent = "".join(f"%{b:02X}" for b in KEY.encode())
+    assert _run_places(f"a {hex_then_letters} b") == [(KEY.encode().hex(), "hex")]
+    assert _run_places(f"a {percent} b") == [(percent, "percent")]
+    assert _run_places(f"a {ENCODED_KEY} b") == [(ENCODED_KEY, "base64")]
+
+
 # A conversation's earlier turns come again with every request: where their runs are is kept
 # (`Recent`), never what the runs decode to.
 _TURN = "Here is the config you asked about, as the tool printed it. " * 5

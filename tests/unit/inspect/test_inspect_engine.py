@@ -210,3 +210,14 @@ def test_the_policys_countries_are_the_default_regions_and_dlp_regions_override_
     overridden = ids(build_scanner(Dlp(regions=["DE"]), countries=["CA"]))
     assert "de_tax_id" in overridden and "ca_sin" not in overridden
     assert {"ca_sin", "de_tax_id", "in_pan"} <= ids(build_scanner(Dlp()))
+
+
+@pytest.mark.parametrize("engine", ["re2", "re"])
+@pytest.mark.parametrize("half", ["\ud83d", "\ude00", "\udbff"])
+def test_a_lone_surrogate_is_read_as_one_character_and_values_after_it_are_found(engine, half):
+    """JSON may carry half an emoji (`"\\ud83d"`, a message cut at a length): the text is then
+    no UTF-8, and the scan goes on, its offsets still the text's."""
+    scanner = Scanner([d for d in builtin() if d.id == "credit_card"], key=b"k", engine=engine)
+    text = f"{half} card 4111 1111 1111 1111 {half}"
+    (found,) = scanner.scan(text)
+    assert text[found.start : found.end] == "4111 1111 1111 1111"

@@ -90,3 +90,18 @@ def test_threads_sharing_it_stay_within_its_bounds():
         thread.join()
     assert len(recent) <= 8
     assert sum(n % 4 for n, key in enumerate(keys) if recent.get(key) is not None) <= 20
+
+
+def test_cleared_entries_are_gone_and_their_weight_is_free_again():
+    recent: Recent[str] = Recent(4, 2)
+    recent.put(recent.key(TEXT), "found", 2)
+    recent.clear()
+    assert len(recent) == 0 and recent.get(recent.key(TEXT)) is None
+    recent.put(recent.key(TEXT + "y"), "found", 2)
+    assert recent.get(recent.key(TEXT + "y")) == "found"
+
+
+def test_a_floor_of_one_character_keeps_short_texts():
+    assert Recent(4, 10, min_chars=1).keeps("/v1")
+    assert not Recent(4, 10, min_chars=1).keeps("")
+    assert not Recent(4, 10).keeps("/v1")
