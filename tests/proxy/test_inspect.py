@@ -608,3 +608,32 @@ def test_a_dlp_block_on_a_warned_api_tells_one_story(proxy, upstream):
     assert "x-aigate-notice" not in reply.headers
     assert "allowed with a warning" not in reply.text
     assert upstream.requests_since(before) == []
+
+
+def test_a_raw_byte_in_the_path_is_recorded_readable_and_nothing_is_lost(
+    proxy, upstream, audit_log
+):
+    """mitmproxy keeps a byte that is no UTF-8 as a surrogate, which JSON cannot hold: the
+    record was dropped (the request had gone upstream unrecorded) and the log declared down."""
+    before = upstream.snapshot()
+    lines_before = len(audit_log.read_text().splitlines()) if audit_log.exists() else 0
+    body = json.dumps(_chat(f"card {CARD}")).encode()
+    with open_tunnel(proxy, "allowed.openai.test", proxy.ssl_context()) as sock:
+        sock.sendall(
+            b"POST /v1/chat/completions\xff HTTP/1.1\r\nHost: allowed.openai.test\r\n"
+            b"Content-Type: application/json\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+        )
+        status, _ = read_response_head(sock)
+    assert status == 403
+    assert upstream.requests_since(before) == []
+
+    def new_decisions() -> list[dict]:
+        lines = audit_log.read_text().splitlines()[lines_before:]
+        return [r for r in map(json.loads, lines) if r["event"] == "decision"]
+
+    wait_for(new_decisions, what="the decision record")
+    (record,) = new_decisions()
+    assert record["path"] == "/v1/chat/completions\\xff"
+    assert record["dlp_action"] == "block"
+    assert not [e for e in proxy.errors if "audit" in e]

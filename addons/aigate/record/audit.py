@@ -69,6 +69,26 @@ def json_line(record: dict[str, Any]) -> bytes:
         raise ValueError(f"record is not serializable as JSON: {e}") from e
 
 
+def readable(value: Any) -> Any:
+    """`value` with text that is no UTF-8 made so: a raw byte mitmproxy kept as a surrogate (a
+    path or header holding `\\xff`) written as `\\xff`, a lone surrogate as `\\ud83d`. JSON
+    cannot hold either, and a record is never dropped for them."""
+    if isinstance(value, str):
+        try:
+            value.encode()
+            return value
+        except UnicodeEncodeError:
+            try:
+                return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            except UnicodeEncodeError:
+                return value.encode("utf-8", "backslashreplace").decode()
+    if isinstance(value, dict):
+        return {readable(k): readable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [readable(v) for v in value]
+    return value
+
+
 def clean_path(path: str) -> str:
     """The request path without query string or fragment (they may carry keys or prompts)."""
     if "?" in path or "#" in path:  # most paths have neither: skip the splits
@@ -332,9 +352,11 @@ class AuditLog:
         with self._lock:
             last_hash = self.ledger.last_hash
             try:
-                if record.get("event") == ACK_EVENT:
-                    record = self.ledger.seal(record)
-                line = json_line(record)
+                try:
+                    record, line = self._sealed_line(record)
+                except ValueError:  # text that is no UTF-8, most likely: written readable
+                    self.ledger.last_hash = last_hash
+                    record, line = self._sealed_line(readable(record))
                 if self.path == STDOUT:
                     out = self._stdout or sys.stdout
                     out.write(line.decode())
@@ -345,6 +367,11 @@ class AuditLog:
                 self.ledger.last_hash = last_hash  # the chain links only records in the file
                 raise
             return record
+
+    def _sealed_line(self, record: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+        if record.get("event") == ACK_EVENT:
+            record = self.ledger.seal(record)
+        return record, json_line(record)
 
     def _append(self, line: bytes) -> None:
         if self._closed:

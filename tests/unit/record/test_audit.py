@@ -118,6 +118,29 @@ def test_rotation_loses_nothing_and_keeps_the_chain(tmp_path):
     assert verify(files).ok
 
 
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("/v1/chat\udcff", "/v1/chat\\xff"),  # a raw byte mitmproxy kept as a surrogate
+        ("bob\udcc3\udca9", "bob\u00e9"),  # raw UTF-8 bytes read back as what they spell
+        ("half \ud83d", "half \\ud83d"),  # a lone surrogate
+        ("plain é", "plain é"),
+    ],
+)
+def test_a_record_holding_text_that_is_no_utf8_is_written_readable_not_lost(
+    tmp_path, text, written
+):
+    path = tmp_path / "a.jsonl"
+    log = AuditLog(path)
+    log.write({"event": "decision", "path": text, "findings": [{"preview": text}]})
+    log.write({"event": "ack", "user": text})
+    log.close()
+    first, ack = read_all(path)
+    assert first["path"] == first["findings"][0]["preview"] == written
+    assert ack["user"] == written
+    assert verify(rotated_files(path)).ok
+
+
 def test_rotation_drops_only_beyond_backups(tmp_path):
     path = tmp_path / "a.jsonl"
     log = AuditLog(path, max_bytes=100, backups=2)
