@@ -359,8 +359,12 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         ("notes.txt", f"deploy notes\n{AWS_PAIR}\n".encode(), "text/plain", 403),
         ("memo.docx", _docx(f"Quarterly memo. {AWS_PAIR}"), DOCX, 403),
         ("memo.docx", _docx("Quarterly memo, nothing secret."), DOCX, 200),
+        # One stray byte does not make text binary: the text around it is read.
+        ("notes.bin", b"\x00" + f"deploy notes\n{AWS_PAIR}\n".encode(), None, 403),
+        ("notes", f"deploy notes \xff\n{AWS_PAIR}\n".encode("latin-1"), None, 403),
     ],
-    ids=["text-file-with-secret", "docx-with-secret", "clean-docx"],
+    ids=["text-file-with-secret", "docx-with-secret", "clean-docx", "nul-then-secret",
+         "bad-utf8-then-secret"],
 )
 def test_multipart_upload_is_extracted_and_scanned(
     proxy, client, upstream, name, data, content_type, status
@@ -637,3 +641,36 @@ def test_a_raw_byte_in_the_path_is_recorded_readable_and_nothing_is_lost(
     assert record["path"] == "/v1/chat/completions\\xff"
     assert record["dlp_action"] == "block"
     assert not [e for e in proxy.errors if "audit" in e]
+
+
+# A field the request format does not name still leaves the client: OpenAI keeps `metadata`
+# with a stored completion, and `user`, `prediction` and `stop` go with every request.
+def test_a_card_in_a_field_outside_the_prompt_is_refused_to_the_sdk(proxy, upstream):
+    before = upstream.snapshot()
+    http_client = openai.DefaultHttpxClient(proxy=proxy.url, verify=proxy.ssl_context())
+    client = openai.OpenAI(base_url="https://allowed.openai.test/v1", api_key="sk-test",
+                           http_client=http_client, max_retries=0)
+    with client, pytest.raises(openai.PermissionDeniedError) as refused:
+        client.chat.completions.create(
+            model="gpt-4o-mini", messages=[{"role": "user", "content": "hello"}],
+            metadata={"note": f"card {CARD}"},
+        )
+    assert "payment card number" in str(refused.value)
+    assert upstream.requests_since(before) == []
+
+
+@pytest.mark.parametrize("field", [
+    {"user": f"card {CARD}"},
+    {"prediction": {"type": "content", "content": f"card {CARD}"}},
+    {"stop": [f"card {CARD}"]},
+])
+def test_a_card_in_a_field_outside_the_prompt_is_redacted_in_place(proxy, client, upstream,
+                                                                   field):
+    body = {**_chat("hello"), **field}
+    before = upstream.snapshot()
+    response = client.post(MISTRAL, json=body)
+    assert response.status_code == 200
+    (seen,) = upstream.requests_since(before)
+    assert CARD.encode() not in seen.body
+    assert "[REDACTED:credit_card]" in seen.body.decode()
+    assert json.loads(seen.body)["messages"] == body["messages"]

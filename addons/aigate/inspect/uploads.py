@@ -16,6 +16,8 @@ import time
 import zipfile
 from dataclasses import dataclass, field
 
+import re2
+
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed PDFs are common; we report them
 
 TEXT_TYPES = (
@@ -141,7 +143,35 @@ def _extract(
     elif is_text_like(name, ctype, data):
         _add(out, budget, name, data.decode("utf-8", "replace"))
     else:
-        out.unscanned.append(f"{name}: binary content ({ctype or 'unknown type'}) has no text")
+        _binary(data, name, ctype, budget, out)
+
+
+def _bytewise() -> re2.Options:
+    options = re2.Options()
+    options.encoding = re2.Options.Encoding.LATIN1  # each byte one character: UTF-8 spelled out
+    return options
+
+
+# Eight or more characters in a row that a person could read: printable ASCII, tabs and line
+# breaks, well-formed UTF-8 sequences (what `strings` finds, beyond ASCII).
+_READABLE_RUN = re2.compile(
+    rb"(?:[\t\n\r\x20-\x7e]|[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+    rb"|[\xf0-\xf4][\x80-\xbf]{3}){8,}",
+    _bytewise(),
+)
+
+
+def _binary(data: bytes, name: str, ctype: str | None, budget: _Budget, out: UploadText) -> None:
+    """Content that is not text by its type or sniff: its readable runs are scanned, so one
+    stray byte (a NUL before a pasted key) does not hide the text around it. Unless those runs
+    are most of it, it is also reported unscanned: an encrypted or compiled file is not read."""
+    runs = _READABLE_RUN.findall(data)
+    readable = sum(map(len, runs))
+    if readable * 2 < len(data):
+        what = "has no text" if not runs else "only its readable runs were scanned"
+        out.unscanned.append(f"{name}: binary content ({ctype or 'unknown type'}) {what}")
+    if runs:
+        _add(out, budget, name, b"\n".join(runs).decode("utf-8", "replace"))
 
 
 def _pdf(data: bytes, name: str, budget: _Budget, out: UploadText) -> None:

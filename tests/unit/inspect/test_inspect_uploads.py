@@ -115,6 +115,25 @@ def test_what_cannot_be_read_is_unscanned_with_a_reason(data, limits, reason):
     assert any(reason in r for r in result.unscanned), result.unscanned
 
 
+@pytest.mark.parametrize("stray", [b"\x00", b"\xff", b"\xed\xa0\x80", b"\xc3"])
+def test_text_with_a_stray_byte_is_read_as_text(stray):
+    result = extract_text(stray + f"notes: {SECRET}, café".encode() + stray, "paste")
+    (text,) = [text for _, text in result.texts]
+    assert SECRET in text and "café" in text
+    assert result.unscanned == []
+
+
+def test_a_binary_holding_a_readable_key_is_scanned_and_still_reported_unscanned():
+    """An encrypted or compiled file is not read, and says so (`dlp.on_unscanned` decides);
+    the readable strings inside it are scanned all the same."""
+    data = bytes(range(256)) * 40 + f"key={SECRET}".encode() + bytes(range(256)) * 40
+    result = extract_text(data, "tool.bin")
+    assert any(SECRET in text for _, text in result.texts)
+    assert result.unscanned == [
+        "tool.bin: binary content (unknown type) only its readable runs were scanned"
+    ]
+
+
 def test_pdf_without_text_layer_is_unscanned():
     assert "no text layer" in extract_text(_pdf(""), "scan.pdf").unscanned[0]
 

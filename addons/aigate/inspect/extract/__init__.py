@@ -102,7 +102,7 @@ def extract_ws(message: bytes | str, *, host: str = "", path: str = "") -> Extra
     extractor = select(None, host, path, "ws")
     doc = _json(message.encode()) if message.lstrip("\ufeff \t\r\n")[:1] in ("{", "[") else None
     if extractor is not None and doc is not None:
-        found = _from_doc(extractor.name, doc, extractor.leaves(doc), source=message)
+        found = _from_doc(extractor.name, doc, _and_the_rest(extractor, doc), source=message)
         if found is not None and found.segments:
             return found
     found = None if doc is None else _from_doc("generic_json", doc, walk(doc), source=message)
@@ -177,18 +177,39 @@ def _may_hold_binary(source: bytes | str) -> bool:
 
 def _with_extractor(extractor: Extractor, body: bytes) -> Extraction | None:
     if extractor.container == "form":
-        for key, value in _form_pairs(body):
+        pairs = _form_pairs(body)
+        for key, value in pairs:
             if key == extractor.form_field:  # the first occurrence is the one servers read
                 doc = _json(value.encode())
                 if doc is None:
                     return None
                 prefix = (("form", key, 0),)
-                return _from_doc(extractor.name, doc, extractor.leaves(doc), prefix, value)
+                found = _from_doc(extractor.name, doc, _and_the_rest(extractor, doc), prefix, value)
+                if found is None or not found.segments:
+                    return found
+                # The form's other fields leave the client too.
+                rest = [s for s in _form_segments(pairs) if s.locator[0] != prefix[0]]
+                return Extraction(found.extractor, (*found.segments, *rest), found.unscanned)
         return None
     doc = _json(body)
     if doc is None:
         return None
-    return _from_doc(extractor.name, doc, extractor.leaves(doc), source=body)
+    return _from_doc(extractor.name, doc, _and_the_rest(extractor, doc), source=body)
+
+
+def _and_the_rest(extractor: Extractor, doc: Any) -> Leaves:
+    """The extractor's texts (the prompt, where the format keeps it), then every other string
+    of the document: a field the format does not name leaves the client all the same (OpenAI's
+    `metadata`, `user` and `prediction`, a web app's new field). Nothing when the extractor
+    finds nothing: the caller then reads the document as an unknown format."""
+    picked = list(extractor.leaves(doc))
+    if not picked:
+        return
+    yield from picked
+    taken = {steps[0] for steps, _ in picked}  # a string read as nested JSON is taken whole
+    for steps, text in walk(doc):
+        if steps[0] not in taken:
+            yield steps, text
 
 
 def _form_pairs(body: bytes) -> list[tuple[str, str]]:
@@ -196,14 +217,18 @@ def _form_pairs(body: bytes) -> list[tuple[str, str]]:
 
 
 def _form(body: bytes) -> Extraction:
+    return Extraction("form", tuple(_form_segments(_form_pairs(body))))
+
+
+def _form_segments(pairs: list[tuple[str, str]]) -> list[Segment]:
     seen: dict[str, int] = {}
     segments = []
-    for key, value in _form_pairs(body):
+    for key, value in pairs:
         nth = seen.get(key, 0)
         seen[key] = nth + 1
         if value:
             segments.append(Segment(value, (("form", key, nth),)))
-    return Extraction("form", tuple(segments))
+    return segments
 
 
 def _multipart(body: bytes, content_type: str, limits: uploads.Limits) -> Extraction:

@@ -17,7 +17,8 @@ from aigate.inspect.result import Step
 JsonPath = tuple[str | int, ...]
 Leaves = Iterator[tuple[tuple[Step, ...], str]]
 
-# Keys whose string values are identifiers, enums or binary payloads, never prompt text.
+# Keys whose string values are identifiers or enums, never text a person wrote. (Stop sequences
+# and response schemas are read: their strings go to the model like a prompt's.)
 STRUCTURAL_KEYS = frozenset(
     {
         "role",
@@ -34,10 +35,7 @@ STRUCTURAL_KEYS = frozenset(
         "mimeType",
         "detail",
         "cache_control",
-        "stop",
-        "format",
         "encoding_format",
-        "response_format",
         "service_tier",
         "reasoning_effort",
         "voice",
