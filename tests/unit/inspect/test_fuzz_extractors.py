@@ -264,7 +264,7 @@ def test_json_extractors_never_raise_and_redaction_keeps_the_format(name, body, 
 def test_extractor_leaves_accept_any_json_shape(name, doc):
     """A well-formed document of the wrong shape (lists for objects, numbers for strings)."""
     (extractor,) = [ex for ex in registry() if ex.name == name]
-    for steps, text in extractor.leaves(doc):
+    for steps, text in extractor.texts(doc):
         assert isinstance(text, str) and steps
 
 
@@ -298,7 +298,7 @@ WRONG_SHAPES = [
 @pytest.mark.parametrize("name", sorted(n for n in TARGETS if n != "generic"))
 def test_extractors_accept_known_keys_with_the_wrong_shape(name, doc):
     (extractor,) = [ex for ex in registry() if ex.name == name]
-    leaves = list(extractor.leaves(doc))
+    leaves = list(extractor.texts(doc))
     assert all(isinstance(text, str) and steps for steps, text in leaves)
     strings = set(_strings(doc))
     assert all(text in strings for _, text in leaves), "a leaf that is not in the document"

@@ -202,12 +202,15 @@ def _and_the_rest(extractor: Extractor, doc: Any) -> Leaves:
     of the document: a field the format does not name leaves the client all the same (OpenAI's
     `metadata`, `user` and `prediction`, a web app's new field). Nothing when the extractor
     finds nothing: the caller then reads the document as an unknown format."""
-    picked = list(extractor.leaves(doc))
+    picked = list(extractor.texts(doc))
     if not picked:
         return
     yield from picked
+    rest = doc
+    if extractor.roots and isinstance(doc, dict):  # read whole already: not walked again
+        rest = {key: value for key, value in doc.items() if key not in extractor.roots}
     taken = {steps[0] for steps, _ in picked}  # a string read as nested JSON is taken whole
-    for steps, text in walk(doc):
+    for steps, text in walk(rest):
         if steps[0] not in taken:
             yield steps, text
 

@@ -49,12 +49,20 @@ class Extractor:
     """One request format: where it applies and how to find its texts."""
 
     name: str
-    leaves: Callable[[Any], Leaves]
+    leaves: Callable[[Any], Leaves] | None = None  # texts it finds its own way
     api_formats: tuple[str, ...] = ()
     hosts: tuple[str, ...] = ()  # exact hosts; a leading "." matches any subdomain
     path: str = ""  # regular expression searched in the request path
     container: Literal["json", "form", "ws"] = "json"
     form_field: str = ""  # for container "form": the field whose value is JSON
+    roots: tuple[str, ...] = ()  # top-level keys whose every text it reads (`roots`)
+
+    def texts(self, doc: Any) -> Leaves:
+        """The prompt's texts: every one under `roots`, then those `leaves` finds."""
+        if self.roots:
+            yield from roots(doc, self.roots)
+        if self.leaves is not None:
+            yield from self.leaves(doc)
 
     def matches_host(self, host: str) -> bool:
         host = host.lower().rstrip(".")

@@ -3,13 +3,10 @@ body is the model's own shape (Anthropic messages, Titan `inputText`, Llama/Mist
 
 from __future__ import annotations
 
-from typing import Any
+from aigate.inspect.extract.base import Extractor
 
-from aigate.inspect.extract.base import Extractor, Leaves, roots
-
-
-def leaves(doc: Any) -> Leaves:
-    yield from roots(doc, ("messages", "system", "prompt", "inputText", "input", "texts"))
-
-
-EXTRACTOR = Extractor("bedrock", leaves, api_formats=("bedrock",))
+EXTRACTOR = Extractor(
+    "bedrock",
+    roots=("messages", "system", "prompt", "inputText", "input", "texts"),
+    api_formats=("bedrock",),
+)

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from aigate.inspect.extract.base import Extractor, Leaves, roots, walk
+from aigate.inspect.extract.base import Extractor, Leaves, walk
 
 
-def leaves(doc: Any) -> Leaves:
-    yield from roots(doc, ("prompt",))
+def attachments(doc: Any) -> Leaves:
     if isinstance(doc, dict):
         attachments = doc.get("attachments")
         for index, attachment in enumerate(attachments if isinstance(attachments, list) else ()):
@@ -20,7 +19,8 @@ def leaves(doc: Any) -> Leaves:
 
 EXTRACTOR = Extractor(
     "claude_web",
-    leaves,
+    attachments,
+    roots=("prompt",),
     hosts=("claude.ai",),
     path=r"/chat_conversations/[^/]+/(?:retry_)?completion",
 )

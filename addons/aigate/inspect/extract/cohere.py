@@ -3,26 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from aigate.inspect.extract.base import Extractor
 
-from aigate.inspect.extract.base import Extractor, Leaves, roots
-
-
-def leaves(doc: Any) -> Leaves:
-    yield from roots(
-        doc,
-        (
-            "message",
-            "chat_history",
-            "preamble",
-            "messages",
-            "documents",
-            "prompt",
-            "texts",
-            "query",
-            "inputs",
-        ),
-    )
-
-
-EXTRACTOR = Extractor("cohere", leaves, api_formats=("cohere",))
+EXTRACTOR = Extractor(
+    "cohere",
+    roots=(
+        "message", "chat_history", "preamble", "messages", "documents", "prompt", "texts", "query",
+        "inputs",
+    ),
+    api_formats=("cohere",),
+)

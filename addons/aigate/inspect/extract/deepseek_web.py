@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from aigate.inspect.extract.base import Extractor, Leaves, roots
-
-
-def leaves(doc: Any) -> Leaves:
-    yield from roots(doc, ("prompt",))
-
+from aigate.inspect.extract.base import Extractor
 
 EXTRACTOR = Extractor(
-    "deepseek_web", leaves, hosts=("chat.deepseek.com",), path=r"^/api/v0/chat/completion"
+    "deepseek_web",
+    roots=("prompt",),
+    hosts=("chat.deepseek.com",),
+    path=r"^/api/v0/chat/completion",
 )

@@ -3,15 +3,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from aigate.inspect.extract.base import Extractor
 
-from aigate.inspect.extract.base import Extractor, Leaves, roots
-
-
-def leaves(doc: Any) -> Leaves:
-    yield from roots(
-        doc, ("contents", "systemInstruction", "system_instruction", "instances", "tools")
-    )
-
-
-EXTRACTOR = Extractor("gemini", leaves, api_formats=("gemini", "vertex"))
+EXTRACTOR = Extractor(
+    "gemini",
+    roots=("contents", "systemInstruction", "system_instruction", "instances", "tools"),
+    api_formats=("gemini", "vertex"),
+)

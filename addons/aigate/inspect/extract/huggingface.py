@@ -3,13 +3,10 @@ OpenAI-compatible router's `messages`."""
 
 from __future__ import annotations
 
-from typing import Any
+from aigate.inspect.extract.base import Extractor
 
-from aigate.inspect.extract.base import Extractor, Leaves, roots
-
-
-def leaves(doc: Any) -> Leaves:
-    yield from roots(doc, ("inputs", "messages", "prompt", "text", "parameters"))
-
-
-EXTRACTOR = Extractor("huggingface", leaves, api_formats=("huggingface",))
+EXTRACTOR = Extractor(
+    "huggingface",
+    roots=("inputs", "messages", "prompt", "text", "parameters"),
+    api_formats=("huggingface",),
+)

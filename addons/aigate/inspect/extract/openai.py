@@ -4,13 +4,10 @@ Fireworks, ...): `messages[].content` (string or parts), `input`, `instructions`
 
 from __future__ import annotations
 
-from typing import Any
+from aigate.inspect.extract.base import Extractor
 
-from aigate.inspect.extract.base import Extractor, Leaves, roots
-
-
-def leaves(doc: Any) -> Leaves:
-    yield from roots(doc, ("messages", "input", "instructions", "prompt", "tools", "functions"))
-
-
-EXTRACTOR = Extractor("openai", leaves, api_formats=("openai", "generic"))
+EXTRACTOR = Extractor(
+    "openai",
+    roots=("messages", "input", "instructions", "prompt", "tools", "functions"),
+    api_formats=("openai", "generic"),
+)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from aigate.inspect.extract.base import Extractor, Leaves, roots
-
-
-def leaves(doc: Any) -> Leaves:
-    yield from roots(doc, ("query_str", "query", "params"))
-
+from aigate.inspect.extract.base import Extractor
 
 EXTRACTOR = Extractor(
-    "perplexity_web", leaves, hosts=("www.perplexity.ai", "perplexity.ai"), path=r"^/rest/"
+    "perplexity_web",
+    roots=("query_str", "query", "params"),
+    hosts=("www.perplexity.ai", "perplexity.ai"),
+    path=r"^/rest/",
 )
