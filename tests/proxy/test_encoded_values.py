@@ -11,6 +11,9 @@ from proxyharness import make_client
 
 KEY = b"aws_access_key_id = AKIAQ3EGRLMNV4XKTYJW"
 CARD = b"card 4111 1111 1111 1111"
+# A settings file run through the `base64` tool: lines of 76 characters (57 bytes), the key
+# value across the first line break.
+ENV_FILE = b"# staging\nAPP=billing\nX=1\n" + KEY + b"\nDB_HOST=db.internal\n"
 
 
 @pytest.mark.parametrize(
@@ -19,8 +22,9 @@ CARD = b"card 4111 1111 1111 1111"
         ("https://allowed.openai.test/v1/chat/completions", base64.b64encode(KEY)),
         ("https://allowed.openai.test/v1/chat/completions", base64.urlsafe_b64encode(KEY)),
         ("https://api.mistral.ai/v1/chat/completions", base64.b64encode(CARD)),  # redact rule
+        ("https://allowed.openai.test/v1/chat/completions", base64.encodebytes(ENV_FILE)),
     ],
-    ids=["standard", "url-safe", "redact-rule"],
+    ids=["standard", "url-safe", "redact-rule", "wrapped-in-lines"],
 )
 def test_an_encoded_value_is_blocked_and_never_arrives(proxy, upstream, url, secret):
     before = upstream.snapshot()

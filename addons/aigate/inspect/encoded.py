@@ -32,6 +32,12 @@ _RUNS = re2.compile(
 _RUNS_MATCH = _RUNS._regexp.Match
 _UNANCHORED = re2._Anchor.UNANCHORED
 _HEX_START = re.compile(r"[0-9a-fA-F]{32}")
+# A wrapped run's further lines: after a line break, the encoding's characters to the line's end.
+_NEXT_LINE = {
+    "base64": re.compile(rb"\r?\n([A-Za-z0-9+/_-]+={0,2})(?![^\s\"'\\,;)\]}])"),
+    "hex": re.compile(rb"\r?\n([0-9a-fA-F]+)(?![^\s\"'\\,;)\]}])"),
+}
+_UNIT = {"base64": 4, "hex": 2}  # a full line of the encoding holds whole groups
 _MAX_RUNS = 64  # per request: a body of encoded blobs costs bounded time
 _MAX_RUN = 64 * 1024  # characters of one run decoded
 # Every run `_RUNS` finds holds two percent escapes or 24 characters of the base64 alphabet in
@@ -71,7 +77,7 @@ def _decoded_runs(text: str, recent: Recent[RunSpans] | None) -> list[Run]:
     key = recent.key(text)
     spans = recent.get(key)
     if spans is not None:  # each run decodes as it did: a decoder reads the run alone
-        return [(start, end, encoding, _DECODERS[encoding](text[start:end][:_MAX_RUN]))
+        return [(start, end, encoding, _decode(encoding, text[start:end]))
                 for start, end, encoding in spans]
     runs = _find_runs(text)
     recent.put(key, tuple(run[:3] for run in runs), len(runs))
@@ -92,10 +98,17 @@ def _find_runs(text: str) -> list[Run]:
         start, end = _RUNS_MATCH(_UNANCHORED, data, pos, size)[0]
         if start < 0:
             break
-        pos = end if end > pos else pos + 1
-        run = data[start : min(end, start + _MAX_RUN)].decode("ascii")
+        run = data[start:end].decode("ascii")
         encoding = _encoding(run)
-        decoded = _DECODERS[encoding](run)
+        wrapped = _wrapped_end(data, start, end, encoding)
+        decoded = None
+        if wrapped > end:  # read as one run, else its first line as before
+            decoded = _decode(encoding, data[start:wrapped].decode("ascii"))
+            if decoded is not None:
+                end = wrapped
+        if decoded is None:
+            decoded = _decode(encoding, run)
+        pos = end if end > pos else pos + 1
         if decoded is None:
             continue
         if size != len(text):
@@ -104,6 +117,31 @@ def _find_runs(text: str) -> list[Run]:
             start, end = char_at, char_at + end - byte_at
         runs.append((start, end, encoding, decoded))
     return runs
+
+
+def _wrapped_end(data: bytes, start: int, end: int, encoding: str) -> int:
+    """Where a base64 or hex run wrapped over lines of one width ends (the `base64` tool and
+    MIME wrap at 76 characters, PEM at 64, `xxd -p` at 60): each further line as wide as the
+    first, the last one at most as wide. `end` when the run at start..end is not wrapped."""
+    width = end - start
+    if encoding == "percent" or width < 32 or width % _UNIT[encoding] or data[end - 1] == 61:
+        return end  # (61: "=", padding ends a base64 run)
+    next_line = _NEXT_LINE[encoding]
+    while (line := next_line.match(data, end)) is not None:
+        length = line.end(1) - line.start(1)
+        if length > width:
+            break
+        end = line.end(1)
+        if length < width or data[end - 1] == 61:
+            break
+    return end
+
+
+def _decode(encoding: str, run: str) -> str | None:
+    """What a run decodes to (its line breaks, where it was wrapped, left out)."""
+    if encoding != "percent" and "\n" in run:
+        run = run.replace("\r", "").replace("\n", "")
+    return _DECODERS[encoding](run[:_MAX_RUN])
 
 
 def _encoding(run: str) -> str:

@@ -7,7 +7,13 @@ import base64
 import json
 
 import pytest
-from aigate.inspect import RedactionError, build_scanner, inspect_request, redact_request
+from aigate.inspect import (
+    RedactionError,
+    build_scanner,
+    inspect_request,
+    redact_request,
+    scan_text,
+)
 from aigate.inspect.encoded import decoded_segments
 from aigate.inspect.engine import Scanner
 from aigate.inspect.recent import Recent
@@ -16,6 +22,7 @@ from aigate.policy import DEFAULT_POLICY, load_policy
 
 SCANNER = build_scanner(load_policy(DEFAULT_POLICY).policy.dlp)
 KEY = "aws_access_key_id = AKIAQ3EGRLMNV4XKTYJW"
+AWS_PAIR_TEXT = KEY + "\naws_secret_access_key = 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"
 CARD = "card 4111 1111 1111 1111"
 
 
@@ -127,6 +134,42 @@ def test_a_hex_run_is_read_as_hex_and_a_run_with_escapes_as_percent():
     assert _run_places(f"a {hex_then_letters} b") == [(KEY.encode().hex(), "hex")]
     assert _run_places(f"a {percent} b") == [(percent, "percent")]
     assert _run_places(f"a {ENCODED_KEY} b") == [(ENCODED_KEY, "base64")]
+
+
+# A file encoded with the `base64` tool (or MIME, or PEM) comes wrapped in lines of 76 or 64
+# characters, a hex dump (`xxd -p`) in lines of 60: a key across a line break is read whole.
+_ENV = ("# staging settings\nAPP_NAME=billing\nREGION=eu-west-1\n" + AWS_PAIR_TEXT
+        + "\nDB_HOST=db.internal\n").encode()
+_B64 = base64.b64encode(_ENV).decode()
+
+
+def _lines(text: str, width: int, newline: str = "\n") -> str:
+    return newline.join(text[i : i + width] for i in range(0, len(text), width))
+
+
+@pytest.mark.parametrize(
+    ("encoded", "encoding"),
+    [
+        (base64.encodebytes(_ENV).decode(), "base64"),
+        (_lines(_B64, 64), "base64"),
+        (_lines(_B64, 76, "\r\n"), "base64"),
+        (_lines(_ENV.hex(), 60), "hex"),
+    ],
+    ids=["base64-tool-76", "pem-64", "crlf", "xxd-60"],
+)
+def test_a_run_wrapped_over_lines_is_decoded_whole(encoded, encoding):
+    text = f"here is the file:\n{encoded}\nthanks"
+    found = scan_text(SCANNER, text)
+    assert {(f.detector, f.decoded) for f in found} >= {
+        ("aws_access_key_id", encoding), ("aws_secret_access_key", encoding)
+    }
+    (run,) = {(f.start, f.end) for f in found}
+    assert text[run[0] : run[1]].strip() == encoded.strip()
+
+
+def test_a_base64_line_followed_by_prose_is_read_as_before():
+    line = base64.b64encode(KEY.encode()).decode()
+    assert _run_places(f"{line}\nThis is my note about it.") == [(line, "base64")]
 
 
 # A conversation's earlier turns come again with every request: where their runs are is kept
