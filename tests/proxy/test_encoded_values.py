@@ -5,6 +5,7 @@ encoded original cannot be rewritten in place); nothing arrives."""
 from __future__ import annotations
 
 import base64
+import gzip
 
 import pytest
 from proxyharness import make_client
@@ -23,8 +24,12 @@ ENV_FILE = b"# staging\nAPP=billing\nX=1\n" + KEY + b"\nDB_HOST=db.internal\n"
         ("https://allowed.openai.test/v1/chat/completions", base64.urlsafe_b64encode(KEY)),
         ("https://api.mistral.ai/v1/chat/completions", base64.b64encode(CARD)),  # redact rule
         ("https://allowed.openai.test/v1/chat/completions", base64.encodebytes(ENV_FILE)),
+        ("https://allowed.openai.test/v1/chat/completions",
+         base64.b64encode(base64.b64encode(KEY))),
+        ("https://allowed.openai.test/v1/chat/completions", base64.b64encode(gzip.compress(KEY))),
     ],
-    ids=["standard", "url-safe", "redact-rule", "wrapped-in-lines"],
+    ids=["standard", "url-safe", "redact-rule", "wrapped-in-lines", "base64-of-base64",
+         "gzip-in-base64"],
 )
 def test_an_encoded_value_is_blocked_and_never_arrives(proxy, upstream, url, secret):
     before = upstream.snapshot()

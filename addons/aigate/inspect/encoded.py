@@ -11,6 +11,7 @@ import base64
 import binascii
 import re
 import urllib.parse
+import zlib
 
 import re2
 
@@ -39,6 +40,7 @@ _NEXT_LINE = {
 }
 _UNIT = {"base64": 4, "hex": 2}  # a full line of the encoding holds whole groups
 _MAX_RUNS = 64  # per request: a body of encoded blobs costs bounded time
+_MAX_DEPTH = 3  # runs inside runs: base64 of hex of base64 is read, no deeper
 _MAX_RUN = 64 * 1024  # characters of one run decoded
 # Every run `_RUNS` finds holds two percent escapes or 24 characters of the base64 alphabet in
 # a row (hex digits are in it too). Most prompts have neither, and saying so costs a translate
@@ -64,10 +66,29 @@ def decoded_segments(
     out: list[Segment] = []
     for index, segment in enumerate(segments):
         for start, end, encoding, text in _decoded_runs(segment.text, recent):
-            if len(out) >= _MAX_RUNS:
-                return tuple(out)
-            out.append(Segment(text, ((ENCODED_KIND, index, start, end, encoding),)))
+            room = _MAX_RUNS - len(out) - 1
+            for chain, decoded in ((encoding, text), *_nested(text, encoding, 1, room)):
+                if len(out) >= _MAX_RUNS:
+                    return tuple(out)
+                out.append(Segment(decoded, ((ENCODED_KIND, index, start, end, chain),)))
     return tuple(out)
+
+
+def _nested(text: str, chain: str, depth: int, room: int) -> list[tuple[str, str]]:
+    """Runs inside what a run decoded to (base64 of base64, percent-encoded base64), a few
+    levels deep and `room` at most, each as (its chain of encodings, `percent+base64`, and
+    what it decodes to). They are reported at the outermost run's place: what the sender
+    wrote."""
+    found: list[tuple[str, str]] = []
+    if depth >= _MAX_DEPTH:
+        return found
+    for _, _, encoding, decoded in _find_runs(text, room):
+        if len(found) >= room:
+            break
+        inner = f"{chain}+{encoding}"
+        found.append((inner, decoded))
+        found += _nested(decoded, inner, depth + 1, room - len(found))
+    return found
 
 
 def _decoded_runs(text: str, recent: Recent[RunSpans] | None) -> list[Run]:
@@ -84,9 +105,9 @@ def _decoded_runs(text: str, recent: Recent[RunSpans] | None) -> list[Run]:
     return runs
 
 
-def _find_runs(text: str) -> list[Run]:
+def _find_runs(text: str, limit: int = _MAX_RUNS) -> list[Run]:
     runs: list[Run] = []
-    if not _may_hold_run(text):
+    if limit <= 0 or not _may_hold_run(text):
         return runs
     data = text.encode("utf-8", "surrogatepass")
     size = len(data)
@@ -94,7 +115,7 @@ def _find_runs(text: str) -> list[Run]:
     # Offsets in characters: counted on from the last run (a run is ASCII, so a run's bytes
     # are its characters; only the text between runs may be wider).
     byte_at = char_at = 0
-    while pos <= size and len(runs) < _MAX_RUNS:
+    while pos <= size and len(runs) < limit:
         start, end = _RUNS_MATCH(_UNANCHORED, data, pos, size)[0]
         if start < 0:
             break
@@ -170,13 +191,26 @@ def encoding_of(segment: Segment) -> str | None:
 
 
 def _text(raw: bytes) -> str | None:
-    """Bytes as text, when that is text a person or a program would have written."""
+    """Bytes as text, when that is text a person or a program would have written; gzip or zlib
+    data is inflated first (at most `_MAX_RUN` bytes of it)."""
+    if _compressed(raw):
+        try:
+            raw = zlib.decompressobj(wbits=47).decompress(raw, _MAX_RUN)  # 47: gzip or zlib
+        except zlib.error:
+            return None
     try:
         text = raw.decode("utf-8")
     except ValueError:
         return None
     printable = sum(c.isprintable() or c in "\n\r\t" for c in text)
     return text if text and printable >= 0.95 * len(text) else None
+
+
+def _compressed(raw: bytes) -> bool:
+    """gzip's magic number, or a zlib header (deflate, its check bits right)."""
+    return raw[:2] == b"\x1f\x8b" or (
+        raw[:1] == b"\x78" and len(raw) > 1 and int.from_bytes(raw[:2]) % 31 == 0
+    )
 
 
 def _base64(run: str) -> str | None:

@@ -4,7 +4,10 @@ redact verdict on what they hid blocks (the encoded original cannot be rewritten
 from __future__ import annotations
 
 import base64
+import gzip
 import json
+import urllib.parse
+import zlib
 
 import pytest
 from aigate.inspect import (
@@ -170,6 +173,41 @@ def test_a_run_wrapped_over_lines_is_decoded_whole(encoded, encoding):
 def test_a_base64_line_followed_by_prose_is_read_as_before():
     line = base64.b64encode(KEY.encode()).decode()
     assert _run_places(f"{line}\nThis is my note about it.") == [(line, "base64")]
+
+
+_B64_KEY = base64.b64encode(KEY.encode())
+
+
+@pytest.mark.parametrize(
+    ("encoded", "chain"),
+    [
+        (base64.b64encode(_B64_KEY).decode(), "base64+base64"),
+        (_B64_KEY.hex(), "hex+base64"),
+        (urllib.parse.quote(_B64_KEY.decode(), safe=""), "percent+base64"),
+        (base64.b64encode(KEY.encode().hex().encode()).decode(), "base64+hex"),
+        (base64.b64encode(base64.b64encode(_B64_KEY)).decode(), "base64+base64+base64"),
+    ],
+    ids=["base64-of-base64", "hex-of-base64", "percent-of-base64", "base64-of-hex", "three-deep"],
+)
+def test_a_run_inside_a_run_is_decoded_and_reported_at_the_outer_run(encoded, chain):
+    text = f"decode this: {encoded} please"
+    (found,) = [f for f in scan_text(SCANNER, text) if f.detector == "aws_access_key_id"]
+    assert found.decoded == chain
+    assert text[found.start : found.end] == encoded
+
+
+@pytest.mark.parametrize("pack", [gzip.compress, zlib.compress], ids=["gzip", "zlib"])
+@pytest.mark.parametrize("encode", [base64.b64encode, bytes.hex], ids=["base64", "hex"])
+def test_compressed_data_in_a_run_is_inflated_and_read(pack, encode):
+    encoded = encode(pack(KEY.encode()))
+    encoded = encoded.decode() if isinstance(encoded, bytes) else encoded
+    assert "aws_access_key_id" in found(f"blob {encoded} end")
+
+
+def test_inflating_a_run_is_bounded():
+    """A zip bomb in base64 inflates to the run limit (64 KiB) at most, then is judged."""
+    bomb = base64.b64encode(gzip.compress(b"\0" * 50_000_000)).decode()
+    assert decoded_segments((Segment(f"x {bomb} y", (("text",),)),)) == ()
 
 
 # A conversation's earlier turns come again with every request: where their runs are is kept
