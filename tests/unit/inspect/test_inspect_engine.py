@@ -221,3 +221,18 @@ def test_a_lone_surrogate_is_read_as_one_character_and_values_after_it_are_found
     text = f"{half} card 4111 1111 1111 1111 {half}"
     (found,) = scanner.scan(text)
     assert text[found.start : found.end] == "4111 1111 1111 1111"
+
+
+@pytest.mark.parametrize("zero", [0x0660, 0x0966], ids=["arabic-indic", "devanagari"])
+def test_a_card_written_in_another_scripts_digits_is_found_where_it_was_written(scanner, zero):
+    number = "".join(chr(zero + int(c)) if c.isdigit() else c for c in "4111 1111 1111 1111")
+    text = f"my card: {number} thanks"
+    (found,) = [f for f in scanner.scan(text) if f.detector == "credit_card"]
+    assert text[found.start : found.end] == number
+
+
+def test_a_key_spelled_with_a_cyrillic_letter_is_found_where_it_was_written(scanner):
+    key = "\u0410KIAQ3EGRLMNV4XKTYJW"  # its first letter Cyrillic
+    text = f"aws_access_key_id = {key}"
+    (found,) = [f for f in scanner.scan(text) if f.detector == "aws_access_key_id"]
+    assert text[found.start : found.end] == key
