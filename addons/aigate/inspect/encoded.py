@@ -1,5 +1,6 @@
-"""Values a sender encoded: a base64, hex or percent-encoded run inside a prompt (`QUtJQ...`,
-`414b4941...`, `%41%4B%49%41...`) hides a key from every detector. `decoded_segments` decodes
+"""Values a sender encoded: a base64, hex, percent-encoded or character-escaped run inside a
+prompt (`QUtJQ...`, `414b4941...`, `%41%4B%49%41...`, `&#65;KIA...`) hides a key from every
+detector. `decoded_segments` decodes
 such runs once, bounded, and offers the readable text as extra segments to scan; a finding in
 one says which encoding it was found in, and is acted on like any other (redaction cannot
 rewrite the encoded original in place, so a `redact` verdict on it blocks).
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import html
 import re
 import urllib.parse
 import zlib
@@ -27,6 +29,9 @@ _RUNS = re2.compile(
     r"(?:[0-9a-fA-F]{2}){16,}"  # hex
     r"|(?:[A-Za-z0-9._~+/=-]{0,64}%[0-9a-fA-F]{2}){2,}[A-Za-z0-9._~+/=-]{0,64}"  # percent
     r"|[A-Za-z0-9+/_-]{24,}={0,2}"  # base64
+    # character escapes: HTML entities (&#65; &#x41;), JSON/JS and Python ones (\u0041 \x41)
+    r"|(?:[A-Za-z0-9._~+/=-]{0,64}(?:&#[0-9]{1,7};|&#[xX][0-9a-fA-F]{1,6};"
+    r"|\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}))+[A-Za-z0-9._~+/=-]{0,64}"
 )
 # The bindings' C++ Match, called directly: their `finditer`, `group` and `lastgroup` cost
 # microseconds each (a URL path holding one candidate run took 31 us in all).
@@ -42,13 +47,14 @@ _UNIT = {"base64": 4, "hex": 2}  # a full line of the encoding holds whole group
 _MAX_RUNS = 64  # per request: a body of encoded blobs costs bounded time
 _MAX_DEPTH = 3  # runs inside runs: base64 of hex of base64 is read, no deeper
 _MAX_RUN = 64 * 1024  # characters of one run decoded
-# Every run `_RUNS` finds holds two percent escapes or 24 characters of the base64 alphabet in
-# a row (hex digits are in it too). Most prompts have neither, and saying so costs a translate
-# and two substring searches, a third of the RE2 pass (whose Python wrapper also maps offsets).
+# Every run `_RUNS` finds holds a character escape, two percent escapes or 24 characters of the
+# base64 alphabet in a row (hex digits are in it too). Most prompts have none, and saying so
+# costs a translate and a few substring searches, a third of an RE2 pass.
 _RUN_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-"
 _RUN_MAP = bytes(0x21 if byte in _RUN_CHARS else 0x20 for byte in range(256))
 _RUN_START = b"!" * 24
-_ESCAPE = re.compile(rb"%[0-9a-fA-F]{2}")
+_PERCENT_ESCAPE = re.compile(rb"%[0-9a-fA-F]{2}")
+_CHAR_ESCAPE = re.compile(rb"&#[xX]?[0-9a-fA-F]{1,7};|\\[ux][0-9a-fA-F]{2}")
 _DIGITS = frozenset("0123456789")
 
 
@@ -145,7 +151,8 @@ def _wrapped_end(data: bytes, start: int, end: int, encoding: str) -> int:
     MIME wrap at 76 characters, PEM at 64, `xxd -p` at 60): each further line as wide as the
     first, the last one at most as wide. `end` when the run at start..end is not wrapped."""
     width = end - start
-    if encoding == "percent" or width < 32 or width % _UNIT[encoding] or data[end - 1] == 61:
+    unit = _UNIT.get(encoding)
+    if unit is None or width < 32 or width % unit or data[end - 1] == 61:
         return end  # (61: "=", padding ends a base64 run)
     next_line = _NEXT_LINE[encoding]
     while (line := next_line.match(data, end)) is not None:
@@ -160,26 +167,30 @@ def _wrapped_end(data: bytes, start: int, end: int, encoding: str) -> int:
 
 def _decode(encoding: str, run: str) -> str | None:
     """What a run decodes to (its line breaks, where it was wrapped, left out)."""
-    if encoding != "percent" and "\n" in run:
+    if encoding in _UNIT and "\n" in run:
         run = run.replace("\r", "").replace("\n", "")
     return _DECODERS[encoding](run[:_MAX_RUN])
 
 
 def _encoding(run: str) -> str:
     """Which of `_RUNS`' alternatives matched `run`: the first that matches where it starts
-    wins, so hex if 32 hex digits start it; percent if it holds an escape (no base64 run
-    does); else base64."""
+    wins, so hex if 32 hex digits start it; percent if it holds a `%` escape, escaped if it
+    holds a character escape (no other run holds either); else base64."""
     if _HEX_START.match(run):
         return "hex"
-    return "percent" if "%" in run else "base64"
+    if "%" in run:
+        return "percent"
+    return "escaped" if "&#" in run or "\\" in run else "base64"
 
 
 def _may_hold_run(text: str) -> bool:
-    if len(text) < 24 and "%" not in text:
+    if len(text) < 24 and "%" not in text and "&#" not in text and "\\" not in text:
         return False
     data = text.encode("utf-8", "surrogatepass")
-    escape = _ESCAPE.search(data)
-    if escape is not None and _ESCAPE.search(data, escape.end()) is not None:
+    if _CHAR_ESCAPE.search(data) is not None:  # one is enough: `&#65;KIA...`
+        return True
+    escape = _PERCENT_ESCAPE.search(data)
+    if escape is not None and _PERCENT_ESCAPE.search(data, escape.end()) is not None:
         return True
     return _RUN_START in data.translate(_RUN_MAP)
 
@@ -234,4 +245,13 @@ def _percent(run: str) -> str | None:
     return _text(urllib.parse.unquote_to_bytes(run))
 
 
-_DECODERS = {"base64": _base64, "hex": _hex, "percent": _percent}
+def _escaped(run: str) -> str | None:
+    return _text(_BACKSLASH_ESCAPE.sub(_unescape, html.unescape(run)).encode("utf-8", "replace"))
+
+
+def _unescape(escape: re.Match[str]) -> str:
+    return chr(int(escape.group(1), 16))
+
+
+_BACKSLASH_ESCAPE = re.compile(r"\\[ux]([0-9a-fA-F]{4}|(?<=x)[0-9a-fA-F]{2})")
+_DECODERS = {"base64": _base64, "hex": _hex, "percent": _percent, "escaped": _escaped}

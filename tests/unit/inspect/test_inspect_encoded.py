@@ -210,6 +210,31 @@ def test_inflating_a_run_is_bounded():
     assert decoded_segments((Segment(f"x {bomb} y", (("text",),)),)) == ()
 
 
+_AKIA = "AKIAQ3EGRLMNV4XKTYJW"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "".join(f"&#{ord(c)};" for c in _AKIA),
+        "&#x41;" + _AKIA[1:],
+        "&#65;" + _AKIA[1:],
+        "\\u0041" + _AKIA[1:],
+        "\\x41\\x4b" + _AKIA[2:],
+    ],
+    ids=["html-decimal", "html-hex", "one-entity", "unicode-escape", "hex-escape"],
+)
+def test_a_key_written_with_character_escapes_is_found_where_it_was_written(written):
+    text = f"aws key {written} ok"
+    (found,) = [f for f in scan_text(SCANNER, text) if f.detector == "aws_access_key_id"]
+    assert found.decoded == "escaped"
+    assert text[found.start : found.end] == written
+
+
+def test_an_entity_in_prose_is_read_and_found_to_be_nothing():
+    assert scan_text(SCANNER, "un caf&#233; au lait, s'il vous pla&#238;t") == []
+
+
 # A conversation's earlier turns come again with every request: where their runs are is kept
 # (`Recent`), never what the runs decode to.
 _TURN = "Here is the config you asked about, as the tool printed it. " * 5
