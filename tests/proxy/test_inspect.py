@@ -674,3 +674,25 @@ def test_a_card_in_a_field_outside_the_prompt_is_redacted_in_place(proxy, client
     assert CARD.encode() not in seen.body
     assert "[REDACTED:credit_card]" in seen.body.decode()
     assert json.loads(seen.body)["messages"] == body["messages"]
+
+
+def test_a_card_in_a_tools_parameter_name_is_refused_even_where_cards_are_redacted(
+    proxy, upstream
+):
+    """A key reaches the model like a value (a tool's parameter names are part of its
+    prompt), but cannot be rewritten in place: where the policy redacts, the request is
+    refused instead."""
+    before = upstream.snapshot()
+    http_client = openai.DefaultHttpxClient(proxy=proxy.url, verify=proxy.ssl_context())
+    client = openai.OpenAI(base_url="https://api.mistral.ai/v1", api_key="sk-test",
+                           http_client=http_client, max_retries=0)
+    tool = {"type": "function", "function": {"name": "pay", "parameters": {
+        "type": "object", "properties": {f"card {CARD}": {"type": "string"}},
+    }}}
+    with client, pytest.raises(openai.PermissionDeniedError) as refused:
+        client.chat.completions.create(
+            model="mistral-small", messages=[{"role": "user", "content": "hello"}],
+            tools=[tool],
+        )
+    assert "payment card number" in str(refused.value)
+    assert upstream.requests_since(before) == []

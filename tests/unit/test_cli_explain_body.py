@@ -147,7 +147,8 @@ def test_text_output_shows_extraction_findings_and_the_dlp_rule(capsys, tmp_path
     assert (
         "action:   block (enforced; from the DLP rules, the access decision alone is warn)" in out
     )
-    assert "read as openai: 2 segments, 39 characters scanned" in out
+    # the two messages, and the keys (model, messages, role, content) as one text
+    assert "read as openai: 3 segments, 66 characters scanned" in out
     assert (
         "found:    credit_card (financial, validated) in messages[1].content at 7-26: "
         "4111 **** **** 1111" in out

@@ -21,6 +21,7 @@ import pytest
 from aigate.inspect import build_scanner, inspect_request, inspect_ws, redact_request
 from aigate.inspect.decode import DecodeError, decode
 from aigate.inspect.extract import extract, multipart, registry
+from aigate.inspect.extract.base import KEYS_STEP
 from aigate.inspect.redact import RedactionError
 from aigate.inspect.uploads import Limits, extract_text
 from aigate.policy.model import Dlp
@@ -271,12 +272,16 @@ def test_extractor_leaves_accept_any_json_shape(name, doc):
 @FUZZ
 @given(doc=JSON_DOCS)
 def test_generic_extraction_accepts_any_json_shape(doc):
-    """The fallback for bodies no extractor claims reads only strings of the document, and
-    always its prose."""
+    """The fallback for bodies no extractor claims reads only strings of the document (its
+    values, and its keys as one text), and always its prose."""
     assume(isinstance(doc, dict | list))  # a bare scalar is read as text
     extraction = extract(json.dumps(doc).encode(), content_type="application/json")
     strings = _strings(doc)
-    assert all(segment.text in strings for segment in extraction.segments)
+    for segment in extraction.segments:
+        if segment.locator == (KEYS_STEP,):
+            assert set(segment.text.split("\n")) <= _keys(doc)
+        else:
+            assert segment.text in strings
     prompt = {"note": doc, "text": "the prompt itself"}  # a prose value is always read
     again = extract(json.dumps(prompt).encode(), content_type="application/json")
     assert "the prompt itself" in {seg.text for seg in again.segments}
@@ -446,6 +451,17 @@ def test_deep_websocket_messages_are_scanned(name, depth):
         path=kwargs.get("path", ""),
     )
     assert "credit_card" in inspection.kinds
+
+
+def _keys(doc: object) -> set[str]:
+    """Every key of the JSON objects in a document, and the pieces of keys that hold a line
+    break (the keys' text is one key a line)."""
+    if isinstance(doc, dict):
+        own = {piece for key in doc for piece in key.split("\n")}
+        return own.union(*map(_keys, doc.values()))
+    if isinstance(doc, list):
+        return set().union(*map(_keys, doc))
+    return set()
 
 
 def _strings(doc: object) -> list[str]:

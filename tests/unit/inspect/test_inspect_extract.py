@@ -1,13 +1,19 @@
-"""Every extractor: it finds the prompt in its own format (positive) and ignores structure
-(negative); selection by host/path and api_format; the generic fallback."""
+"""Every extractor: it finds the prompt in its own format first, then every other text of the
+request, and ignores structure (ids, roles, model names); selection by host/path and
+api_format; the generic fallback; a document's keys."""
 
 import json
 from urllib.parse import urlencode
 
 import pytest
+from aigate.inspect import RedactionError, build_scanner, inspect_request, redact_request
 from aigate.inspect.extract import extract, extract_ws, registry
+from aigate.inspect.extract.base import KEYS_STEP
+from aigate.policy import DEFAULT_POLICY, load_policy
 
 P = "PLANTED-PROMPT"
+CARD_NUMBER = "4111 1111 1111 1111"
+SCANNER = build_scanner(load_policy(DEFAULT_POLICY).policy.dlp)
 
 
 def _texts(extraction):
@@ -344,3 +350,32 @@ def test_raw_binary_upload_is_unscanned_with_a_reason():
         b"\x00\x01\x02binary", path="/v1/files/upload", content_type="application/octet-stream"
     )
     assert extraction.segments == () and extraction.unscanned
+
+
+def test_a_documents_keys_are_read_once_each_as_one_text():
+    body = _j({"model": "m", "messages": [{"role": "user", "content": P},
+                                          {"role": "assistant", "content": "ok"}]})
+    extraction = extract(body, content_type="application/json", api_format="openai")
+    (keys,) = [s for s in extraction.segments if s.locator == (KEYS_STEP,)]
+    assert keys.text == "model\nmessages\nrole\ncontent"
+    assert extraction.segments[0].text == P  # the prompt first
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {"messages": [{"role": "user", "content": "hi"}],
+         "tools": [{"type": "function", "function": {"name": "f", "parameters": {
+             "type": "object", "properties": {f"card {CARD_NUMBER}": {"type": "string"}}}}}]},
+        {"messages": [{"role": "user", "content": "hi"}], "metadata": {CARD_NUMBER: "x"}},
+        {CARD_NUMBER: 1},
+    ],
+    ids=["tool-parameter-name", "metadata-key", "generic-json-key"],
+)
+def test_a_card_in_a_key_is_found_and_cannot_be_redacted_so_blocks(doc):
+    inspection = inspect_request(SCANNER, body=_j(doc), content_type="application/json",
+                                 api_format="openai")
+    (found,) = [f for f in inspection.findings if f.detector == "credit_card"]
+    assert inspection.extraction.segments[found.segment].locator == (KEYS_STEP,)
+    with pytest.raises(RedactionError):
+        redact_request(inspection, "application/json")

@@ -17,7 +17,15 @@ import orjson
 
 from aigate.inspect import uploads
 from aigate.inspect.extract import multipart
-from aigate.inspect.extract.base import BINARY_KEYS, Extractor, Leaves, binary_leaves, walk
+from aigate.inspect.extract.base import (
+    BINARY_KEYS,
+    KEYS_STEP,
+    Extractor,
+    Leaves,
+    binary_leaves,
+    object_keys,
+    walk,
+)
 from aigate.inspect.result import Extraction, Segment
 
 
@@ -82,7 +90,9 @@ def extract(
     if is_form:
         return _form(body)
     doc = _json(body) if _looks_json(ctype, body) else None
-    found = None if doc is None else _from_doc("generic_json", doc, walk(doc), source=body)
+    found = None if doc is None else _from_doc(
+        "generic_json", doc, _and_keys(walk(doc), doc), source=body
+    )
     if found is not None:
         return found
     if uploads.is_text_like(None, ctype, body):
@@ -105,7 +115,9 @@ def extract_ws(message: bytes | str, *, host: str = "", path: str = "") -> Extra
         found = _from_doc(extractor.name, doc, _and_the_rest(extractor, doc), source=message)
         if found is not None and found.segments:
             return found
-    found = None if doc is None else _from_doc("generic_json", doc, walk(doc), source=message)
+    found = None if doc is None else _from_doc(
+        "generic_json", doc, _and_keys(walk(doc), doc), source=message
+    )
     if found is not None:
         return found
     return Extraction("text", (Segment(message, (("text",),)),))
@@ -213,6 +225,20 @@ def _and_the_rest(extractor: Extractor, doc: Any) -> Leaves:
     for steps, text in walk(rest):
         if steps[0] not in taken:
             yield steps, text
+    yield from _keys(doc)
+
+
+def _and_keys(leaves: Leaves, doc: Any) -> Leaves:
+    yield from leaves
+    yield from _keys(doc)
+
+
+def _keys(doc: Any) -> Leaves:
+    """The document's keys, as one text: a secret in a key (a tool parameter's name, a
+    metadata field's) leaves like one in a value. Redacting one blocks: keys are not rewritten."""
+    keys = object_keys(doc)
+    if keys:
+        yield (KEYS_STEP,), keys
 
 
 def _form_pairs(body: bytes) -> list[tuple[str, str]]:

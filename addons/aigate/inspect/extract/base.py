@@ -157,6 +157,25 @@ def roots(doc: Any, keys: Iterable[str], *, skip: frozenset[str] = STRUCTURAL_KE
     yield from leaves
 
 
+KEYS_STEP = ("json_keys",)  # the locator of a document's keys: read, never rewritten
+_KEYS_MAX = 64 * 1024  # characters of keys read
+
+
+def object_keys(node: Any) -> str:
+    """Every distinct key of the JSON objects in `node`, one a line (`_KEYS_MAX` at most): a
+    key leaves the client like a value does (a tool's parameter names reach the model)."""
+    seen: dict[str, None] = {}
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            seen.update(dict.fromkeys(item))
+            stack.extend(v for v in item.values() if isinstance(v, dict | list))
+        elif isinstance(item, list):
+            stack.extend(v for v in item if isinstance(v, dict | list))
+    return "\n".join(map(str, seen))[:_KEYS_MAX]
+
+
 def binary_leaves(node: Any, path: JsonPath = ()) -> Iterator[JsonPath]:
     """Paths of binary payloads (images, audio) inside a JSON document: recorded as unscanned."""
     if isinstance(node, str):
