@@ -24,6 +24,7 @@ CARD = "4111 1111 1111 1111"
         ("GET", f"/v1/models?note=aws_access_key_id%3D%41%4B%49%41{KEY[4:]}"),  # escaped letters
         ("DELETE", f"/v1/files?id=aws_access_key_id+%3D+{KEY}"),  # `+` for spaces
         ("POST", f"/v1/chat/completions?trace=aws_access_key_id%3D{KEY}"),
+        ("GET", f"/v1/models?aws_access_key_id+{KEY}=1"),  # in a parameter's name
     ],
 )
 def test_a_secret_in_the_url_is_blocked_and_never_reaches_the_upstream(proxy, upstream, method,
@@ -55,3 +56,12 @@ def test_clean_urls_pass_untouched(proxy, upstream, target):
     assert reply.status_code == 200
     (seen,) = upstream.requests_since(before)
     assert seen.path == target
+
+
+def test_a_card_in_a_parameters_name_is_refused_where_cards_are_redacted(proxy, upstream):
+    """A name is not rewritten: where the policy redacts, the request is refused instead."""
+    before = upstream.snapshot()
+    with make_client(proxy) as client:
+        reply = client.get(f"{MISTRAL}/v1/models?{quote(CARD)}=1")
+    assert reply.status_code == 403, reply.text[:300]
+    assert upstream.requests_since(before) == []

@@ -42,6 +42,11 @@ class Finding:
     decoded: str | None = None  # "base64", "hex" or "percent" when found inside an encoded run
 
 
+KEYS_STEP = ("json_keys",)  # the locator of a document's keys: read, never rewritten
+NAMES_STEP = ("field_names",)  # a form's or multipart body's field (and file) names: the same
+_ENVELOPE = frozenset({"url", KEYS_STEP[0], NAMES_STEP[0]})  # read, but not the body's content
+
+
 @dataclass(frozen=True, slots=True)
 class Segment:
     """A piece of text that leaves the client, and where it sits in the original body."""
@@ -80,9 +85,9 @@ class Inspection:
     @property
     def inspected(self) -> bool:
         """False when nothing of the body could be scanned (oversize, undecodable, unreadable);
-        the URL, always scanned, does not count."""
+        the URL and the names of keys and fields, always read, do not count."""
         for segment in self.extraction.segments:  # a loop: a generator costs more per call
-            if not segment.locator or segment.locator[0][0] != "url":
+            if not segment.locator or segment.locator[0][0] not in _ENVELOPE:
                 return True
         return not self.unscanned
 

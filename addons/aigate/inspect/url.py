@@ -1,7 +1,7 @@
 """The URL of a request is content too: a key pasted into a query string (`?note=AKIA...`) or a
 path leaves the client like a prompt does. `url_segments` turns the request target into texts to
-scan (the path, and each query value, percent-decoded); `redact_url` rebuilds the target with the
-findings in those texts replaced, everything else as it was sent.
+scan (the path, each query value, percent-decoded, and the parameters' names); `redact_url`
+rebuilds the target with the findings in those texts replaced, everything else as it was sent.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, quote, unquote, urlencode
 
-from aigate.inspect.redact import redact_text
+from aigate.inspect.redact import RedactionError, redact_text
 from aigate.inspect.result import Finding, Segment
 
 URL_KIND = "url"
@@ -30,6 +30,9 @@ def url_segments(target: str) -> tuple[Segment, ...]:
             for index, (_, value) in enumerate(pairs)
             if value
         ]
+        names = "\n".join(dict.fromkeys(name for name, _ in pairs if name))
+        if names:  # `?AKIA...=1` sends a key as well: the names, one a line, as one text
+            segments.append(Segment(names, ((URL_KIND, "names"),)))
     return tuple(segments)
 
 
@@ -38,7 +41,8 @@ def is_url_segment(segment: Segment) -> bool:
 
 
 def redact_url(target: str, segments: tuple[Segment, ...], findings: Iterable[Finding]) -> str:
-    """`target` with the findings in its URL segments replaced (`[REDACTED:kind]`)."""
+    """`target` with the findings in its URL segments replaced (`[REDACTED:kind]`);
+    RedactionError for a finding in a parameter's name, which is not rewritten."""
     by_segment: dict[int, list[Finding]] = defaultdict(list)
     for finding in findings:
         if finding.segment < len(segments) and is_url_segment(segments[finding.segment]):
@@ -51,6 +55,8 @@ def redact_url(target: str, segments: tuple[Segment, ...], findings: Iterable[Fi
         segment = segments[index]
         text = redact_text(segment.text, found)
         step = segment.locator[0]
+        if step[1] == "names":
+            raise RedactionError("a query parameter's name cannot be rewritten in place")
         if step[1] == "path":
             path = quote(text, safe="/;=,@:+$!*'()~")
         else:

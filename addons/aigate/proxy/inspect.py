@@ -283,6 +283,8 @@ class Inspect:
             try:
                 content_type = header_value(request, b"content-type")
                 redacted = redact_request(inspection, content_type) if body else b""
+                path = redact_url(request.path, inspection.extraction.segments,
+                                  inspection.findings)
             except RedactionError as e:
                 logger.info("aigate: request %s cannot be redacted (%s); blocked",
                             state.request_id, e)
@@ -293,9 +295,7 @@ class Inspect:
             if body:
                 request.headers.pop("content-encoding", None)
                 request.content = redacted  # also sets Content-Length
-            request.path = redact_url(
-                request.path, inspection.extraction.segments, inspection.findings
-            )
+            request.path = path
         elif verdict.action == "block":
             self._block(flow, state, loaded, verdict, inspection)
         elif verdict.action == "warn":

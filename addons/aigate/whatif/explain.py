@@ -379,9 +379,12 @@ def _where(locator: Locator) -> str:
         elif kind == "file":
             parts.append(f"file {step[1]}")
         elif kind == "url":
-            parts.append("URL path" if step[1] == "path" else f"URL query value {step[2] + 1}")
+            parts.append("URL path" if step[1] == "path" else "URL parameter names"
+                         if step[1] == "names" else f"URL query value {step[2] + 1}")
         elif kind == "json_keys":
             parts.append("JSON keys")
+        elif kind == "field_names":
+            parts.append("field names")
         elif kind == "decoded":
             parts.append(f"{step[4]} run at {step[2]}-{step[3]} of segment {step[1]}")
         else:

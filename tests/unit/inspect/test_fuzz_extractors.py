@@ -21,8 +21,8 @@ import pytest
 from aigate.inspect import build_scanner, inspect_request, inspect_ws, redact_request
 from aigate.inspect.decode import DecodeError, decode
 from aigate.inspect.extract import extract, multipart, registry
-from aigate.inspect.extract.base import KEYS_STEP
 from aigate.inspect.redact import RedactionError
+from aigate.inspect.result import KEYS_STEP
 from aigate.inspect.uploads import Limits, extract_text
 from aigate.policy.model import Dlp
 from hypothesis import HealthCheck, assume, given, settings

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 from aigate.inspect import RedactionError, build_scanner, inspect_request, redact_request
 from aigate.inspect.extract import extract, extract_ws, registry
-from aigate.inspect.extract.base import KEYS_STEP
+from aigate.inspect.result import KEYS_STEP, NAMES_STEP
 from aigate.policy import DEFAULT_POLICY, load_policy
 
 P = "PLANTED-PROMPT"
@@ -340,8 +340,10 @@ def test_multipart_text_fields_and_file_parts_are_extracted():
         f"Content-Type: image/png\r\n\r\n\x89PNG....\r\n--{boundary}--\r\n"
     ).encode("latin-1")
     extraction = extract(body, content_type=f"multipart/form-data; boundary={boundary}")
-    assert _texts(extraction) == [P, "FILE-TEXT"]
+    # the fields' and files' names last, as one text
+    assert _texts(extraction) == [P, "FILE-TEXT", "prompt\nfile\nnotes.txt\nimg\na.png"]
     assert extraction.segments[1].locator == (("part", 1), ("file", "notes.txt"))
+    assert extraction.segments[2].locator == (NAMES_STEP,)
     assert any("a.png" in reason for reason in extraction.unscanned)
 
 
@@ -379,3 +381,23 @@ def test_a_card_in_a_key_is_found_and_cannot_be_redacted_so_blocks(doc):
     assert inspection.extraction.segments[found.segment].locator == (KEYS_STEP,)
     with pytest.raises(RedactionError):
         redact_request(inspection, "application/json")
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (f"{CARD_NUMBER}=1&q=hi".encode(), "application/x-www-form-urlencoded"),
+        (b'--XX\r\nContent-Disposition: form-data; name="q"; filename="card '
+         + CARD_NUMBER.encode() + b'.txt"\r\nContent-Type: text/plain\r\n\r\nhi\r\n--XX--\r\n',
+         "multipart/form-data; boundary=XX"),
+    ],
+    ids=["form-field-name", "file-name"],
+)
+def test_a_card_in_a_field_or_file_name_is_found_and_blocks_where_it_would_be_redacted(
+    body, content_type
+):
+    inspection = inspect_request(SCANNER, body=body, content_type=content_type)
+    (found,) = [f for f in inspection.findings if f.detector == "credit_card"]
+    assert inspection.extraction.segments[found.segment].locator == (NAMES_STEP,)
+    with pytest.raises(RedactionError):
+        redact_request(inspection, content_type)

@@ -19,14 +19,13 @@ from aigate.inspect import uploads
 from aigate.inspect.extract import multipart
 from aigate.inspect.extract.base import (
     BINARY_KEYS,
-    KEYS_STEP,
     Extractor,
     Leaves,
     binary_leaves,
     object_keys,
     walk,
 )
-from aigate.inspect.result import Extraction, Segment
+from aigate.inspect.result import KEYS_STEP, NAMES_STEP, Extraction, Segment
 
 
 @functools.cache
@@ -250,6 +249,7 @@ def _form(body: bytes) -> Extraction:
 
 
 def _form_segments(pairs: list[tuple[str, str]]) -> list[Segment]:
+    """Each field's value, then the fields' names as one text (read, never rewritten)."""
     seen: dict[str, int] = {}
     segments = []
     for key, value in pairs:
@@ -257,6 +257,9 @@ def _form_segments(pairs: list[tuple[str, str]]) -> list[Segment]:
         seen[key] = nth + 1
         if value:
             segments.append(Segment(value, (("form", key, nth),)))
+    names = "\n".join(name for name in seen if name)
+    if names:
+        segments.append(Segment(names, (NAMES_STEP,)))
     return segments
 
 
@@ -280,6 +283,11 @@ def _multipart(body: bytes, content_type: str, limits: uploads.Limits) -> Extrac
             Segment(text, (("part", index), ("file", label))) for label, text in found.texts
         )
         unscanned.extend(found.unscanned)
+    names = "\n".join(dict.fromkeys(
+        name for part in parts for name in (part.name, part.filename) if name
+    ))
+    if names:  # fields' names and files' names, read, never rewritten
+        segments.append(Segment(names, (NAMES_STEP,)))
     return Extraction("multipart", tuple(segments), tuple(unscanned))
 
 

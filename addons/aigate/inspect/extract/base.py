@@ -157,7 +157,6 @@ def roots(doc: Any, keys: Iterable[str], *, skip: frozenset[str] = STRUCTURAL_KE
     yield from leaves
 
 
-KEYS_STEP = ("json_keys",)  # the locator of a document's keys: read, never rewritten
 _KEYS_MAX = 64 * 1024  # characters of keys read
 
 
